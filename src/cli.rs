@@ -1,0 +1,172 @@
+//! The command line (SPEC §1): flags, commands and help with examples.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Format as InputFormat;
+use crate::output::Format;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "followup",
+    version,
+    about = "Plans customer follow-ups from a ticket export: three-strike contact attempts, holds and auto-resolutions, in each customer's business hours.",
+    after_help = "Examples:\n  followup plan tickets.csv\n  followup --now 2026-11-23T14:00:00Z plan tickets.csv --format json\n  followup explain INC0012 tickets.csv\n  cat export.ndjson | followup plan --format csv --owner alice\n  followup rules check"
+)]
+pub struct Cli {
+    /// The policy file [default: ./rules.toml, else $FOLLOWUP_RULES]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+
+    /// The instant to plan for, RFC 3339 (e.g. 2026-11-23T09:00:00Z) [default: $FOLLOWUP_NOW, else the clock]
+    #[arg(long, global = true, value_name = "TIME")]
+    pub now: Option<String>,
+
+    /// Fewer messages on stderr
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// More messages on stderr
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// When to colour messages
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// The actions due: strikes, auto-resolutions, holds
+    #[command(
+        after_help = "Examples:\n  followup plan tickets.csv\n  followup plan tickets.csv --within 24h --format csv > today.csv\n  followup plan tickets.csv --owner alice --kind strike\n  followup plan tickets.csv --rejects rejects.csv --strict"
+    )]
+    Plan(PlanArgs),
+
+    /// For one ticket: the facts read, every date computed, the decision and why
+    #[command(
+        after_help = "Examples:\n  followup explain INC0012 tickets.csv\n  followup explain INC0012 tickets.csv --format json"
+    )]
+    Explain(ExplainArgs),
+
+    /// Validate the rules and the export without planning; report every rejected row
+    #[command(
+        after_help = "Examples:\n  followup check tickets.csv\n  followup check tickets.csv --rejects rejects.csv"
+    )]
+    Check(CheckArgs),
+
+    /// Validate, show or create the rules file
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct InputArgs {
+    /// Export files; `-` or none reads stdin. Several files are read as one export.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    /// The export's format [default: the rules file, else the extension, else sniffed]
+    #[arg(long, value_parser = parse_input_format, value_name = "csv|json|ndjson")]
+    pub input_format: Option<InputFormat>,
+
+    /// Write rejected rows to this CSV file
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+
+    /// Any rejected row is fatal: nothing is written, exit 3
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Also list actions whose first window opens within this horizon (e.g. 24h, 2d)
+    #[arg(long, default_value = "0h", value_name = "DURATION")]
+    pub within: String,
+
+    /// Only actions assigned to this agent (repeatable)
+    #[arg(long, value_name = "AGENT")]
+    pub owner: Vec<String>,
+
+    /// Only tickets of this type (repeatable)
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind_of_ticket: Vec<String>,
+
+    /// Only actions of this kind: strike, resolve, check_in, ooo_hold, internal_alert (repeatable)
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<String>,
+
+    /// Only actions whose primary channel is this (repeatable)
+    #[arg(long, value_name = "CHANNEL")]
+    pub channel: Vec<String>,
+
+    /// Output format [default: table on a terminal, else csv]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The ticket to explain
+    pub ticket_id: String,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The horizon used to decide what is listed, as for `plan`
+    #[arg(long, default_value = "0h", value_name = "DURATION")]
+    pub within: String,
+
+    /// text or json
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// Validate the rules file; exit 2 with file:line:column on any problem
+    Check,
+    /// Print the effective rules, every default filled in
+    Show,
+    /// Write a starter rules file (the bundled policy)
+    Init {
+        /// Where to write it
+        #[arg(default_value = "rules.toml")]
+        path: PathBuf,
+        /// Replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+fn parse_input_format(s: &str) -> Result<InputFormat, String> {
+    InputFormat::from_name(s)
+        .ok_or_else(|| format!("\"{s}\" is not an input format; use csv, json or ndjson"))
+}

@@ -1,0 +1,433 @@
+//! The commands: load the rules, read the export, run the engine, write the outputs.
+//! The edge of the program: the only place that reads the environment or writes files.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::cli::{CheckArgs, Cli, Color, Command, ExplainArgs, InputArgs, PlanArgs, RulesCommand};
+use crate::config::Rules;
+use crate::engine::{self, Action, Kind};
+use crate::error::{Code, Failure};
+use crate::input::{self, Reject, Source, Stats};
+use crate::output::{self, Format};
+use crate::ticket::{Channel, Ticket};
+use crate::time::Span;
+
+/// How messages reach stderr.
+pub struct Ui {
+    quiet: bool,
+    verbose: bool,
+    color: bool,
+}
+
+impl Ui {
+    pub fn new(cli: &Cli) -> Ui {
+        let color = match cli.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        Ui {
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+            color,
+        }
+    }
+
+    fn paint(&self, label: &str, code: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{label}\x1b[0m")
+        } else {
+            label.to_string()
+        }
+    }
+
+    pub fn error(&self, msg: &str) {
+        eprintln!("{} {msg}", self.paint("error:", "1;31"));
+    }
+
+    pub fn warn(&self, msg: &str) {
+        if !self.quiet {
+            eprintln!("{} {msg}", self.paint("warning:", "1;33"));
+        }
+    }
+
+    pub fn info(&self, msg: &str) {
+        if self.verbose {
+            eprintln!("{msg}");
+        }
+    }
+}
+
+pub fn dispatch(cli: &Cli, ui: &Ui, clock: DateTime<Utc>) -> Result<Code, Failure> {
+    match &cli.command {
+        Command::Plan(args) => plan(cli, ui, clock, args),
+        Command::Explain(args) => explain(cli, ui, clock, args),
+        Command::Check(args) => check(cli, ui, args),
+        Command::Rules(cmd) => rules(cli, cmd),
+    }
+}
+
+/// `--rules`, else `./rules.toml`, else `$FOLLOWUP_RULES`.
+fn rules_path(cli: &Cli) -> Result<PathBuf, Failure> {
+    if let Some(p) = &cli.rules {
+        return Ok(p.clone());
+    }
+    let local = PathBuf::from("rules.toml");
+    if local.exists() {
+        return Ok(local);
+    }
+    match std::env::var_os("FOLLOWUP_RULES") {
+        Some(p) if !p.is_empty() => Ok(PathBuf::from(p)),
+        _ => Err(Failure::usage(
+            "no rules file: ./rules.toml does not exist and FOLLOWUP_RULES is not set; \
+             pass --rules FILE, or write a starter file with `followup rules init`",
+        )),
+    }
+}
+
+fn load_rules(cli: &Cli) -> Result<Rules, Failure> {
+    let path = rules_path(cli)?;
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Failure::usage(format!(
+            "cannot read the rules file {}: {e}",
+            path.display()
+        ))
+    })?;
+    Ok(Rules::parse(&path.display().to_string(), &text)?)
+}
+
+fn now(cli: &Cli, clock: DateTime<Utc>) -> Result<DateTime<Utc>, Failure> {
+    let (text, from) = match &cli.now {
+        Some(n) => (n.clone(), "--now"),
+        None => match std::env::var("FOLLOWUP_NOW") {
+            Ok(n) if !n.trim().is_empty() => (n, "FOLLOWUP_NOW"),
+            _ => return Ok(clock),
+        },
+    };
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            Failure::usage(format!(
+                "{from}: \"{text}\" is not an RFC 3339 time ({e}); write e.g. 2026-11-23T09:00:00Z"
+            ))
+        })
+}
+
+fn within(s: &str) -> Result<TimeDelta, Failure> {
+    let span = Span::parse(s).map_err(|e| Failure::usage(format!("--within: {e}")))?;
+    match span.to_delta() {
+        Some(d) if span.amount >= 0 => Ok(d),
+        _ => Err(Failure::usage(format!(
+            "--within: \"{s}\" must be a positive length of time in m, h, d or w, e.g. 24h"
+        ))),
+    }
+}
+
+fn sources(args: &InputArgs) -> Vec<Source> {
+    args.inputs.iter().map(|s| Source::from_arg(s)).collect()
+}
+
+/// Reports what the read rejected: on stderr (capped), to `--rejects`, and as the exit code.
+fn report_read(ui: &Ui, args: &InputArgs, stats: &Stats, list_all: bool) -> Result<Code, Failure> {
+    if let Some(path) = &args.rejects {
+        write_file(path, |w| output::write_rejects(w, &stats.rejects))?;
+    }
+    if !stats.unknown_channels.is_empty() {
+        let mut seen: Vec<_> = stats.unknown_channels.iter().collect();
+        seen.sort();
+        let list: Vec<String> = seen.iter().map(|(v, n)| format!("\"{v}\" ({n})")).collect();
+        ui.warn(&format!(
+            "channel values no mapping knows: {}; those tickets were planned with the default ladder \
+             (map them under [input.channels])",
+            list.join(", ")
+        ));
+    }
+    if stats.rejects.is_empty() {
+        return Ok(Code::Ok);
+    }
+    const SHOWN: usize = 20;
+    if !list_all {
+        for r in stats.rejects.iter().take(SHOWN) {
+            ui.warn(&format!("rejected {r}"));
+        }
+        if stats.rejects.len() > SHOWN && !ui.quiet {
+            eprintln!("  … and {} more", stats.rejects.len() - SHOWN);
+        }
+    }
+    let hint = if args.rejects.is_none() {
+        " (write them all with --rejects FILE)"
+    } else {
+        ""
+    };
+    let summary = format!(
+        "{} of {} rows rejected; their tickets were not planned{hint}",
+        stats.rejects.len(),
+        stats.rows
+    );
+    if args.strict {
+        return Err(Failure::new(
+            Code::Rejected,
+            format!("{summary}; --strict: nothing written"),
+        ));
+    }
+    if !list_all {
+        ui.warn(&summary);
+    }
+    Ok(Code::Rejected)
+}
+
+/// Writes a file whole, or not at all: a temporary file beside it is renamed into place.
+fn write_file(
+    path: &Path,
+    body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), Failure> {
+    let fail = |e: io::Error| Failure::io(format!("cannot write {}: {e}", path.display()));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = io::BufWriter::new(std::fs::File::create(&tmp)?);
+        body(&mut f)?;
+        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(fail)
+}
+
+/// Writes to stdout; a closed pipe (`followup plan | head`) ends quietly with success.
+fn write_stdout(body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Failure> {
+    let stdout = io::stdout();
+    let mut w = io::BufWriter::new(stdout.lock());
+    let r = body(&mut w).and_then(|_| w.flush());
+    match r {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Failure::new(Code::Ok, "")),
+        Err(e) => Err(Failure::io(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+/// The filters of `plan`, checked against the rules before a row is read.
+struct Filters {
+    owners: Vec<String>,
+    types: Vec<String>,
+    kinds: Vec<Kind>,
+    channels: Vec<Channel>,
+}
+
+impl Filters {
+    fn new(args: &PlanArgs) -> Result<Filters, Failure> {
+        let kinds = args
+            .kind
+            .iter()
+            .map(|k| {
+                Kind::from_name(k).ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--kind: \"{k}\" is not a kind; use strike, resolve, check_in, ooo_hold or internal_alert"
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let channels = args
+            .channel
+            .iter()
+            .map(|c| {
+                Channel::from_name(&c.to_ascii_lowercase()).ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--channel: \"{c}\" is not a channel; use phone, email, chat, portal or mail"
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Filters {
+            owners: args.owner.clone(),
+            types: args.kind_of_ticket.clone(),
+            kinds,
+            channels,
+        })
+    }
+
+    fn ticket(&self, t: &Ticket) -> bool {
+        self.types.is_empty()
+            || self.types.iter().any(|x| {
+                t.kind
+                    .as_deref()
+                    .unwrap_or("default")
+                    .eq_ignore_ascii_case(x)
+            })
+    }
+
+    fn action(&self, a: &Action) -> bool {
+        (self.owners.is_empty()
+            || self
+                .owners
+                .iter()
+                .any(|o| a.assignee.eq_ignore_ascii_case(o)))
+            && (self.kinds.is_empty() || self.kinds.contains(&a.kind))
+            && (self.channels.is_empty() || a.channel.is_some_and(|c| self.channels.contains(&c)))
+    }
+}
+
+fn plan(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &PlanArgs) -> Result<Code, Failure> {
+    let rules = load_rules(cli)?;
+    let now = now(cli, clock)?;
+    let horizon = now + within(&args.within)?;
+    let filters = Filters::new(args)?;
+    let mut actions: Vec<Action> = Vec::new();
+    let stats = input::read(
+        &sources(&args.input),
+        &rules,
+        args.input.input_format,
+        |t| {
+            if filters.ticket(&t) {
+                actions.extend(
+                    engine::due(&t, &rules, now, horizon)
+                        .into_iter()
+                        .filter(|a| filters.action(a)),
+                );
+            }
+        },
+    )?;
+    let code = report_read(ui, &args.input, &stats, false)?;
+    actions.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let terminal = io::stdout().is_terminal();
+    let format = args
+        .format
+        .unwrap_or(if terminal { Format::Table } else { Format::Csv });
+    let width = if terminal { terminal_width() } else { None };
+    ui.info(&format!(
+        "{} rows read, {} actions due by {}",
+        stats.rows,
+        actions.len(),
+        horizon.to_rfc3339()
+    ));
+    write_stdout(|w| output::write_actions(w, format, &actions, width))?;
+    Ok(code)
+}
+
+fn terminal_width() -> Option<u16> {
+    let t = comfy_table::Table::new();
+    t.width().or(Some(120))
+}
+
+fn check(cli: &Cli, ui: &Ui, args: &CheckArgs) -> Result<Code, Failure> {
+    let rules = load_rules(cli)?;
+    let mut accepted = 0u64;
+    let stats = input::read(
+        &sources(&args.input),
+        &rules,
+        args.input.input_format,
+        |_| accepted += 1,
+    )?;
+    write_stdout(|w| {
+        for r in &stats.rejects {
+            writeln!(w, "rejected {r}")?;
+        }
+        let s = if accepted == 1 { "" } else { "s" };
+        writeln!(
+            w,
+            "{} rows read: {accepted} ticket{s} accepted, {} rejected",
+            stats.rows,
+            stats.rejects.len()
+        )
+    })?;
+    report_read(ui, &args.input, &stats, true)
+}
+
+fn explain(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &ExplainArgs) -> Result<Code, Failure> {
+    let rules = load_rules(cli)?;
+    let now = now(cli, clock)?;
+    let horizon = now + within(&args.within)?;
+    let mut found: Option<Ticket> = None;
+    let mut ids: Vec<String> = Vec::new();
+    let stats = input::read(
+        &sources(&args.input),
+        &rules,
+        args.input.input_format,
+        |t| {
+            if t.id == args.ticket_id {
+                found = Some(t);
+            } else if found.is_none() {
+                ids.push(t.id);
+            }
+        },
+    )?;
+    let rejected: Vec<&Reject> = stats
+        .rejects
+        .iter()
+        .filter(|r| r.ticket_id.as_deref() == Some(args.ticket_id.as_str()))
+        .collect();
+    let Some(ticket) = found else {
+        if !rejected.is_empty() {
+            write_stdout(|w| {
+                crate::explain::write_rejected(w, &args.ticket_id, &rejected, args.format)
+            })?;
+            return Ok(Code::Rejected);
+        }
+        let hint = crate::util::closest(&args.ticket_id, ids.iter().map(String::as_str))
+            .map(|c| format!("; did you mean {c}?"))
+            .unwrap_or_default();
+        return Err(Failure::usage(format!(
+            "ticket {} is not in the export ({} rows read){hint}",
+            args.ticket_id, stats.rows
+        )));
+    };
+    let _ = ui;
+    let eval = engine::evaluate(&ticket, &rules, now, true);
+    write_stdout(|w| crate::explain::write(w, &ticket, &rules, &eval, now, horizon, args.format))?;
+    Ok(Code::Ok)
+}
+
+fn rules(cli: &Cli, cmd: &RulesCommand) -> Result<Code, Failure> {
+    match cmd {
+        RulesCommand::Check => {
+            let rules = load_rules(cli)?;
+            let agents = rules.agents.len();
+            write_stdout(|w| {
+                writeln!(
+                    w,
+                    "{}: valid ({} calendar{}, {} strike{}, {agents} agent{})",
+                    rules.path,
+                    rules.calendars.len(),
+                    if rules.calendars.len() == 1 { "" } else { "s" },
+                    rules.strikes.count,
+                    if rules.strikes.count == 1 { "" } else { "s" },
+                    if agents == 1 { "" } else { "s" },
+                )
+            })?;
+            Ok(Code::Ok)
+        }
+        RulesCommand::Show => {
+            let rules = load_rules(cli)?;
+            let text = toml::to_string(&rules.file)
+                .map_err(|e| Failure::io(format!("cannot print the rules: {e}")))?;
+            write_stdout(|w| w.write_all(text.as_bytes()))?;
+            Ok(Code::Ok)
+        }
+        RulesCommand::Init { path, force } => {
+            if path.exists() && !force {
+                return Err(Failure::usage(format!(
+                    "{} already exists; pass --force to replace it",
+                    path.display()
+                )));
+            }
+            write_file(path, |w| w.write_all(Rules::STARTER.as_bytes()))?;
+            eprintln!(
+                "wrote {}; check it with `followup rules check`",
+                path.display()
+            );
+            Ok(Code::Ok)
+        }
+    }
+}

@@ -1,0 +1,341 @@
+//! Planning: a pure function of (ticket, rules, now) to the actions due. No I/O, no clock.
+
+mod strikes;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use crate::config::Rules;
+use crate::ticket::{Channel, Ticket};
+use crate::time::{self, Interval, Zone};
+
+/// What an action asks the agent to do, in sorting order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Strike,
+    Resolve,
+    CheckIn,
+    OooHold,
+    InternalAlert,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Strike,
+        Kind::Resolve,
+        Kind::CheckIn,
+        Kind::OooHold,
+        Kind::InternalAlert,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Strike => "strike",
+            Kind::Resolve => "resolve",
+            Kind::CheckIn => "check_in",
+            Kind::OooHold => "ooo_hold",
+            Kind::InternalAlert => "internal_alert",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    /// Internal actions have no channel: their windows are the business hours alone.
+    pub fn is_internal(self) -> bool {
+        matches!(self, Kind::Resolve | Kind::OooHold | Kind::InternalAlert)
+    }
+}
+
+/// Fields only some kinds carry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detail {
+    None,
+    Resolve {
+        status: String,
+        close_code: String,
+        close_notes: String,
+    },
+    Hold {
+        status: String,
+        reactivation_date: NaiveDate,
+    },
+}
+
+/// One follow-up action (SPEC §7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action {
+    pub ticket_id: String,
+    pub kind: Kind,
+    pub step: u32,
+    /// Nominal due date, customer local.
+    pub due_date: NaiveDate,
+    pub overdue_days: u32,
+    /// The earliest window start on the due date: the action is listed once this is within
+    /// the horizon.
+    pub start: DateTime<Utc>,
+    pub contact_date: NaiveDate,
+    pub suggested_at: DateTime<Utc>,
+    pub window_start: DateTime<Utc>,
+    pub window_end: DateTime<Utc>,
+    pub timezone: Tz,
+    pub channel: Option<Channel>,
+    pub fallback_channels: Vec<Channel>,
+    pub assignee: String,
+    pub covering_for: Option<String>,
+    pub reason: String,
+    pub detail: Detail,
+    /// The ticket's type, for filters and summaries.
+    pub ticket_type: Option<String>,
+}
+
+impl Action {
+    pub fn id(&self) -> String {
+        format!("{}.{}-{}", self.ticket_id, self.kind.name(), self.step)
+    }
+
+    /// Whether the action is due by `horizon` (`now + within`).
+    pub fn is_due(&self, horizon: DateTime<Utc>) -> bool {
+        self.start <= horizon
+    }
+
+    /// The sort order of SPEC §7: due date, suggested time, ticket, kind.
+    pub fn sort_key(&self) -> (NaiveDate, DateTime<Utc>, &str, Kind, u32) {
+        (
+            self.due_date,
+            self.suggested_at,
+            &self.ticket_id,
+            self.kind,
+            self.step,
+        )
+    }
+}
+
+/// One computed value and why, for `explain`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Fact {
+    pub name: String,
+    pub value: String,
+    pub why: String,
+}
+
+/// The engine's result for one ticket: its candidate actions (listed or not), and, when
+/// asked for, every value computed on the way.
+#[derive(Debug, Default)]
+pub struct Evaluation {
+    pub actions: Vec<Action>,
+    pub facts: Vec<Fact>,
+}
+
+/// Collects facts when `explain` asks for them; free otherwise.
+pub struct Trace<'a>(Option<&'a mut Vec<Fact>>);
+
+impl Trace<'_> {
+    pub fn fact(
+        &mut self,
+        name: &str,
+        value: impl FnOnce() -> String,
+        why: impl FnOnce() -> String,
+    ) {
+        if let Some(v) = self.0.as_deref_mut() {
+            v.push(Fact {
+                name: name.to_string(),
+                value: value(),
+                why: why(),
+            });
+        }
+    }
+}
+
+/// Every candidate action of a ticket at `now`. Pure: the same inputs give the same output.
+pub fn evaluate(t: &Ticket, rules: &Rules, now: DateTime<Utc>, explain: bool) -> Evaluation {
+    let mut facts = Vec::new();
+    let actions = {
+        let mut trace = Trace(explain.then_some(&mut facts));
+        let ctx = Ctx::new(t, rules, now, &mut trace);
+        let mut actions = Vec::new();
+        strikes::plan(&ctx, &mut trace, &mut actions);
+        for a in &mut actions {
+            if a.overdue_days > 0 {
+                let s = if a.overdue_days == 1 { "" } else { "s" };
+                a.reason.push_str(&format!(
+                    " Due {}, {} business day{s} overdue.",
+                    a.due_date, a.overdue_days
+                ));
+            }
+        }
+        actions
+    };
+    Evaluation { actions, facts }
+}
+
+/// The actions of a ticket that are due by `now + within`.
+pub fn due(t: &Ticket, rules: &Rules, now: DateTime<Utc>, horizon: DateTime<Utc>) -> Vec<Action> {
+    let mut actions = evaluate(t, rules, now, false).actions;
+    actions.retain(|a| a.is_due(horizon));
+    actions
+}
+
+/// What every rule of one ticket needs: its zone, calendar and today.
+pub(crate) struct Ctx<'a> {
+    pub t: &'a Ticket,
+    pub rules: &'a Rules,
+    pub now: DateTime<Utc>,
+    pub zone: Zone<'a>,
+    pub today: NaiveDate,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(t: &'a Ticket, rules: &'a Rules, now: DateTime<Utc>, trace: &mut Trace<'_>) -> Ctx<'a> {
+        let tz = t.customer_tz.unwrap_or(rules.default_tz);
+        let cal_idx = t.calendar.unwrap_or(rules.default_calendar);
+        let (cal_name, calendar) = &rules.calendars[cal_idx.min(rules.calendars.len() - 1)];
+        let zone = Zone { tz, calendar };
+        let today = zone.today(now);
+        trace.fact(
+            "timezone",
+            || tz.name().to_string(),
+            || {
+                if t.customer_tz.is_some() {
+                    "the customer's zone (customer_tz)".into()
+                } else {
+                    "[defaults].timezone: the export gives no customer zone".into()
+                }
+            },
+        );
+        trace.fact(
+            "calendar",
+            || cal_name.clone(),
+            || {
+                if t.calendar.is_some() {
+                    "the ticket's calendar".into()
+                } else {
+                    "[defaults].calendar".into()
+                }
+            },
+        );
+        trace.fact(
+            "today",
+            || today.to_string(),
+            || {
+                format!(
+                    "the local date of now ({}) in {}",
+                    now.to_rfc3339(),
+                    tz.name()
+                )
+            },
+        );
+        Ctx {
+            t,
+            rules,
+            now,
+            zone,
+            today,
+        }
+    }
+
+    pub fn local_date(&self, x: DateTime<Utc>) -> NaiveDate {
+        time::local_date(x, self.zone.tz)
+    }
+
+    pub fn add_bd(&self, d: NaiveDate, n: u32) -> NaiveDate {
+        self.zone.calendar.add_bd(d, n)
+    }
+
+    /// The customer's preferred local minute of contact (SPEC §3).
+    fn preferred_minute(&self) -> Option<u16> {
+        self.t.preferred_time.or_else(|| {
+            self.rules
+                .file
+                .defaults
+                .prefer_first_contact_time
+                .then(|| time::local_minute(self.t.opened_at, self.zone.tz))
+        })
+    }
+
+    /// Schedules an action due on `due` through `channels` (none: an internal action) and
+    /// fills in who does it. `None` only when no window exists within years of `due`.
+    pub fn action(
+        &self,
+        kind: Kind,
+        step: u32,
+        due: NaiveDate,
+        channels: &[Channel],
+        reason: String,
+        detail: Detail,
+    ) -> Option<Action> {
+        let windows: Vec<&[Interval]> = if channels.is_empty() {
+            vec![&self.rules.internal_windows]
+        } else {
+            channels.iter().map(|c| self.rules.windows(*c)).collect()
+        };
+        let preferred = if channels.is_empty() {
+            None
+        } else {
+            self.preferred_minute()
+        };
+        let start = time::first_start(self.zone, due, &windows)?;
+        let slot = time::schedule(self.zone, due, &windows, self.now, preferred)?;
+        let (channel, fallback_channels) = if channels.is_empty() {
+            (None, Vec::new())
+        } else {
+            let primary = channels[slot.primary];
+            (
+                Some(primary),
+                channels.iter().copied().filter(|c| *c != primary).collect(),
+            )
+        };
+        let (assignee, covering_for) = self.assign(slot.contact_date);
+        let overdue_days = self.zone.calendar.business_days_between(due, self.today);
+        Some(Action {
+            ticket_id: self.t.id.clone(),
+            kind,
+            step,
+            due_date: due,
+            overdue_days,
+            start,
+            contact_date: slot.contact_date,
+            suggested_at: slot.suggested,
+            window_start: slot.window.start,
+            window_end: slot.window.end,
+            timezone: self.zone.tz,
+            channel,
+            fallback_channels,
+            assignee,
+            covering_for,
+            reason,
+            detail,
+            ticket_type: self.t.kind.clone(),
+        })
+    }
+
+    /// Who does an action on `date`: the owner, or while the owner is out, the first of their
+    /// cover chain who is in (SPEC §6); a ticket without owner goes to `[defaults].unassigned`.
+    fn assign(&self, date: NaiveDate) -> (String, Option<String>) {
+        let defaults = &self.rules.file.defaults;
+        let Some(owner) = self.t.owner.as_deref() else {
+            return (defaults.unassigned.clone(), None);
+        };
+        let Some(agent) = self.rules.agent(owner) else {
+            return (owner.to_string(), None);
+        };
+        if !agent.is_out(date) {
+            return (owner.to_string(), None);
+        }
+        let mut seen = vec![agent.id.as_str()];
+        let mut cover = agent.cover.as_deref().unwrap_or(&defaults.cover);
+        while let Some(next) = self.rules.agent(cover).filter(|a| a.is_out(date)) {
+            if seen.contains(&next.id.as_str()) {
+                cover = &defaults.cover;
+                break;
+            }
+            seen.push(next.id.as_str());
+            cover = next.cover.as_deref().unwrap_or(&defaults.cover);
+        }
+        (cover.to_string(), Some(owner.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests;

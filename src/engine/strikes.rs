@@ -1,0 +1,268 @@
+//! The three-strike process for tickets awaiting the customer (SPEC §4, seed 004).
+
+use chrono::NaiveDate;
+
+use super::{Action, Ctx, Detail, Kind, Trace};
+use crate::ticket::{DateOrTime, Field, State};
+
+fn days(n: u32) -> String {
+    format!("{n} business day{}", if n == 1 { "" } else { "s" })
+}
+
+pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) {
+    let t = ctx.t;
+    if t.state != State::AwaitingCustomer {
+        trace.fact(
+            "strikes",
+            || "none".into(),
+            || format!("the ticket is {} (status \"{}\"); strikes apply only while it awaits the customer", t.state.name(), t.status),
+        );
+        return;
+    }
+    let s = &ctx.rules.strikes;
+
+    // 1. Anchor.
+    let (anchor_field, anchor) = match (t.awaiting_since, t.last_customer_reply_at) {
+        (Some(a), Some(r)) if r > a => (Field::LastCustomerReplyAt, r),
+        (Some(a), _) => (Field::AwaitingSince, a),
+        (None, Some(r)) => (Field::LastCustomerReplyAt, r),
+        (None, None) => match t.updated_at {
+            Some(u) => (Field::UpdatedAt, u),
+            None => (Field::OpenedAt, t.opened_at),
+        },
+    };
+    let anchor_date = ctx.local_date(anchor);
+    trace.fact(
+        "anchor",
+        || format!("{} ({anchor_date} local)", anchor.to_rfc3339()),
+        || match anchor_field {
+            Field::LastCustomerReplyAt if t.awaiting_since.is_some() => {
+                "last_customer_reply_at, later than awaiting_since".into()
+            }
+            Field::LastCustomerReplyAt => "last_customer_reply_at (no awaiting_since)".into(),
+            Field::AwaitingSince => {
+                "awaiting_since, the later of awaiting_since and last_customer_reply_at".into()
+            }
+            Field::UpdatedAt => {
+                "updated_at: the export has neither awaiting_since nor last_customer_reply_at"
+                    .into()
+            }
+            _ => {
+                "opened_at: the export has no awaiting_since, last_customer_reply_at or updated_at"
+                    .into()
+            }
+        },
+    );
+
+    // 2. Attempts, and the restart after a reply.
+    let recorded = t.attempts.unwrap_or(0);
+    let reply_after_attempt = match (t.last_customer_reply_at, t.last_attempt_at) {
+        (Some(r), Some(a)) => r > a,
+        _ => false,
+    };
+    let restarted = recorded > 0 && reply_after_attempt;
+    let k = if restarted { 0 } else { recorded };
+    trace.fact(
+        "attempts",
+        || k.to_string(),
+        || {
+            if restarted {
+                format!("{recorded} recorded, but the customer replied after the last attempt, so the count restarts at 0")
+            } else if t.attempts.is_none() {
+                "the export records no attempts".into()
+            } else {
+                format!("{recorded} unanswered attempts recorded")
+            }
+        },
+    );
+
+    // 3. Next date.
+    let last_attempt = t.last_attempt_at.unwrap_or(anchor);
+    let last_date = ctx.local_date(last_attempt);
+    let (base, base_why) = if k == 0 {
+        (
+            ctx.add_bd(anchor_date, s.first_after_bd),
+            format!(
+                "{} after the anchor's date {anchor_date} ([strikes].first_after_bd)",
+                days(s.first_after_bd)
+            ),
+        )
+    } else if k < s.count {
+        (
+            ctx.add_bd(last_date, s.spacing_bd),
+            format!(
+                "{} after attempt {k} on {last_date} ([strikes].spacing_bd)",
+                days(s.spacing_bd)
+            ),
+        )
+    } else {
+        (
+            ctx.add_bd(last_date, s.resolve_after_bd),
+            format!(
+                "{} after attempt {k} on {last_date} ([strikes].resolve_after_bd)",
+                days(s.resolve_after_bd)
+            ),
+        )
+    };
+    trace.fact("next date", || base.to_string(), || base_why.clone());
+    let mut next = base;
+    let mut moved = String::new();
+    let reactivation = t.reactivation_at.map(|r| match r {
+        DateOrTime::Date(d) => d,
+        DateOrTime::Time(x) => ctx.local_date(x),
+    });
+    if let Some(r) = reactivation
+        && r > next
+    {
+        next = ctx.add_bd(r, 0);
+        moved = format!(" Moved to {next} by the ticket's reactivation date.");
+        trace.fact(
+            "next date",
+            || next.to_string(),
+            || format!("moved: the ticket's reactivation date {r} is later"),
+        );
+    }
+
+    // 4. Customer out of office.
+    let mut hold: Option<NaiveDate> = None;
+    if let Some(until) = t.customer_ooo_until {
+        if next <= until {
+            // At least one business day: with first_after_bd = 0 the return date itself
+            // would be the customer's last day away.
+            next = ctx.add_bd(until, s.first_after_bd.max(1));
+            moved = format!(" Moved to {next}: the customer is out of office until {until}.");
+            trace.fact(
+                "next date",
+                || next.to_string(),
+                || {
+                    format!(
+                        "moved: the customer is out of office until {until}; {} after that",
+                        days(s.first_after_bd.max(1))
+                    )
+                },
+            );
+            if reactivation == Some(next) {
+                trace.fact(
+                    "hold",
+                    || "none".into(),
+                    || format!("the ticket's reactivation date is already {next}"),
+                );
+            } else if next <= ctx.today {
+                trace.fact(
+                    "hold",
+                    || "none".into(),
+                    || "the customer is back: the next step is due now".into(),
+                );
+            } else {
+                hold = Some(next);
+            }
+        } else {
+            trace.fact(
+                "out of office",
+                || until.to_string(),
+                || format!("ends before the next date {next}: no effect"),
+            );
+        }
+    }
+
+    let what_next = if k < s.count {
+        format!("strike {}", k + 1)
+    } else {
+        "the resolution".to_string()
+    };
+    if let Some(reactivation_date) = hold {
+        let until = t.customer_ooo_until.unwrap_or(reactivation_date);
+        let reason = format!(
+            "The customer is out of office until {until}: set the ticket to \"{}\" with reactivation date {reactivation_date}, when {what_next} is due.",
+            s.hold_status
+        );
+        let detail = Detail::Hold {
+            status: s.hold_status.clone(),
+            reactivation_date,
+        };
+        out.extend(ctx.action(
+            Kind::OooHold,
+            k + 1,
+            ctx.add_bd(ctx.today, 0),
+            &[],
+            reason,
+            detail,
+        ));
+    }
+
+    if k < s.count {
+        let n = k + 1;
+        let origin = t.origin.channel();
+        let channels = s.channels(origin, n, t.callback_requested);
+        trace.fact(
+            "channels",
+            || channels.iter().map(|c| c.name()).collect::<Vec<_>>().join(", "),
+            || {
+                let row = match origin {
+                    Some(c) if s.ladder.contains_key(&Some(c)) => c.name().to_string(),
+                    _ => "default".to_string(),
+                };
+                let portal = if origin == Some(crate::ticket::Channel::Portal) && !t.callback_requested {
+                    "; phone dropped: portal customers are called only when they ask (callback_requested)"
+                } else {
+                    ""
+                };
+                format!("row {n} of [strikes.ladder].{row}{portal}")
+            },
+        );
+        let why = if k == 0 && restarted {
+            format!(
+                "the customer replied on {}, after the last attempt, so the count restarts.",
+                anchor_date
+            )
+        } else if k == 0 {
+            format!(
+                "no reply since {anchor_date} ({}); first attempt after {}.",
+                anchor_field.name(),
+                days(s.first_after_bd)
+            )
+        } else {
+            format!("attempt {k} on {last_date} got no reply.")
+        };
+        let mut reason = format!("Strike {n} of {}: {why}{moved}", s.count);
+        let mut action = ctx.action(
+            Kind::Strike,
+            n,
+            next,
+            &channels,
+            String::new(),
+            Detail::None,
+        );
+        if let Some(a) = action.as_mut() {
+            if n == s.count {
+                // Done on its contact date, the last strike leaves this long for a reply.
+                let resolve_on = ctx.add_bd(a.contact_date, s.resolve_after_bd);
+                reason.push_str(&format!(
+                    " Last attempt: tell the customer the ticket will be resolved on {resolve_on} if they do not reply."
+                ));
+            }
+            a.reason = reason;
+        }
+        out.extend(action);
+    } else {
+        let reason = format!(
+            "No reply to {k} attempt{} (the last on {last_date}) after {}: resolve with close code \"{}\".{moved}",
+            if k == 1 { "" } else { "s" },
+            days(s.resolve_after_bd),
+            s.close_code
+        );
+        let notes = format!(
+            "Resolved without a reply from the customer after {k} contact attempt{} (the last on {last_date}), \
+             following the {}-strike follow-up process. Close code: {}.",
+            if k == 1 { "" } else { "s" },
+            s.count,
+            s.close_code
+        );
+        let detail = Detail::Resolve {
+            status: s.resolve_status.clone(),
+            close_code: s.close_code.clone(),
+            close_notes: notes,
+        };
+        out.extend(ctx.action(Kind::Resolve, k, next, &[], reason, detail));
+    }
+}

@@ -1,0 +1,392 @@
+//! Hand-worked strike scenarios (SPEC §3–4) on the bundled policy: New York by default,
+//! the us calendar with Thanksgiving on 2026-11-26, business hours 09–17, lunch 12–13
+//! quiet, no calls before 10.
+
+use super::*;
+use crate::ticket::{DateOrTime, Origin, State};
+use chrono::NaiveDate;
+use chrono_tz::{America, Asia};
+
+fn rules() -> Rules {
+    Rules::parse("rules.toml", Rules::STARTER).unwrap()
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Monday 2026-11-23, 09:00 in New York.
+const NOW: &str = "2026-11-23T14:00:00Z";
+
+fn awaiting(id: &str) -> Ticket {
+    let mut t = Ticket::new(id, State::AwaitingCustomer, at("2026-11-18T15:40:00-05:00"));
+    t.origin = Origin::Known(Channel::Phone);
+    t.owner = Some("bob".into());
+    t.awaiting_since = Some(at("2026-11-20T15:10:00-05:00"));
+    t
+}
+
+fn plan_at(t: &Ticket, rules: &Rules, now: &str) -> Vec<Action> {
+    evaluate(t, rules, at(now), false).actions
+}
+
+fn only(actions: &[Action], kind: Kind) -> &Action {
+    let found: Vec<&Action> = actions.iter().filter(|a| a.kind == kind).collect();
+    assert_eq!(found.len(), 1, "one {kind:?} in {actions:#?}");
+    found[0]
+}
+
+#[test]
+fn strike_one_falls_a_business_day_after_the_anchor_at_the_first_contact_time() {
+    let r = rules();
+    let a = plan_at(&awaiting("T1"), &r, NOW);
+    assert_eq!(a.len(), 1);
+    let s = &a[0];
+    assert_eq!((s.kind, s.step), (Kind::Strike, 1));
+    assert_eq!(s.due_date, d("2026-11-23"), "Friday + 1 business day");
+    assert_eq!(
+        s.start,
+        at("2026-11-23T09:00:00-05:00"),
+        "chat opens at 09:00"
+    );
+    assert!(s.is_due(at(NOW)));
+    assert_eq!(s.channel, Some(Channel::Chat));
+    assert_eq!(s.fallback_channels, vec![Channel::Phone, Channel::Email]);
+    assert_eq!(
+        s.suggested_at,
+        at("2026-11-23T15:40:00-05:00"),
+        "the local time the customer opened the ticket"
+    );
+    assert_eq!(
+        (s.window_start, s.window_end),
+        (
+            at("2026-11-23T13:00:00-05:00"),
+            at("2026-11-23T17:00:00-05:00")
+        )
+    );
+    assert_eq!(s.assignee, "bob");
+    assert_eq!(s.overdue_days, 0);
+    assert_eq!(s.id(), "T1.strike-1");
+}
+
+#[test]
+fn the_anchor_is_the_later_of_awaiting_since_and_the_last_reply() {
+    let r = rules();
+    let mut t = awaiting("T");
+    t.last_customer_reply_at = Some(at("2026-11-23T10:30:00-05:00"));
+    assert_eq!(plan_at(&t, &r, NOW)[0].due_date, d("2026-11-24"));
+    t.awaiting_since = None;
+    t.last_customer_reply_at = None;
+    t.updated_at = Some(at("2026-11-19T12:00:00-05:00"));
+    assert_eq!(
+        plan_at(&t, &r, NOW)[0].due_date,
+        d("2026-11-20"),
+        "updated_at when both are absent"
+    );
+    t.updated_at = None;
+    assert_eq!(
+        plan_at(&t, &r, NOW)[0].due_date,
+        d("2026-11-19"),
+        "opened_at last of all"
+    );
+}
+
+#[test]
+fn strikes_two_and_three_follow_the_last_attempt_and_the_last_names_the_resolution_date() {
+    let r = rules();
+    let mut t = awaiting("T");
+    t.attempts = Some(1);
+    t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
+    let s = &plan_at(&t, &r, NOW)[0];
+    assert_eq!((s.step, s.due_date), (2, d("2026-11-23")));
+    assert_eq!(
+        s.channel,
+        Some(Channel::Email),
+        "ladder row 2 starts with e-mail"
+    );
+    assert!(!s.reason.contains("resolved on"));
+
+    t.attempts = Some(2);
+    t.last_attempt_at = Some(at("2026-11-24T11:00:00-05:00"));
+    let s = &plan_at(&t, &r, "2026-11-25T14:00:00Z")[0];
+    assert_eq!((s.step, s.due_date), (3, d("2026-11-25")));
+    assert!(
+        s.reason.contains("resolved on 2026-11-27"),
+        "Thanksgiving skipped: {}",
+        s.reason
+    );
+}
+
+#[test]
+fn the_resolution_comes_after_the_count_with_status_code_and_notes() {
+    let r = rules();
+    let mut t = awaiting("T");
+    t.attempts = Some(3);
+    t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
+    let a = plan_at(&t, &r, NOW);
+    let x = only(&a, Kind::Resolve);
+    assert_eq!((x.step, x.due_date), (3, d("2026-11-23")));
+    assert_eq!(x.channel, None);
+    assert_eq!(
+        x.suggested_at,
+        at("2026-11-23T09:00:00-05:00"),
+        "internal: business hours, no customer preference"
+    );
+    match &x.detail {
+        Detail::Resolve {
+            status,
+            close_code,
+            close_notes,
+        } => {
+            assert_eq!(status, "Resolved");
+            assert_eq!(close_code, "User not responded");
+            assert!(
+                close_notes.contains("3 contact attempts") && close_notes.contains("2026-11-20")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    t.attempts = Some(5);
+    assert_eq!(
+        only(&plan_at(&t, &r, NOW), Kind::Resolve).step,
+        5,
+        "attempts beyond the count still resolve"
+    );
+}
+
+#[test]
+fn a_reply_after_the_last_attempt_restarts_the_count() {
+    let r = rules();
+    let mut t = awaiting("T");
+    t.attempts = Some(2);
+    t.last_attempt_at = Some(at("2026-11-19T10:30:00-05:00"));
+    t.last_customer_reply_at = Some(at("2026-11-20T16:20:00-05:00"));
+    let s = &plan_at(&t, &r, NOW)[0];
+    assert_eq!(
+        (s.kind, s.step, s.due_date),
+        (Kind::Strike, 1, d("2026-11-23"))
+    );
+    assert!(s.reason.contains("restarts"));
+}
+
+#[test]
+fn a_later_reactivation_date_moves_the_next_step() {
+    let r = rules();
+    let mut t = awaiting("T");
+    t.attempts = Some(1);
+    t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
+    t.reactivation_at = Some(DateOrTime::Date(d("2026-11-25")));
+    let s = &plan_at(&t, &r, NOW)[0];
+    assert_eq!(s.due_date, d("2026-11-25"));
+    assert!(!s.is_due(at(NOW)));
+    t.reactivation_at = Some(DateOrTime::Date(d("2026-11-28")));
+    assert_eq!(
+        plan_at(&t, &r, NOW)[0].due_date,
+        d("2026-11-30"),
+        "a Saturday moves to Monday"
+    );
+    t.reactivation_at = Some(DateOrTime::Time(at("2026-11-21T10:00:00-05:00")));
+    assert_eq!(
+        plan_at(&t, &r, NOW)[0].due_date,
+        d("2026-11-23"),
+        "an earlier one changes nothing"
+    );
+}
+
+#[test]
+fn a_customer_out_of_office_gets_a_hold_and_no_strike_until_back() {
+    let r = rules();
+    let mut t = awaiting("T");
+    t.customer_ooo_until = Some(d("2026-11-30"));
+    let a = plan_at(&t, &r, NOW);
+    let hold = only(&a, Kind::OooHold);
+    assert_eq!((hold.step, hold.due_date), (1, d("2026-11-23")));
+    assert!(hold.is_due(at(NOW)));
+    assert_eq!(
+        hold.detail,
+        Detail::Hold {
+            status: "On Hold - Awaiting Caller".into(),
+            reactivation_date: d("2026-12-01")
+        }
+    );
+    let s = only(&a, Kind::Strike);
+    assert_eq!(s.due_date, d("2026-12-01"));
+
+    t.reactivation_at = Some(DateOrTime::Date(d("2026-12-01")));
+    let a = plan_at(&t, &r, NOW);
+    assert!(
+        a.iter().all(|x| x.kind != Kind::OooHold),
+        "the hold is already in place"
+    );
+}
+
+#[test]
+fn no_resolution_while_the_customer_is_away() {
+    let r = rules();
+    let mut t = awaiting("T");
+    t.attempts = Some(3);
+    t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
+    t.customer_ooo_until = Some(d("2026-11-25"));
+    let a = plan_at(&t, &r, NOW);
+    assert_eq!(
+        only(&a, Kind::Resolve).due_date,
+        d("2026-11-27"),
+        "first business day after the return"
+    );
+    assert_eq!(only(&a, Kind::OooHold).step, 4);
+}
+
+#[test]
+fn an_absence_that_ended_moves_the_date_but_needs_no_hold() {
+    let r = rules();
+    let mut t = awaiting("T");
+    t.attempts = Some(1);
+    t.last_attempt_at = Some(at("2026-11-17T14:00:00-05:00"));
+    t.customer_ooo_until = Some(d("2026-11-20"));
+    let a = plan_at(&t, &r, NOW);
+    assert_eq!(a.len(), 1);
+    assert_eq!((a[0].kind, a[0].due_date), (Kind::Strike, d("2026-11-23")));
+}
+
+#[test]
+fn portal_customers_are_called_only_on_request() {
+    let r = rules();
+    let mut t = awaiting("T");
+    t.origin = Origin::Known(Channel::Portal);
+    t.attempts = Some(2);
+    t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
+    let s = &plan_at(&t, &r, NOW)[0];
+    assert_eq!(
+        s.fallback_channels,
+        vec![Channel::Chat],
+        "email, chat; phone dropped"
+    );
+    t.callback_requested = true;
+    let s = &plan_at(&t, &r, NOW)[0];
+    assert_eq!(s.fallback_channels, vec![Channel::Chat, Channel::Phone]);
+}
+
+#[test]
+fn unknown_origins_take_the_default_ladder() {
+    let r = rules();
+    let mut t = awaiting("T");
+    t.origin = Origin::Unknown("fax".into());
+    let s = &plan_at(&t, &r, NOW)[0];
+    assert_eq!(s.channel, Some(Channel::Chat));
+    assert_eq!(s.fallback_channels, vec![Channel::Phone, Channel::Email]);
+}
+
+#[test]
+fn an_absent_owner_is_covered_and_the_strike_is_not_postponed() {
+    let r = rules();
+    let mut t = awaiting("T");
+    t.owner = Some("Alice Moreno".into());
+    t.attempts = Some(1);
+    t.last_attempt_at = Some(at("2026-11-25T11:00:00-05:00"));
+    let s = &plan_at(&t, &r, "2026-11-27T14:00:00Z")[0];
+    assert_eq!(
+        s.due_date,
+        d("2026-11-27"),
+        "Alice is out on the 27th; the strike stays"
+    );
+    assert_eq!(s.assignee, "carol");
+    assert_eq!(s.covering_for.as_deref(), Some("Alice Moreno"));
+
+    let text = format!(
+        "{}\n[agents.carol]\nout = [\"2026-11-27\"]\n",
+        Rules::STARTER.replace(
+            "[agents.carol]\nname = \"Carol Jensen\"\ncover = \"team-lead\"\n",
+            ""
+        )
+    );
+    let r2 = Rules::parse("r.toml", &text).unwrap();
+    let s = &plan_at(&t, &r2, "2026-11-27T14:00:00Z")[0];
+    assert_eq!(
+        s.assignee, "team-lead",
+        "carol is out too: [defaults].cover"
+    );
+    t.owner = None;
+    assert_eq!(
+        plan_at(&t, &r, "2026-11-27T14:00:00Z")[0].assignee,
+        "service-desk-queue"
+    );
+}
+
+#[test]
+fn overdue_strikes_stay_due_and_count_business_days() {
+    let r = rules();
+    let mut t = awaiting("T");
+    t.attempts = Some(1);
+    t.last_attempt_at = Some(at("2026-11-16T15:00:00-05:00"));
+    let s = &plan_at(&t, &r, NOW)[0];
+    assert_eq!(
+        (s.step, s.due_date, s.overdue_days),
+        (2, d("2026-11-17"), 4)
+    );
+    assert_eq!(s.contact_date, d("2026-11-23"));
+    assert!(
+        s.reason
+            .ends_with("Due 2026-11-17, 4 business days overdue.")
+    );
+}
+
+#[test]
+fn a_customer_east_of_utc_is_contacted_on_their_next_business_day() {
+    let r = rules();
+    let mut t = awaiting("T");
+    t.customer_tz = Some(Asia::Tokyo);
+    t.opened_at = at("2026-11-18T15:00:00+09:00");
+    t.awaiting_since = Some(at("2026-11-20T15:00:00+09:00"));
+    let s = &plan_at(&t, &r, NOW)[0];
+    assert_eq!(s.due_date, d("2026-11-23"));
+    assert_eq!(
+        s.contact_date,
+        d("2026-11-24"),
+        "23:00 in Tokyo: today's windows are over"
+    );
+    assert_eq!(s.suggested_at, at("2026-11-24T15:00:00+09:00"));
+    assert_eq!(s.overdue_days, 0);
+    assert_eq!(s.timezone, Asia::Tokyo);
+}
+
+#[test]
+fn only_awaiting_tickets_get_strikes() {
+    let r = rules();
+    for state in [
+        State::Open,
+        State::OnHold,
+        State::Resolved,
+        State::Closed,
+        State::Canceled,
+    ] {
+        let mut t = awaiting("T");
+        t.state = state;
+        assert!(plan_at(&t, &r, NOW).is_empty(), "{state:?}");
+    }
+}
+
+#[test]
+fn explain_records_every_date_computed() {
+    let r = rules();
+    let mut t = awaiting("T");
+    t.customer_tz = Some(America::Chicago);
+    let e = evaluate(&t, &r, at(NOW), true);
+    let names: Vec<&str> = e.facts.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "timezone",
+            "calendar",
+            "today",
+            "anchor",
+            "attempts",
+            "next date",
+            "channels"
+        ]
+    );
+    assert!(evaluate(&t, &r, at(NOW), false).facts.is_empty());
+}

@@ -1,0 +1,747 @@
+//! Reading exports: CSV, JSON arrays and NDJSON from files or stdin, mapped to canonical
+//! tickets. A bad row becomes a `Reject` (with where and why) and reading goes on.
+
+pub mod values;
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::de::{DeserializeSeed, SeqAccess, Visitor};
+use serde_json::Value;
+
+use crate::config::{Dedupe, Format, Rules};
+use crate::error::Failure;
+use crate::ticket::{Field, Origin, Ticket};
+use crate::util::closest;
+use values::Values;
+
+/// One input: a file, or stdin (`-`).
+#[derive(Clone, Debug)]
+pub enum Source {
+    Stdin,
+    Path(PathBuf),
+}
+
+impl Source {
+    pub fn from_arg(s: &str) -> Source {
+        if s == "-" {
+            Source::Stdin
+        } else {
+            Source::Path(PathBuf::from(s))
+        }
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            Source::Stdin => "<stdin>".into(),
+            Source::Path(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// A row that could not be planned, and why.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Reject {
+    pub source: String,
+    /// Line where the row starts (CSV, NDJSON); absent inside a JSON array.
+    pub line: Option<u64>,
+    /// 1-based number of the data row or record in its source.
+    pub record: u64,
+    pub ticket_id: Option<String>,
+    pub field: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Reject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}", self.source)?,
+            None => write!(f, "{}: record {}", self.source, self.record)?,
+        }
+        if let Some(id) = &self.ticket_id {
+            write!(f, ": ticket {id}")?;
+        }
+        if !self.field.is_empty() {
+            write!(f, ": {}", self.field)?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// What a read produced besides tickets.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub rows: u64,
+    pub rejects: Vec<Reject>,
+    /// Channel values no mapping knows, with how often each was seen.
+    pub unknown_channels: HashMap<String, u64>,
+}
+
+/// Reads every source as one export and hands each accepted ticket to `sink`, in order.
+pub fn read(
+    sources: &[Source],
+    rules: &Rules,
+    format: Option<Format>,
+    mut sink: impl FnMut(Ticket),
+) -> Result<Stats, Failure> {
+    let mut r = Reader {
+        rules,
+        values: Values {
+            rules: &rules.input,
+        },
+        stats: Stats::default(),
+        seen: HashSet::new(),
+        latest: HashMap::new(),
+        order: 0,
+    };
+    let stdin_only = [Source::Stdin];
+    let sources = if sources.is_empty() {
+        &stdin_only[..]
+    } else {
+        sources
+    };
+    for src in sources {
+        let name = src.name();
+        let mut input: Box<dyn BufRead> = match src {
+            Source::Stdin => Box::new(BufReader::with_capacity(1 << 16, io::stdin())),
+            Source::Path(p) => Box::new(BufReader::with_capacity(
+                1 << 16,
+                fs::File::open(p)
+                    .map_err(|e| Failure::io(format!("cannot open {}: {e}", p.display())))?,
+            )),
+        };
+        skip_bom(&mut input).map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
+        let fmt = format
+            .or(rules.input.format)
+            .or_else(|| match src {
+                Source::Path(p) => by_extension(p),
+                Source::Stdin => None,
+            })
+            .map(Ok)
+            .unwrap_or_else(|| {
+                sniff(&mut input).map_err(|e| Failure::io(format!("cannot read {name}: {e}")))
+            })?;
+        match fmt {
+            Format::Csv => r.csv(&name, input, &mut sink)?,
+            Format::Ndjson => r.ndjson(&name, input, &mut sink)?,
+            Format::Json => r.json(&name, input, &mut sink)?,
+        }
+    }
+    // Event logs: the newest row of each id, in the order the ids first appeared.
+    let mut latest: Vec<_> = r.latest.drain().map(|(_, v)| v).collect();
+    latest.sort_by_key(|(order, _)| *order);
+    for (_, t) in latest {
+        sink(t);
+    }
+    Ok(r.stats)
+}
+
+fn skip_bom(input: &mut Box<dyn BufRead>) -> io::Result<()> {
+    if input.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        input.consume(3);
+    }
+    Ok(())
+}
+
+fn by_extension(p: &Path) -> Option<Format> {
+    let ext = p.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" | "tsv" | "txt" => Some(Format::Csv),
+        "json" => Some(Format::Json),
+        "ndjson" | "jsonl" => Some(Format::Ndjson),
+        _ => None,
+    }
+}
+
+/// The first non-blank byte decides: `[` is a JSON array, `{` NDJSON, anything else CSV.
+fn sniff(input: &mut Box<dyn BufRead>) -> io::Result<Format> {
+    let buf = input.fill_buf()?;
+    let buf = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf);
+    Ok(match buf.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => Format::Json,
+        Some(b'{') => Format::Ndjson,
+        _ => Format::Csv,
+    })
+}
+
+struct Reader<'r> {
+    rules: &'r Rules,
+    values: Values<'r>,
+    stats: Stats,
+    seen: HashSet<String>,
+    /// `dedupe = "last"`: id → (first order, newest ticket).
+    latest: HashMap<String, (u64, Ticket)>,
+    order: u64,
+}
+
+/// Where a row is, for rejects.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    source: &'a str,
+    line: Option<u64>,
+    record: u64,
+}
+
+impl<'a> At<'a> {
+    fn reject(
+        &self,
+        id: Option<&str>,
+        field: &str,
+        value: &str,
+        reason: impl Into<String>,
+    ) -> Reject {
+        Reject {
+            source: self.source.to_string(),
+            line: self.line,
+            record: self.record,
+            ticket_id: id.map(str::to_string),
+            field: field.to_string(),
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl Reader<'_> {
+    fn column_name(&self, f: Field) -> String {
+        self.rules
+            .input
+            .columns
+            .get(&f)
+            .cloned()
+            .unwrap_or_else(|| f.name().to_string())
+    }
+
+    fn csv(
+        &mut self,
+        name: &str,
+        input: Box<dyn BufRead>,
+        sink: &mut impl FnMut(Ticket),
+    ) -> Result<(), Failure> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(input);
+        let mut rec = csv::ByteRecord::new();
+        let got = rdr
+            .read_byte_record(&mut rec)
+            .map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
+        if !got {
+            return Err(Failure::usage(format!(
+                "{name} is empty: an export needs a header row with at least the columns {}",
+                self.required_names().join(", ")
+            )));
+        }
+        let headers = header_names(&rec);
+        let mut index: [Option<usize>; Field::ALL.len()] = [None; Field::ALL.len()];
+        for f in Field::ALL {
+            let want = self.column_name(f);
+            index[f as usize] = headers.iter().position(|h| *h == want).or_else(|| {
+                headers
+                    .iter()
+                    .position(|h| h.trim().eq_ignore_ascii_case(want.trim()))
+            });
+        }
+        self.require(name, &index, &headers)?;
+        let used: HashSet<usize> = index.iter().flatten().copied().collect();
+        let extra_cols: Vec<(usize, Arc<str>)> = headers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !used.contains(i))
+            .map(|(i, h)| (i, Arc::from(h.as_str())))
+            .collect();
+        let mut record = 0u64;
+        loop {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    return Err(Failure::io(format!("cannot read {name}: {e}")));
+                }
+            }
+            record += 1;
+            let at = At {
+                source: name,
+                line: rec.position().map(|p| p.line()),
+                record,
+            };
+            if rec.len() == 1
+                && rec
+                    .get(0)
+                    .is_some_and(|c| c.iter().all(u8::is_ascii_whitespace))
+            {
+                record -= 1;
+                continue; // a blank line is not a row
+            }
+            self.stats.rows += 1;
+            if rec.len() != headers.len() {
+                let id = index[Field::Id as usize]
+                    .and_then(|i| rec.get(i))
+                    .map(String::from_utf8_lossy);
+                let r = at.reject(
+                    id.as_deref(),
+                    "",
+                    "",
+                    format!(
+                        "the row has {} fields but the header has {}; check for an unquoted comma or a missing quote",
+                        rec.len(),
+                        headers.len()
+                    ),
+                );
+                self.stats.rejects.push(r);
+                continue;
+            }
+            let mut cells: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
+            let mut bad_utf8 = None;
+            for f in Field::ALL {
+                if let Some(i) = index[f as usize] {
+                    match std::str::from_utf8(rec.get(i).unwrap_or_default()) {
+                        Ok(s) => cells[f as usize] = Some(Cow::Borrowed(s)),
+                        Err(_) => bad_utf8 = Some(f),
+                    }
+                }
+            }
+            if let Some(f) = bad_utf8 {
+                let r = at.reject(
+                    None,
+                    &self.column_name(f),
+                    "",
+                    "the cell is not valid UTF-8; save the export as UTF-8",
+                );
+                self.stats.rejects.push(r);
+                continue;
+            }
+            let extra = || {
+                extra_cols
+                    .iter()
+                    .map(|(i, h)| {
+                        (
+                            h.clone(),
+                            String::from_utf8_lossy(rec.get(*i).unwrap_or_default())
+                                .trim()
+                                .to_string(),
+                        )
+                    })
+                    .collect()
+            };
+            self.accept(at, &cells, extra, sink);
+        }
+        Ok(())
+    }
+
+    fn required_names(&self) -> Vec<String> {
+        Field::REQUIRED
+            .iter()
+            .map(|f| self.column_name(*f))
+            .collect()
+    }
+
+    fn require(
+        &self,
+        name: &str,
+        index: &[Option<usize>],
+        headers: &[String],
+    ) -> Result<(), Failure> {
+        let missing: Vec<Field> = Field::REQUIRED
+            .into_iter()
+            .filter(|f| index[*f as usize].is_none())
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut msg = format!("{name}: the export has no column for");
+        for f in &missing {
+            let want = self.column_name(*f);
+            let hint = closest(&want, headers.iter().map(String::as_str))
+                .map(|c| format!(" (closest: \"{c}\")"))
+                .unwrap_or_default();
+            msg.push_str(&format!(" \"{want}\"{hint},"));
+        }
+        msg.pop();
+        msg.push_str(&format!(
+            "\n  its columns are: {}\n  map them in the rules file, e.g. [input.columns] {} = \"<column>\"",
+            headers.join(", "),
+            missing[0].name()
+        ));
+        Err(Failure::usage(msg))
+    }
+
+    fn ndjson(
+        &mut self,
+        name: &str,
+        mut input: Box<dyn BufRead>,
+        sink: &mut impl FnMut(Ticket),
+    ) -> Result<(), Failure> {
+        let mut buf = Vec::new();
+        let mut line = 0u64;
+        let mut record = 0u64;
+        loop {
+            buf.clear();
+            let n = input
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
+            if n == 0 {
+                break;
+            }
+            line += 1;
+            let text = if line == 1 {
+                buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf)
+            } else {
+                &buf[..]
+            };
+            if text.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            record += 1;
+            self.stats.rows += 1;
+            let at = At {
+                source: name,
+                line: Some(line),
+                record,
+            };
+            match serde_json::from_slice::<Value>(text) {
+                Ok(v) => self.json_record(at, v, sink),
+                Err(e) => {
+                    let r = at.reject(None, "", "", format!("not valid JSON: {e}"));
+                    self.stats.rejects.push(r);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn json(
+        &mut self,
+        name: &str,
+        input: Box<dyn BufRead>,
+        sink: &mut impl FnMut(Ticket),
+    ) -> Result<(), Failure> {
+        let mut record = 0u64;
+        let mut de = serde_json::Deserializer::from_reader(input);
+        let mut each = |v: Value| {
+            record += 1;
+            self.stats.rows += 1;
+            self.json_record(
+                At {
+                    source: name,
+                    line: None,
+                    record,
+                },
+                v,
+                sink,
+            );
+        };
+        Each(&mut each)
+            .deserialize(&mut de)
+            .and_then(|_| de.end())
+            .map_err(|e| {
+                Failure::io(format!(
+                    "cannot read {name}: not a valid JSON array of tickets: {e}"
+                ))
+            })
+    }
+
+    fn json_record(&mut self, at: At<'_>, v: Value, sink: &mut impl FnMut(Ticket)) {
+        let Value::Object(obj) = v else {
+            let r = at.reject(None, "", "", "expected an object of ticket fields");
+            self.stats.rejects.push(r);
+            return;
+        };
+        let mut cells: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
+        let mut used: Vec<&str> = Vec::new();
+        for f in Field::ALL {
+            let col = self.column_name(f);
+            let found = lookup(&obj, &col);
+            let Some((key, value)) = found else { continue };
+            used.push(key);
+            match scalar(value) {
+                Ok(s) => cells[f as usize] = s,
+                Err(kind) => {
+                    let id = cells[Field::Id as usize].as_deref();
+                    let r = at.reject(
+                        id,
+                        &col,
+                        "",
+                        format!("expected a single value, found {kind}"),
+                    );
+                    self.stats.rejects.push(r);
+                    return;
+                }
+            }
+        }
+        let extra = || {
+            obj.iter()
+                .filter(|(k, _)| !used.contains(&k.as_str()))
+                .filter_map(|(k, v)| {
+                    scalar(v)
+                        .ok()
+                        .flatten()
+                        .map(|s| (Arc::from(k.as_str()), s.into_owned()))
+                })
+                .collect()
+        };
+        self.accept(at, &cells, extra, sink);
+    }
+
+    fn accept(
+        &mut self,
+        at: At<'_>,
+        cells: &[Option<Cow<str>>; Field::ALL.len()],
+        extra: impl FnOnce() -> Vec<(Arc<str>, String)>,
+        sink: &mut impl FnMut(Ticket),
+    ) {
+        let ticket = match self.ticket(at, cells) {
+            Ok(mut t) => {
+                t.extra = extra();
+                t.extra.retain(|(_, v)| !self.values.is_null(v));
+                t
+            }
+            Err(r) => {
+                self.stats.rejects.push(*r);
+                return;
+            }
+        };
+        if let Origin::Unknown(raw) = &ticket.origin {
+            *self.stats.unknown_channels.entry(raw.clone()).or_default() += 1;
+        }
+        match self.rules.input.dedupe {
+            Dedupe::Reject => {
+                if !self.seen.insert(ticket.id.clone()) {
+                    let r = at.reject(
+                        Some(&ticket.id),
+                        &self.column_name(Field::Id),
+                        &ticket.id,
+                        "this id repeats an earlier row; ids must be unique (for event logs set [input].dedupe = \"last\")",
+                    );
+                    self.stats.rejects.push(r);
+                    return;
+                }
+                sink(ticket);
+            }
+            Dedupe::Last => {
+                self.order += 1;
+                let order = self.order;
+                match self.latest.get_mut(&ticket.id) {
+                    Some((_, old)) => {
+                        let key = |t: &Ticket| t.updated_at.unwrap_or(DateTime::<Utc>::MIN_UTC);
+                        if key(&ticket) >= key(old) {
+                            *old = ticket;
+                        }
+                    }
+                    None => {
+                        self.latest.insert(ticket.id.clone(), (order, ticket));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Maps the cells of one row to a ticket, or says which field is wrong.
+    fn ticket(
+        &self,
+        at: At<'_>,
+        cells: &[Option<Cow<str>>; Field::ALL.len()],
+    ) -> Result<Ticket, Box<Reject>> {
+        let v = &self.values;
+        let get = |f: Field| {
+            cells[f as usize]
+                .as_deref()
+                .filter(|s| !v.is_null(s))
+                .map(str::trim)
+        };
+        let id = get(Field::Id);
+        let fail = |f: Field, value: &str, reason: String| {
+            Box::new(at.reject(id, &self.column_name(f), value, reason))
+        };
+        let required = |f: Field| {
+            get(f).ok_or_else(|| {
+                fail(
+                    f,
+                    "",
+                    format!("{} is required but blank", self.column_name(f)),
+                )
+            })
+        };
+        let id = required(Field::Id)?;
+        let status = required(Field::Status)?;
+        let state = *self.rules.input.status.get(&status.to_lowercase()).ok_or_else(|| {
+            fail(
+                Field::Status,
+                status,
+                format!("status \"{status}\" is not mapped to a state; add it under [input.status], e.g. awaiting_customer = [\"{status}\"]"),
+            )
+        })?;
+        let time = |f: Field| -> Result<Option<DateTime<Utc>>, Box<Reject>> {
+            get(f)
+                .map(|s| v.time(s).map_err(|e| fail(f, s, e)))
+                .transpose()
+        };
+        let opened_at = v
+            .time(required(Field::OpenedAt)?)
+            .map_err(|e| fail(Field::OpenedAt, get(Field::OpenedAt).unwrap_or(""), e))?;
+        let mut t = Ticket::new(id, state, opened_at);
+        t.status = status.to_string();
+        t.kind = get(Field::Type).map(str::to_string);
+        t.origin = match get(Field::Channel) {
+            None => Origin::Absent,
+            Some(raw) => match self.rules.input.channels.get(&raw.to_lowercase()) {
+                Some(c) => Origin::Known(*c),
+                None => Origin::Unknown(raw.to_string()),
+            },
+        };
+        t.subject = get(Field::Subject).map(str::to_string);
+        t.customer = get(Field::Customer).map(str::to_string);
+        t.customer_email = get(Field::CustomerEmail).map(str::to_string);
+        t.customer_phone = get(Field::CustomerPhone).map(str::to_string);
+        t.customer_tz = get(Field::CustomerTz)
+            .map(|s| values::zone(s).map_err(|e| fail(Field::CustomerTz, s, e)))
+            .transpose()?;
+        t.segment = get(Field::CustomerSegment)
+            .map(|s| values::segment(s).map_err(|e| fail(Field::CustomerSegment, s, e)))
+            .transpose()?;
+        t.customer_ooo_until = get(Field::CustomerOooUntil)
+            .map(|s| v.date(s).map_err(|e| fail(Field::CustomerOooUntil, s, e)))
+            .transpose()?;
+        t.callback_requested = get(Field::CallbackRequested)
+            .map(|s| values::boolean(s).map_err(|e| fail(Field::CallbackRequested, s, e)))
+            .transpose()?
+            .unwrap_or(false);
+        t.preferred_time = get(Field::PreferredTime)
+            .map(|s| values::time_of_day(s).map_err(|e| fail(Field::PreferredTime, s, e)))
+            .transpose()?;
+        t.calendar = get(Field::Calendar)
+            .map(|s| {
+                self.rules.calendar_index(s).ok_or_else(|| {
+                    let names: Vec<&str> = self
+                        .rules
+                        .calendars
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect();
+                    fail(
+                        Field::Calendar,
+                        s,
+                        format!(
+                            "no calendar \"{s}\" in the rules; known: {}",
+                            names.join(", ")
+                        ),
+                    )
+                })
+            })
+            .transpose()?;
+        t.owner = get(Field::Owner).map(str::to_string);
+        t.updated_at = time(Field::UpdatedAt)?;
+        t.awaiting_since = time(Field::AwaitingSince)?;
+        t.last_customer_reply_at = time(Field::LastCustomerReplyAt)?;
+        t.attempts = get(Field::Attempts)
+            .map(|s| values::count(s).map_err(|e| fail(Field::Attempts, s, e)))
+            .transpose()?;
+        t.last_attempt_at = time(Field::LastAttemptAt)?;
+        if t.attempts.unwrap_or(0) > 0 && t.last_attempt_at.is_none() {
+            let n = t.attempts.unwrap_or(0).to_string();
+            return Err(fail(
+                Field::LastAttemptAt,
+                "",
+                format!(
+                    "{n} attempts are recorded but {} is blank; give the time of the latest attempt",
+                    self.column_name(Field::LastAttemptAt)
+                ),
+            ));
+        }
+        t.reactivation_at = get(Field::ReactivationAt)
+            .map(|s| {
+                v.date_or_time(s)
+                    .map_err(|e| fail(Field::ReactivationAt, s, e))
+            })
+            .transpose()?;
+        t.resolved_at = time(Field::ResolvedAt)?;
+        t.last_followup_at = time(Field::LastFollowupAt)?;
+        t.last_note = get(Field::LastNote).map(str::to_string);
+        t.cadence = get(Field::Cadence)
+            .map(|s| {
+                crate::time::Span::parse(s)
+                    .map(|_| s.to_string())
+                    .map_err(|e| fail(Field::Cadence, s, e))
+            })
+            .transpose()?;
+        Ok(t)
+    }
+}
+
+/// Header cells as names: trimmed, BOM removed, and a repeated name `N` read as `N#2`, `N#3`.
+fn header_names(rec: &csv::ByteRecord) -> Vec<String> {
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    rec.iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let raw = if i == 0 {
+                raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
+            } else {
+                raw
+            };
+            let name = String::from_utf8_lossy(raw).trim().to_string();
+            let n = counts.entry(name.clone()).or_default();
+            *n += 1;
+            if *n == 1 { name } else { format!("{name}#{n}") }
+        })
+        .collect()
+}
+
+/// The value at a key, or at a dotted path (`requester.time_zone`), with the top-level key used.
+fn lookup<'v>(obj: &'v serde_json::Map<String, Value>, col: &str) -> Option<(&'v str, &'v Value)> {
+    if let Some((k, v)) = obj.get_key_value(col) {
+        return Some((k.as_str(), v));
+    }
+    let mut parts = col.split('.');
+    let (key, mut cur) = obj.get_key_value(parts.next()?)?;
+    let mut nested = false;
+    for p in parts {
+        cur = cur.get(p)?;
+        nested = true;
+    }
+    nested.then_some((key.as_str(), cur))
+}
+
+/// A JSON value as cell text: `None` for null, `Err` (naming the kind) for arrays and objects.
+fn scalar(v: &Value) -> Result<Option<Cow<'_, str>>, &'static str> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(Cow::Borrowed(s.as_str()))),
+        Value::Bool(b) => Ok(Some(Cow::Borrowed(if *b { "true" } else { "false" }))),
+        Value::Number(n) => Ok(Some(Cow::Owned(n.to_string()))),
+        Value::Array(_) => Err("a list"),
+        Value::Object(_) => Err("an object"),
+    }
+}
+
+/// Streams the elements of a JSON array to a closure, one value in memory at a time.
+struct Each<'f, F>(&'f mut F);
+
+impl<'de, F: FnMut(Value)> DeserializeSeed<'de> for Each<'_, F> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(Value)> Visitor<'de> for Each<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON array of ticket objects")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(v) = seq.next_element::<Value>()? {
+            (self.0)(v);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,291 @@
+//! Writing actions and rejects: one writer per format, the fields and order of SPEC §7.
+
+use std::io::{self, Write};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use crate::engine::{Action, Detail};
+use crate::input::Reject;
+
+/// An output format of the planning commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Ndjson,
+}
+
+/// The csv columns, in order.
+pub const COLUMNS: [&str; 20] = [
+    "action_id",
+    "ticket_id",
+    "kind",
+    "step",
+    "due_date",
+    "overdue_days",
+    "suggested_at",
+    "window_start",
+    "window_end",
+    "timezone",
+    "channel",
+    "fallback_channels",
+    "assignee",
+    "covering_for",
+    "reason",
+    "resolve_status",
+    "close_code",
+    "close_notes",
+    "hold_status",
+    "reactivation_date",
+];
+
+/// RFC 3339 in the customer's offset, to the second.
+pub fn local_rfc3339(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz)
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// One action as json: the common fields, then those of its kind.
+#[derive(Serialize)]
+pub struct Row<'a> {
+    action_id: String,
+    ticket_id: &'a str,
+    kind: &'static str,
+    step: u32,
+    due_date: String,
+    overdue_days: u32,
+    suggested_at: String,
+    window_start: String,
+    window_end: String,
+    timezone: &'static str,
+    channel: Option<&'static str>,
+    fallback_channels: Vec<&'static str>,
+    assignee: &'a str,
+    covering_for: Option<&'a str>,
+    reason: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolve_status: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    close_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    close_notes: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hold_status: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reactivation_date: Option<String>,
+}
+
+impl<'a> Row<'a> {
+    pub fn new(a: &'a Action) -> Row<'a> {
+        let (resolve_status, close_code, close_notes, hold_status, reactivation_date) =
+            match &a.detail {
+                Detail::None => (None, None, None, None, None),
+                Detail::Resolve {
+                    status,
+                    close_code,
+                    close_notes,
+                } => (
+                    Some(status.as_str()),
+                    Some(close_code.as_str()),
+                    Some(close_notes.as_str()),
+                    None,
+                    None,
+                ),
+                Detail::Hold {
+                    status,
+                    reactivation_date,
+                } => (
+                    None,
+                    None,
+                    None,
+                    Some(status.as_str()),
+                    Some(reactivation_date.to_string()),
+                ),
+            };
+        Row {
+            action_id: a.id(),
+            ticket_id: &a.ticket_id,
+            kind: a.kind.name(),
+            step: a.step,
+            due_date: a.due_date.to_string(),
+            overdue_days: a.overdue_days,
+            suggested_at: local_rfc3339(a.suggested_at, a.timezone),
+            window_start: local_rfc3339(a.window_start, a.timezone),
+            window_end: local_rfc3339(a.window_end, a.timezone),
+            timezone: a.timezone.name(),
+            channel: a.channel.map(|c| c.name()),
+            fallback_channels: a.fallback_channels.iter().map(|c| c.name()).collect(),
+            assignee: &a.assignee,
+            covering_for: a.covering_for.as_deref(),
+            reason: &a.reason,
+            resolve_status,
+            close_code,
+            close_notes,
+            hold_status,
+            reactivation_date,
+        }
+    }
+
+    fn csv_record(&self) -> [String; 20] {
+        let o = |x: Option<&str>| x.unwrap_or("").to_string();
+        [
+            self.action_id.clone(),
+            self.ticket_id.to_string(),
+            self.kind.to_string(),
+            self.step.to_string(),
+            self.due_date.clone(),
+            self.overdue_days.to_string(),
+            self.suggested_at.clone(),
+            self.window_start.clone(),
+            self.window_end.clone(),
+            self.timezone.to_string(),
+            o(self.channel),
+            self.fallback_channels.join(";"),
+            self.assignee.to_string(),
+            o(self.covering_for),
+            self.reason.to_string(),
+            o(self.resolve_status),
+            o(self.close_code),
+            o(self.close_notes),
+            o(self.hold_status),
+            self.reactivation_date.clone().unwrap_or_default(),
+        ]
+    }
+}
+
+/// Writes actions in a format. `width` is the terminal width for tables, if any.
+pub fn write_actions(
+    w: &mut dyn Write,
+    format: Format,
+    actions: &[Action],
+    width: Option<u16>,
+) -> io::Result<()> {
+    match format {
+        Format::Csv => {
+            let mut c = csv::Writer::from_writer(w);
+            c.write_record(COLUMNS)?;
+            for a in actions {
+                c.write_record(Row::new(a).csv_record())?;
+            }
+            c.flush()?;
+        }
+        Format::Json => {
+            let rows: Vec<Row> = actions.iter().map(Row::new).collect();
+            serde_json::to_writer_pretty(&mut *w, &rows)?;
+            writeln!(w)?;
+        }
+        Format::Ndjson => {
+            for a in actions {
+                serde_json::to_writer(&mut *w, &Row::new(a))?;
+                writeln!(w)?;
+            }
+        }
+        Format::Table => write_table(w, actions, width)?,
+    }
+    Ok(())
+}
+
+fn write_table(w: &mut dyn Write, actions: &[Action], width: Option<u16>) -> io::Result<()> {
+    if actions.is_empty() {
+        return writeln!(w, "Nothing due.");
+    }
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_HORIZONTAL_ONLY);
+    match width {
+        Some(wd) => {
+            t.set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(wd);
+        }
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    t.set_header([
+        "due",
+        "ticket",
+        "action",
+        "local time",
+        "channel",
+        "assignee",
+        "reason",
+    ]);
+    for a in actions {
+        let local = a.suggested_at.with_timezone(&a.timezone);
+        let end = a.window_end.with_timezone(&a.timezone);
+        let when = format!(
+            "{} {}\n(until {}, {})",
+            local.format("%a %Y-%m-%d"),
+            local.format("%H:%M"),
+            end.format("%H:%M"),
+            a.timezone.name()
+        );
+        let due = if a.overdue_days > 0 {
+            format!("{}\n{}d late", a.due_date, a.overdue_days)
+        } else {
+            a.due_date.to_string()
+        };
+        let channel = match a.channel {
+            None => "internal".to_string(),
+            Some(c) if a.fallback_channels.is_empty() => c.to_string(),
+            Some(c) => format!(
+                "{c}\nthen {}",
+                a.fallback_channels
+                    .iter()
+                    .map(|c| c.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let assignee = match &a.covering_for {
+            Some(o) => format!("{}\n(for {o})", a.assignee),
+            None => a.assignee.clone(),
+        };
+        t.add_row([
+            due,
+            a.ticket_id.clone(),
+            format!("{} {}", a.kind.name(), a.step),
+            when,
+            channel,
+            assignee,
+            a.reason.clone(),
+        ]);
+    }
+    writeln!(w, "{t}")?;
+    writeln!(
+        w,
+        "{} action{}",
+        actions.len(),
+        if actions.len() == 1 { "" } else { "s" }
+    )
+}
+
+/// Writes rejected rows as CSV.
+pub fn write_rejects(w: &mut dyn Write, rejects: &[Reject]) -> io::Result<()> {
+    let mut c = csv::Writer::from_writer(w);
+    c.write_record([
+        "source",
+        "line",
+        "record",
+        "ticket_id",
+        "field",
+        "value",
+        "reason",
+    ])?;
+    for r in rejects {
+        c.write_record([
+            r.source.as_str(),
+            &r.line.map(|l| l.to_string()).unwrap_or_default(),
+            &r.record.to_string(),
+            r.ticket_id.as_deref().unwrap_or(""),
+            &r.field,
+            &r.value,
+            &r.reason,
+        ])?;
+    }
+    c.flush()
+}

@@ -1,0 +1,308 @@
+//! The canonical ticket: what the engine knows of one export row, whatever system wrote it.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+/// A medium of contact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Channel {
+    Phone,
+    Email,
+    Chat,
+    Portal,
+    Mail,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 5] = [
+        Channel::Phone,
+        Channel::Email,
+        Channel::Chat,
+        Channel::Portal,
+        Channel::Mail,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Phone => "phone",
+            Channel::Email => "email",
+            Channel::Chat => "chat",
+            Channel::Portal => "portal",
+            Channel::Mail => "mail",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.name() == s)
+    }
+
+    /// Index into per-channel tables.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl std::fmt::Display for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Where the customer reached us from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// No channel in the export.
+    Absent,
+    Known(Channel),
+    /// A value no mapping knows; planned with the `default` ladder and counted in a warning.
+    Unknown(String),
+}
+
+impl Origin {
+    pub fn channel(&self) -> Option<Channel> {
+        match self {
+            Origin::Known(c) => Some(*c),
+            _ => None,
+        }
+    }
+}
+
+/// The lifecycle state a raw status maps to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum State {
+    Open,
+    AwaitingCustomer,
+    OnHold,
+    Resolved,
+    Closed,
+    Canceled,
+}
+
+impl State {
+    pub const ALL: [State; 6] = [
+        State::Open,
+        State::AwaitingCustomer,
+        State::OnHold,
+        State::Resolved,
+        State::Closed,
+        State::Canceled,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::AwaitingCustomer => "awaiting_customer",
+            State::OnHold => "on_hold",
+            State::Resolved => "resolved",
+            State::Closed => "closed",
+            State::Canceled => "canceled",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<State> {
+        State::ALL.into_iter().find(|x| x.name() == s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Segment {
+    Business,
+    Consumer,
+}
+
+/// `reactivation_at` may be a whole date or an instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateOrTime {
+    Date(NaiveDate),
+    Time(DateTime<Utc>),
+}
+
+/// One ticket, with every value parsed. Optional fields are `None` when the export left
+/// them blank or null.
+#[derive(Clone, Debug)]
+pub struct Ticket {
+    pub id: String,
+    /// The status as the export wrote it.
+    pub status: String,
+    pub state: State,
+    pub opened_at: DateTime<Utc>,
+    pub kind: Option<String>,
+    pub origin: Origin,
+    pub subject: Option<String>,
+    pub customer: Option<String>,
+    pub customer_email: Option<String>,
+    pub customer_phone: Option<String>,
+    pub customer_tz: Option<Tz>,
+    pub segment: Option<Segment>,
+    pub customer_ooo_until: Option<NaiveDate>,
+    pub callback_requested: bool,
+    /// Local minute of the day.
+    pub preferred_time: Option<u16>,
+    /// Index into `Rules::calendars`.
+    pub calendar: Option<usize>,
+    pub owner: Option<String>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub awaiting_since: Option<DateTime<Utc>>,
+    pub last_customer_reply_at: Option<DateTime<Utc>>,
+    pub attempts: Option<u32>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub reactivation_at: Option<DateOrTime>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub last_followup_at: Option<DateTime<Utc>>,
+    pub last_note: Option<String>,
+    pub cadence: Option<String>,
+    /// Columns the mapping does not use, by export name, for templates and conditions.
+    pub extra: Vec<(Arc<str>, String)>,
+}
+
+impl Ticket {
+    /// A ticket with only the required fields; the rest absent.
+    pub fn new(id: &str, state: State, opened_at: DateTime<Utc>) -> Ticket {
+        Ticket {
+            id: id.to_string(),
+            status: state.name().to_string(),
+            state,
+            opened_at,
+            kind: None,
+            origin: Origin::Absent,
+            subject: None,
+            customer: None,
+            customer_email: None,
+            customer_phone: None,
+            customer_tz: None,
+            segment: None,
+            customer_ooo_until: None,
+            callback_requested: false,
+            preferred_time: None,
+            calendar: None,
+            owner: None,
+            updated_at: None,
+            awaiting_since: None,
+            last_customer_reply_at: None,
+            attempts: None,
+            last_attempt_at: None,
+            reactivation_at: None,
+            resolved_at: None,
+            last_followup_at: None,
+            last_note: None,
+            cadence: None,
+            extra: Vec::new(),
+        }
+    }
+}
+
+/// The canonical fields of SPEC §2, in table order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    Id,
+    Status,
+    OpenedAt,
+    Type,
+    Channel,
+    Subject,
+    Customer,
+    CustomerEmail,
+    CustomerPhone,
+    CustomerTz,
+    CustomerSegment,
+    CustomerOooUntil,
+    CallbackRequested,
+    PreferredTime,
+    Calendar,
+    Owner,
+    UpdatedAt,
+    AwaitingSince,
+    LastCustomerReplyAt,
+    Attempts,
+    LastAttemptAt,
+    ReactivationAt,
+    ResolvedAt,
+    LastFollowupAt,
+    LastNote,
+    Cadence,
+}
+
+impl Field {
+    pub const ALL: [Field; 26] = [
+        Field::Id,
+        Field::Status,
+        Field::OpenedAt,
+        Field::Type,
+        Field::Channel,
+        Field::Subject,
+        Field::Customer,
+        Field::CustomerEmail,
+        Field::CustomerPhone,
+        Field::CustomerTz,
+        Field::CustomerSegment,
+        Field::CustomerOooUntil,
+        Field::CallbackRequested,
+        Field::PreferredTime,
+        Field::Calendar,
+        Field::Owner,
+        Field::UpdatedAt,
+        Field::AwaitingSince,
+        Field::LastCustomerReplyAt,
+        Field::Attempts,
+        Field::LastAttemptAt,
+        Field::ReactivationAt,
+        Field::ResolvedAt,
+        Field::LastFollowupAt,
+        Field::LastNote,
+        Field::Cadence,
+    ];
+
+    pub const REQUIRED: [Field; 3] = [Field::Id, Field::Status, Field::OpenedAt];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::Status => "status",
+            Field::OpenedAt => "opened_at",
+            Field::Type => "type",
+            Field::Channel => "channel",
+            Field::Subject => "subject",
+            Field::Customer => "customer",
+            Field::CustomerEmail => "customer_email",
+            Field::CustomerPhone => "customer_phone",
+            Field::CustomerTz => "customer_tz",
+            Field::CustomerSegment => "customer_segment",
+            Field::CustomerOooUntil => "customer_ooo_until",
+            Field::CallbackRequested => "callback_requested",
+            Field::PreferredTime => "preferred_time",
+            Field::Calendar => "calendar",
+            Field::Owner => "owner",
+            Field::UpdatedAt => "updated_at",
+            Field::AwaitingSince => "awaiting_since",
+            Field::LastCustomerReplyAt => "last_customer_reply_at",
+            Field::Attempts => "attempts",
+            Field::LastAttemptAt => "last_attempt_at",
+            Field::ReactivationAt => "reactivation_at",
+            Field::ResolvedAt => "resolved_at",
+            Field::LastFollowupAt => "last_followup_at",
+            Field::LastNote => "last_note",
+            Field::Cadence => "cadence",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == s)
+    }
+
+    /// Fields holding an instant (or, for `reactivation_at`, a date), usable as anchors.
+    pub fn is_time(self) -> bool {
+        matches!(
+            self,
+            Field::OpenedAt
+                | Field::UpdatedAt
+                | Field::AwaitingSince
+                | Field::LastCustomerReplyAt
+                | Field::LastAttemptAt
+                | Field::ReactivationAt
+                | Field::ResolvedAt
+                | Field::LastFollowupAt
+        )
+    }
+}

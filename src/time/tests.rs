@@ -1,0 +1,547 @@
+//! The time arithmetic, pinned: business days, holidays, DST gaps and folds, windows and
+//! quiet hours, in zones on both sides of UTC and with half-hour offsets.
+
+use super::*;
+use chrono::{NaiveDate, TimeZone};
+use chrono_tz::{America, Asia, Australia, Europe, Pacific};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn us() -> Calendar {
+    Calendar::new(
+        [true, true, true, true, true, false, false],
+        vec![d("2026-11-26"), d("2026-12-25"), d("2027-01-01")],
+    )
+}
+
+fn local(tz: Tz, date: &str, hhmm: &str) -> DateTime<Utc> {
+    local_instant(tz, d(date), parse_hhmm(hhmm, true).unwrap())
+}
+
+#[test]
+fn add_bd_skips_weekends_and_holidays() {
+    let c = us();
+    assert_eq!(
+        c.add_bd(d("2026-11-20"), 1),
+        d("2026-11-23"),
+        "Friday + 1 is Monday"
+    );
+    assert_eq!(
+        c.add_bd(d("2026-11-25"), 1),
+        d("2026-11-27"),
+        "Thanksgiving is skipped"
+    );
+    assert_eq!(c.add_bd(d("2026-11-25"), 2), d("2026-11-30"));
+    assert_eq!(
+        c.add_bd(d("2026-11-21"), 0),
+        d("2026-11-23"),
+        "n = 0 on a Saturday: Monday"
+    );
+    assert_eq!(
+        c.add_bd(d("2026-11-26"), 0),
+        d("2026-11-27"),
+        "n = 0 on a holiday: the next day"
+    );
+    assert_eq!(
+        c.add_bd(d("2026-11-24"), 0),
+        d("2026-11-24"),
+        "n = 0 on a business day: itself"
+    );
+    assert_eq!(
+        c.add_bd(d("2026-11-22"), 1),
+        d("2026-11-23"),
+        "Sunday + 1 is Monday"
+    );
+    assert_eq!(
+        c.add_bd(d("2026-11-23"), 1),
+        d("2026-11-24"),
+        "strictly after: Monday + 1 is Tuesday"
+    );
+    assert_eq!(c.add_bd(d("2026-12-24"), 1), d("2026-12-28"));
+    assert_eq!(
+        c.add_bd(d("2026-12-31"), 1),
+        d("2027-01-04"),
+        "across the year and New Year's Day"
+    );
+}
+
+#[test]
+fn business_days_between_counts_the_half_open_range() {
+    let c = us();
+    assert_eq!(c.business_days_between(d("2026-11-17"), d("2026-11-23")), 4);
+    assert_eq!(c.business_days_between(d("2026-11-23"), d("2026-11-23")), 0);
+    assert_eq!(c.business_days_between(d("2026-11-24"), d("2026-11-23")), 0);
+    assert_eq!(
+        c.business_days_between(d("2026-11-25"), d("2026-11-30")),
+        2,
+        "Thu holiday, weekend"
+    );
+    assert_eq!(
+        c.business_days_between(d("2026-11-01"), d("2026-12-31")),
+        42
+    );
+}
+
+#[test]
+fn business_days_between_agrees_with_counting_one_by_one() {
+    let c = us();
+    let start = d("2026-11-01");
+    for span in 0..120u64 {
+        let end = start + Days::new(span);
+        let mut n = 0;
+        let mut x = start;
+        while x < end {
+            x = x.succ_opt().unwrap();
+            if c.is_business_day(x) {
+                n += 1;
+            }
+        }
+        assert_eq!(c.business_days_between(start, end), n, "{start}..{end}");
+    }
+}
+
+#[test]
+fn new_york_gap_moves_forward_and_fold_takes_the_earlier_instant() {
+    let ny = America::New_York;
+    // 2026-03-08: 02:00 EST jumps to 03:00 EDT.
+    assert_eq!(
+        local(ny, "2026-03-08", "02:30"),
+        utc("2026-03-08T07:30:00Z"),
+        "02:30 does not exist: 03:30 EDT"
+    );
+    assert_eq!(
+        local(ny, "2026-03-08", "03:00"),
+        utc("2026-03-08T07:00:00Z")
+    );
+    // 2026-11-01: 02:00 EDT falls back to 01:00 EST; 01:30 happens twice.
+    assert_eq!(
+        local(ny, "2026-11-01", "01:30"),
+        utc("2026-11-01T05:30:00Z"),
+        "the EDT (earlier) 01:30"
+    );
+    assert_eq!(
+        local(ny, "2026-11-02", "09:00"),
+        utc("2026-11-02T14:00:00Z")
+    );
+}
+
+#[test]
+fn berlin_across_both_changes() {
+    let be = Europe::Berlin;
+    assert_eq!(
+        local(be, "2026-03-29", "02:30"),
+        utc("2026-03-29T01:30:00Z"),
+        "gap: 03:30 CEST"
+    );
+    assert_eq!(
+        local(be, "2026-10-25", "02:30"),
+        utc("2026-10-25T00:30:00Z"),
+        "fold: the CEST one"
+    );
+    assert_eq!(
+        local(be, "2026-03-27", "09:00"),
+        utc("2026-03-27T08:00:00Z"),
+        "Friday before: CET"
+    );
+    assert_eq!(
+        local(be, "2026-03-30", "09:00"),
+        utc("2026-03-30T07:00:00Z"),
+        "Monday after: CEST"
+    );
+}
+
+#[test]
+fn kolkata_has_a_half_hour_offset_and_no_dst() {
+    let k = Asia::Kolkata;
+    assert_eq!(local(k, "2026-11-23", "09:00"), utc("2026-11-23T03:30:00Z"));
+    assert_eq!(local(k, "2026-06-23", "09:00"), utc("2026-06-23T03:30:00Z"));
+    assert_eq!(local_date(utc("2026-11-23T18:29:00Z"), k), d("2026-11-23"));
+    assert_eq!(local_date(utc("2026-11-23T18:30:00Z"), k), d("2026-11-24"));
+}
+
+#[test]
+fn lord_howe_shifts_by_half_an_hour() {
+    let lh = Australia::Lord_Howe;
+    // 2026-10-04: 02:00 (+10:30) jumps to 02:30 (+11:00).
+    assert_eq!(
+        local(lh, "2026-10-04", "02:15"),
+        utc("2026-10-03T15:45:00Z"),
+        "gap of 30 minutes: 02:45 +11"
+    );
+    // 2026-04-05: 02:00 (+11:00) falls back to 01:30 (+10:30); 01:45 happens twice.
+    assert_eq!(
+        local(lh, "2026-04-05", "01:45"),
+        utc("2026-04-04T14:45:00Z"),
+        "fold: the +11:00 one"
+    );
+    assert_eq!(
+        local(lh, "2026-11-23", "09:00"),
+        utc("2026-11-22T22:00:00Z")
+    );
+    assert_eq!(
+        local(lh, "2026-06-23", "09:00"),
+        utc("2026-06-22T22:30:00Z")
+    );
+}
+
+#[test]
+fn auckland_across_both_changes() {
+    let ak = Pacific::Auckland;
+    // 2026-09-27: 02:00 NZST jumps to 03:00 NZDT.
+    assert_eq!(
+        local(ak, "2026-09-27", "02:30"),
+        utc("2026-09-26T14:30:00Z")
+    );
+    // 2026-04-05: 03:00 NZDT falls back to 02:00 NZST.
+    assert_eq!(
+        local(ak, "2026-04-05", "02:30"),
+        utc("2026-04-04T13:30:00Z")
+    );
+    assert_eq!(
+        local(ak, "2026-11-24", "09:00"),
+        utc("2026-11-23T20:00:00Z")
+    );
+}
+
+#[test]
+fn sao_paulo_is_west_of_utc_without_dst() {
+    let sp = America::Sao_Paulo;
+    assert_eq!(
+        local(sp, "2026-11-23", "09:00"),
+        utc("2026-11-23T12:00:00Z")
+    );
+    assert_eq!(
+        local(sp, "2026-01-15", "09:00"),
+        utc("2026-01-15T12:00:00Z")
+    );
+    assert_eq!(local_date(utc("2026-11-24T02:59:00Z"), sp), d("2026-11-23"));
+}
+
+fn iv(s: &str) -> Interval {
+    parse_interval(s).unwrap()
+}
+
+#[test]
+fn windows_are_business_hours_minus_quiet_hours() {
+    let business = [iv("09:00-17:00")];
+    let all = subtract(&business, &[iv("12:00-13:00")]);
+    assert_eq!(all, vec![iv("09:00-12:00"), iv("13:00-17:00")]);
+    let phone = subtract(&all, &[iv("09:00-10:00")]);
+    assert_eq!(phone, vec![iv("10:00-12:00"), iv("13:00-17:00")]);
+    assert_eq!(subtract(&business, &[iv("08:00-18:00")]), vec![]);
+    assert_eq!(
+        subtract(&business, &[iv("17:00-18:00"), iv("06:00-09:00")]),
+        business.to_vec()
+    );
+}
+
+#[test]
+fn no_windows_on_weekends_or_holidays() {
+    let c = us();
+    let z = Zone {
+        tz: America::New_York,
+        calendar: &c,
+    };
+    let hours = [iv("09:00-17:00")];
+    assert!(z.windows(d("2026-11-21"), &hours).is_empty(), "Saturday");
+    assert!(
+        z.windows(d("2026-11-26"), &hours).is_empty(),
+        "Thanksgiving"
+    );
+    assert_eq!(
+        z.windows(d("2026-11-25"), &hours),
+        vec![Window {
+            start: utc("2026-11-25T14:00:00Z"),
+            end: utc("2026-11-25T22:00:00Z")
+        }]
+    );
+}
+
+#[test]
+fn a_window_on_a_dst_day_keeps_its_wall_clock_bounds() {
+    let mut c = us();
+    c.workdays = [true; 7];
+    let z = Zone {
+        tz: America::New_York,
+        calendar: &c,
+    };
+    let day = z.windows(d("2026-03-08"), &[iv("00:00-24:00")]);
+    assert_eq!(
+        day[0].end - day[0].start,
+        chrono::TimeDelta::hours(23),
+        "spring-forward day has 23 hours"
+    );
+    let day = z.windows(d("2026-11-01"), &[iv("00:00-24:00")]);
+    assert_eq!(
+        day[0].end - day[0].start,
+        chrono::TimeDelta::hours(25),
+        "fall-back day has 25 hours"
+    );
+    let w = z.windows(d("2026-03-08"), &[iv("02:30-05:00")]);
+    assert_eq!(
+        w[0].start,
+        utc("2026-03-08T07:30:00Z"),
+        "a window opening in the gap opens at 03:30 EDT"
+    );
+    assert!(
+        z.windows(d("2026-03-08"), &[iv("02:00-03:00")]).is_empty(),
+        "a window inside the gap vanishes"
+    );
+}
+
+#[test]
+fn interval_parsing_rejects_what_cannot_be_meant() {
+    assert!(
+        parse_interval("25:00-17:00")
+            .unwrap_err()
+            .contains("out of range")
+    );
+    assert!(
+        parse_interval("17:00-09:00")
+            .unwrap_err()
+            .contains("split it in two")
+    );
+    assert!(parse_interval("9-17").is_err());
+    assert!(parse_interval("09:00-24:00").is_ok());
+    assert!(parse_interval("24:00-24:00").is_err());
+    assert_eq!(
+        parse_interval("9:30-10:00").unwrap(),
+        Interval {
+            start: 570,
+            end: 600
+        }
+    );
+}
+
+#[test]
+fn spans() {
+    assert_eq!(
+        Span::parse("-3d").unwrap(),
+        Span {
+            amount: -3,
+            unit: Unit::Days
+        }
+    );
+    assert_eq!(
+        Span::parse("5bd").unwrap(),
+        Span {
+            amount: 5,
+            unit: Unit::BusinessDays
+        }
+    );
+    assert_eq!(
+        Span::parse("36h").unwrap().to_delta(),
+        Some(chrono::TimeDelta::hours(36))
+    );
+    assert!(Span::parse("3 days").is_err());
+    assert!(Span::parse("d").is_err());
+    assert_eq!(Span::parse("2w").unwrap().to_string(), "2w");
+}
+
+#[test]
+fn ceil_minute_rounds_up_only_partial_minutes() {
+    assert_eq!(
+        ceil_minute(utc("2026-11-23T14:00:00Z")),
+        utc("2026-11-23T14:00:00Z")
+    );
+    assert_eq!(
+        ceil_minute(utc("2026-11-23T14:00:01Z")),
+        utc("2026-11-23T14:01:00Z")
+    );
+    assert_eq!(
+        ceil_minute(utc("2026-11-23T14:00:00.5Z")),
+        utc("2026-11-23T14:01:00Z")
+    );
+}
+
+mod schedule {
+    use super::*;
+
+    fn z(c: &Calendar) -> Zone<'_> {
+        Zone {
+            tz: America::New_York,
+            calendar: c,
+        }
+    }
+
+    const CHAT: [Interval; 2] = [
+        Interval {
+            start: 540,
+            end: 720,
+        },
+        Interval {
+            start: 780,
+            end: 1020,
+        },
+    ];
+    const PHONE: [Interval; 2] = [
+        Interval {
+            start: 600,
+            end: 720,
+        },
+        Interval {
+            start: 780,
+            end: 1020,
+        },
+    ];
+
+    #[test]
+    fn preferred_time_inside_a_window_is_kept() {
+        let c = us();
+        let s = schedule(
+            z(&c),
+            d("2026-11-23"),
+            &[&CHAT],
+            utc("2026-11-23T14:00:00Z"),
+            Some(15 * 60 + 40),
+        )
+        .unwrap();
+        assert_eq!(s.contact_date, d("2026-11-23"));
+        assert_eq!(s.suggested, utc("2026-11-23T20:40:00Z"));
+        assert_eq!(
+            s.window,
+            Window {
+                start: utc("2026-11-23T18:00:00Z"),
+                end: utc("2026-11-23T22:00:00Z")
+            }
+        );
+    }
+
+    #[test]
+    fn preferred_time_in_quiet_hours_moves_to_the_next_window() {
+        let c = us();
+        let s = schedule(
+            z(&c),
+            d("2026-11-23"),
+            &[&CHAT],
+            utc("2026-11-23T14:00:00Z"),
+            Some(12 * 60 + 15),
+        )
+        .unwrap();
+        assert_eq!(
+            s.suggested,
+            utc("2026-11-23T18:00:00Z"),
+            "13:00 local, after lunch"
+        );
+    }
+
+    #[test]
+    fn preferred_time_after_every_window_takes_the_first() {
+        let c = us();
+        let s = schedule(
+            z(&c),
+            d("2026-11-23"),
+            &[&CHAT],
+            utc("2026-11-23T14:00:00Z"),
+            Some(20 * 60),
+        )
+        .unwrap();
+        assert_eq!(s.suggested, utc("2026-11-23T14:00:00Z"));
+    }
+
+    #[test]
+    fn usable_windows_start_at_now_rounded_up() {
+        let c = us();
+        let s = schedule(
+            z(&c),
+            d("2026-11-23"),
+            &[&CHAT],
+            utc("2026-11-23T15:20:30Z"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(s.suggested, utc("2026-11-23T15:21:00Z"));
+        assert_eq!(s.window.start, utc("2026-11-23T15:21:00Z"));
+        assert_eq!(s.window.end, utc("2026-11-23T17:00:00Z"));
+    }
+
+    #[test]
+    fn a_channel_without_a_usable_window_falls_to_the_next() {
+        let c = us();
+        // 09:30 local: phone opens at 10:00, but chat is open now; chat is first either way.
+        let s = schedule(
+            z(&c),
+            d("2026-11-23"),
+            &[&PHONE, &CHAT],
+            utc("2026-11-23T21:30:00Z"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(s.primary, 0, "phone still has 16:30-17:00");
+        let late = [Interval {
+            start: 540,
+            end: 600,
+        }];
+        let s = schedule(
+            z(&c),
+            d("2026-11-23"),
+            &[&late, &CHAT],
+            utc("2026-11-23T16:00:00Z"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(s.primary, 1, "the first channel's window has ended");
+        assert_eq!(s.suggested, utc("2026-11-23T16:00:00Z"));
+    }
+
+    #[test]
+    fn after_hours_the_contact_date_is_the_next_business_day() {
+        let c = us();
+        // Wednesday 17:30 before Thanksgiving: next is Friday.
+        let s = schedule(
+            z(&c),
+            d("2026-11-25"),
+            &[&CHAT],
+            utc("2026-11-25T22:30:00Z"),
+            Some(9 * 60 + 30),
+        )
+        .unwrap();
+        assert_eq!(s.contact_date, d("2026-11-27"));
+        assert_eq!(s.suggested, utc("2026-11-27T14:30:00Z"));
+    }
+
+    #[test]
+    fn first_start_is_the_earliest_window_over_all_channels() {
+        let c = us();
+        assert_eq!(
+            first_start(z(&c), d("2026-11-23"), &[&PHONE, &CHAT]),
+            Some(utc("2026-11-23T14:00:00Z"))
+        );
+        assert_eq!(
+            first_start(z(&c), d("2026-11-23"), &[&PHONE]),
+            Some(utc("2026-11-23T15:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn zones_east_of_utc_are_a_day_ahead() {
+        let c = us();
+        let tokyo = Zone {
+            tz: Asia::Tokyo,
+            calendar: &c,
+        };
+        // 14:00Z Monday is 23:00 Monday in Tokyo: the next window is Tuesday 09:00 JST.
+        let s = schedule(
+            tokyo,
+            d("2026-11-23"),
+            &[&CHAT],
+            utc("2026-11-23T14:00:00Z"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(s.contact_date, d("2026-11-24"));
+        assert_eq!(
+            s.suggested,
+            Asia::Tokyo
+                .with_ymd_and_hms(2026, 11, 24, 9, 0, 0)
+                .unwrap()
+                .with_timezone(&Utc)
+        );
+    }
+}

@@ -1,0 +1,26 @@
+//! Small helpers shared by the input and rules modules.
+
+/// The candidate closest to `s` by edit distance (case-insensitive), if reasonably close.
+pub fn closest<'a>(s: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let target = s.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(&target, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len().max(target.len()) / 2).max(2))
+        .min_by_key(|(d, c)| (*d, c.len()))
+        .map(|(_, c)| c)
+}
+
+/// Line and column (1-based, columns in characters) of a byte offset in a text.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, col)
+}

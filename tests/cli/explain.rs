@@ -1,0 +1,100 @@
+//! `explain`: the facts, the dates and the decision for one ticket.
+
+use crate::{NOW, fixture, followup};
+
+#[test]
+fn explains_a_held_ticket_in_plain_sentences() {
+    let out = followup(&[
+        "--now",
+        NOW,
+        "explain",
+        "INC0010039",
+        "examples/tickets.csv",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn explains_as_json() {
+    let out = followup(&[
+        "--now",
+        NOW,
+        "explain",
+        "INC0010018",
+        "examples/tickets.csv",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["ticket_id"], "INC0010018");
+    let a = &v["actions"][0];
+    assert_eq!(a["action_id"], "INC0010018.strike-2");
+    assert_eq!(a["listed"], false);
+    assert_eq!(a["due_date"], "2026-11-27");
+    assert_eq!(a["assignee"], "carol", "Alice is out on the 27th");
+    assert_eq!(a["covering_for"], "alice");
+    let names: Vec<&str> = v["computed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"anchor") && names.contains(&"next date"),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_ticket_with_nothing_to_do_says_why() {
+    let out = followup(&[
+        "--now",
+        NOW,
+        "explain",
+        "INC0010031",
+        "examples/tickets.csv",
+    ]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout
+            .contains("strikes apply only while it awaits the customer"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("Decision: nothing to do"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_rejected_ticket_is_explained_by_its_reject() {
+    let out = followup(&["--now", NOW, "explain", "B05", &fixture("broken.csv")]);
+    assert_eq!(out.code, 3);
+    assert!(
+        out.stdout.contains("its row was rejected"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\"Mars/Olympus\" is not a time zone"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn an_unknown_ticket_suggests_the_closest_id() {
+    let out = followup(&["--now", NOW, "explain", "INC001039", "examples/tickets.csv"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(
+            "ticket INC001039 is not in the export (40 rows read); did you mean INC0010039?"
+        ),
+        "{}",
+        out.stderr
+    );
+}

@@ -1,0 +1,100 @@
+//! Input formats: CSV, JSON array and NDJSON read the same tickets; naive times, null
+//! markers, column overrides and repeated headers.
+
+use crate::{Case, NOW, fixture, followup};
+
+fn plan_csv(path: &str) -> String {
+    let out = followup(&[
+        "--now", NOW, "plan", path, "--format", "csv", "--within", "30d",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout
+}
+
+#[test]
+fn json_ndjson_and_csv_give_the_same_plan() {
+    let csv = plan_csv(&fixture("small.csv"));
+    assert_eq!(
+        csv.lines().count(),
+        5,
+        "J1 strike, J2 resolution, J3 hold and strike: {csv}"
+    );
+    assert_eq!(plan_csv(&fixture("small.json")), csv);
+    assert_eq!(plan_csv(&fixture("small.ndjson")), csv);
+}
+
+#[test]
+fn formats_are_sniffed_on_stdin_and_forced_by_flag() {
+    let csv = plan_csv(&fixture("small.csv"));
+    for name in ["small.json", "small.ndjson", "small.csv"] {
+        let text = std::fs::read_to_string(fixture(name)).unwrap();
+        let out = Case::new(&["--now", NOW, "plan", "--format", "csv", "--within", "30d"])
+            .stdin(&text)
+            .run();
+        assert_eq!(out.stdout, csv, "{name}");
+    }
+    let out = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        &fixture("small.ndjson.txt"),
+        "--input-format",
+        "ndjson",
+        "--format",
+        "csv",
+        "--within",
+        "30d",
+    ]);
+    assert_eq!(out.stdout, csv);
+}
+
+#[test]
+fn a_broken_json_array_is_an_error_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("cut.json");
+    std::fs::write(&p, r#"[{"id": "A", "status": "Pending", "opened_at": "2026-11-20T10:00:00Z"}, {"id": "B", "sta"#).unwrap();
+    let out = followup(&["--now", NOW, "plan", p.to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("line 1 column"), "{}", out.stderr);
+    assert_eq!(out.stdout, "", "nothing partial");
+}
+
+#[test]
+fn bad_ndjson_lines_are_rejected_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("x.ndjson");
+    std::fs::write(
+        &p,
+        "{\"id\": \"A\", \"status\": \"Pending\", \"opened_at\": \"2026-11-20T10:00:00Z\"}\n\n{\"id\": \"B\", oops}\n[1,2]\n{\"id\": {\"n\": 1}, \"status\": \"Pending\", \"opened_at\": \"2026-11-20T10:00:00Z\"}\n",
+    )
+    .unwrap();
+    let out = followup(&["--now", NOW, "check", p.to_str().unwrap()]);
+    assert_eq!(out.code, 3);
+    insta::assert_snapshot!(out.stdout.replace(p.to_str().unwrap(), "x.ndjson"));
+}
+
+#[test]
+fn naive_times_nulls_overrides_and_repeated_headers() {
+    let out = followup(&[
+        "--rules",
+        &fixture("mapped.toml"),
+        "--now",
+        NOW,
+        "plan",
+        &fixture("mapped.csv"),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        out.code, 3,
+        "M3's opened_at is a null marker: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("ticket M3: Opened: Opened is required but blank"),
+        "{}",
+        out.stderr
+    );
+    insta::assert_snapshot!(out.stdout);
+}

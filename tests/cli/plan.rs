@@ -1,0 +1,341 @@
+//! `plan`: the example export, hand-worked scenarios, formats, filters and the horizon.
+
+use crate::{Case, NOW, fixture, followup};
+
+#[test]
+fn example_plan_as_json() {
+    let out = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn example_plan_as_csv() {
+    let out = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn example_plan_as_table() {
+    let out = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "table",
+        "--owner",
+        "alice",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+/// Each awaiting ticket of the example gets the strike, hold or resolution SPEC §4 gives,
+/// checked here against the expected kind and step, ticket by ticket.
+#[test]
+fn example_awaiting_tickets_get_their_step() {
+    let out = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+        "--within",
+        "30d",
+    ]);
+    let mut r = csv::Reader::from_reader(out.stdout.as_bytes());
+    let got: Vec<String> = r.records().map(|x| x.unwrap()[0].to_string()).collect();
+    for id in [
+        "INC0010001.strike-1",
+        "INC0010002.strike-2",
+        "INC0010003.strike-3",
+        "INC0010004.resolve-3",
+        "INC0010005.strike-1",
+        "INC0010006.strike-2",
+        "INC0010007.strike-1",
+        "INC0010008.ooo_hold-1",
+        "INC0010008.strike-1",
+        "INC0010009.strike-2",
+        "INC0010010.resolve-4",
+        "INC0010011.strike-1",
+        "INC0010012.strike-2",
+        "INC0010013.strike-3",
+        "INC0010014.strike-2",
+        "INC0010015.strike-2",
+        "INC0010016.strike-1",
+        "INC0010017.resolve-3",
+        "INC0010018.strike-2",
+        "INC0010019.strike-1",
+        "INC0010020.strike-1",
+        "INC0010021.strike-1",
+        "INC0010022.strike-1",
+        "INC0010023.strike-3",
+        "INC0010024.strike-2",
+        "INC0010035.strike-1",
+        "INC0010036.strike-1",
+        "INC0010037.resolve-3",
+        "INC0010038.strike-2",
+        "INC0010039.ooo_hold-3",
+        "INC0010039.strike-3",
+        "INC0010040.strike-1",
+    ] {
+        assert!(got.contains(&id.to_string()), "{id} missing from {got:?}");
+    }
+    assert_eq!(got.len(), 32, "only awaiting tickets get actions: {got:?}");
+}
+
+/// Hand-worked to the minute (tests/fixtures/scenarios.csv): the Monday after the US and
+/// EU clocks fell back, in New York, Berlin, Kolkata, Lord Howe, Auckland and São Paulo.
+#[test]
+fn scenarios_match_the_hand_worked_times() {
+    let out = followup(&[
+        "--now",
+        "2026-11-02T15:30:00Z",
+        "plan",
+        &fixture("scenarios.csv"),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let cols = [
+        "action_id",
+        "due_date",
+        "overdue_days",
+        "suggested_at",
+        "window_start",
+        "window_end",
+        "channel",
+        "fallback_channels",
+        "assignee",
+    ];
+    let mut r = csv::Reader::from_reader(out.stdout.as_bytes());
+    let header = r.headers().unwrap().clone();
+    let mut got = vec![cols.join(",")];
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let row: Vec<&str> = cols
+            .iter()
+            .map(|c| &rec[header.iter().position(|h| h == *c).unwrap()])
+            .collect();
+        got.push(row.join(","));
+    }
+    let expected = std::fs::read_to_string(fixture("scenarios.expected.csv")).unwrap();
+    assert_eq!(got.join("\n") + "\n", expected);
+}
+
+#[test]
+fn the_horizon_lists_windows_that_open_later() {
+    // 07:30 in Los Angeles: its 09:00 window opens in 90 minutes.
+    let base = [
+        "--now",
+        "2026-11-02T15:30:00Z",
+        "plan",
+        &fixture("scenarios.csv"),
+        "--format",
+        "csv",
+    ];
+    let out = followup(&base);
+    assert!(!out.stdout.contains("S8-LOS-ANGELES"));
+    let out = followup(&[&base[..], &["--within", "1h"]].concat());
+    assert!(!out.stdout.contains("S8-LOS-ANGELES"));
+    let out = followup(&[&base[..], &["--within", "90m"]].concat());
+    assert!(out.stdout.contains("S8-LOS-ANGELES-NOT-YET.strike-1,"));
+}
+
+#[test]
+fn ndjson_has_one_object_per_json_element() {
+    let json = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "json",
+    ]);
+    let nd = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "ndjson",
+    ]);
+    let arr: Vec<serde_json::Value> = serde_json::from_str(&json.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = nd
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(arr, lines);
+    let hold = arr.iter().find(|a| a["kind"] == "ooo_hold").unwrap();
+    assert_eq!(hold["channel"], serde_json::Value::Null);
+    assert_eq!(hold["reactivation_date"], "2026-12-01");
+    assert!(
+        hold.get("close_code").is_none(),
+        "kind-specific keys only where they apply"
+    );
+}
+
+#[test]
+fn filters_narrow_by_assignee_kind_and_channel() {
+    let out = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+        "--owner",
+        "carol",
+        "--kind",
+        "resolve",
+    ]);
+    let ids: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["INC0010010.resolve-4", "INC0010017.resolve-3"]);
+    let out = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+        "--channel",
+        "email",
+    ]);
+    assert!(
+        out.stdout
+            .lines()
+            .skip(1)
+            .all(|l| l.split(',').nth(10) == Some("email"))
+    );
+    let out = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--kind",
+        "strikes",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--kind: \"strikes\" is not a kind"));
+}
+
+#[test]
+fn now_comes_from_the_environment_when_not_given() {
+    let flag = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+    ]);
+    let env = Case::new(&["plan", "examples/tickets.csv", "--format", "csv"])
+        .env("FOLLOWUP_NOW", NOW)
+        .run();
+    assert_eq!(flag.stdout, env.stdout);
+    let bad = Case::new(&["plan", "examples/tickets.csv"])
+        .env("FOLLOWUP_NOW", "monday")
+        .run();
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr
+            .contains("FOLLOWUP_NOW: \"monday\" is not an RFC 3339 time"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn the_same_input_gives_the_same_output() {
+    let a = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+        "--within",
+        "72h",
+    ]);
+    let b = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+        "--within",
+        "72h",
+    ]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn reads_stdin_when_no_input_or_dash_is_given() {
+    let csv = std::fs::read_to_string("examples/tickets.csv").unwrap();
+    let file = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+    ]);
+    let none = Case::new(&["--now", NOW, "plan", "--format", "csv"])
+        .stdin(&csv)
+        .run();
+    let dash = Case::new(&["--now", NOW, "plan", "-", "--format", "csv"])
+        .stdin(&csv)
+        .run();
+    assert_eq!(file.stdout, none.stdout);
+    assert_eq!(file.stdout, dash.stdout);
+}
+
+#[test]
+fn several_inputs_are_one_export() {
+    let out = followup(&[
+        "--now",
+        "2026-11-02T15:30:00Z",
+        "plan",
+        &fixture("scenarios.csv"),
+        &fixture("scenarios.csv"),
+    ]);
+    assert_eq!(out.code, 3, "the second file repeats every id");
+    assert!(
+        out.stderr.contains("8 of 16 rows rejected"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_missing_rules_file_says_how_to_get_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Case::new(&["plan", "x.csv"]).dir(dir.path()).run();
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("followup rules init"), "{}", out.stderr);
+}

@@ -1,0 +1,269 @@
+//! Invariants over random tickets, rules and instants (SPEC §3–4): no suggested time in
+//! quiet hours or off a business day, no strike beyond the count, no resolution before the
+//! last attempt plus its wait or while the customer is away, and the same input always
+//! gives the same output.
+
+use chrono::{DateTime, TimeDelta, Timelike, Utc};
+use chrono_tz::Tz;
+use followup::config::Rules;
+use followup::engine::{Detail, Kind, evaluate};
+use followup::ticket::{Channel, DateOrTime, Origin, State, Ticket};
+use followup::time::{Interval, ceil_minute, local_date, parse_interval};
+use proptest::prelude::*;
+
+const ZONES: [&str; 12] = [
+    "America/New_York",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "America/St_Johns",
+    "Europe/Berlin",
+    "Europe/London",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "Asia/Tokyo",
+    "Australia/Lord_Howe",
+    "Pacific/Auckland",
+    "Pacific/Chatham",
+];
+
+#[derive(Debug, Clone)]
+struct Policy {
+    count: u32,
+    first: u32,
+    spacing: u32,
+    resolve: u32,
+    business: &'static str,
+    quiet_all: &'static str,
+    quiet_phone: &'static str,
+    saturday: bool,
+    zone: usize,
+}
+
+impl Policy {
+    fn toml(&self) -> String {
+        let row = "[\"chat\", \"phone\", \"email\"]";
+        let rows = vec![row; self.count as usize].join(", ");
+        format!(
+            "[defaults]\ntimezone = \"{zone}\"\ncalendar = \"c\"\n\
+             [calendars.c]\nworkdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"{sat}]\n\
+             holidays = [\"2026-11-26\", \"2026-12-24\", \"2026-12-25\", \"2027-01-01\", \"2026-03-30\"]\n\
+             [hours]\nbusiness = [{business}]\n\
+             [quiet_hours]\nall = [{quiet_all}]\nphone = [{quiet_phone}]\n\
+             [strikes]\ncount = {count}\nfirst_after_bd = {first}\nspacing_bd = {spacing}\nresolve_after_bd = {resolve}\n\
+             [strikes.ladder]\ndefault = [{rows}]\nportal = [{rows}]\n",
+            zone = ZONES[self.zone],
+            sat = if self.saturday { ", \"sat\"" } else { "" },
+            business = self.business,
+            quiet_all = self.quiet_all,
+            quiet_phone = self.quiet_phone,
+            count = self.count,
+            first = self.first,
+            spacing = self.spacing,
+            resolve = self.resolve,
+        )
+    }
+
+    fn intervals(list: &str) -> Vec<Interval> {
+        list.split(',')
+            .map(|s| s.trim().trim_matches('"'))
+            .filter(|s| !s.is_empty())
+            .map(|s| parse_interval(s).unwrap())
+            .collect()
+    }
+}
+
+fn policy() -> impl Strategy<Value = Policy> {
+    (
+        1u32..=5,
+        0u32..=3,
+        0u32..=3,
+        0u32..=3,
+        prop::sample::select(vec![
+            "\"09:00-17:00\"",
+            "\"08:30-12:00\", \"13:30-18:00\"",
+            "\"07:00-19:00\"",
+        ]),
+        prop::sample::select(vec![
+            "",
+            "\"12:00-13:00\"",
+            "\"12:15-12:45\", \"16:30-17:00\"",
+        ]),
+        prop::sample::select(vec!["", "\"09:00-10:00\"", "\"07:00-10:30\""]),
+        any::<bool>(),
+        0..ZONES.len(),
+    )
+        .prop_map(
+            |(count, first, spacing, resolve, business, quiet_all, quiet_phone, saturday, zone)| {
+                Policy {
+                    count,
+                    first,
+                    spacing,
+                    resolve,
+                    business,
+                    quiet_all,
+                    quiet_phone,
+                    saturday,
+                    zone,
+                }
+            },
+        )
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    now: DateTime<Utc>,
+    ticket: Ticket,
+}
+
+/// An instant in 2026, to the second, so both DST changes of every zone are covered.
+fn instant() -> impl Strategy<Value = DateTime<Utc>> {
+    (1_767_225_600i64..1_798_761_600).prop_map(|s| DateTime::from_timestamp(s, 0).unwrap())
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    let origin = prop_oneof![
+        Just(Origin::Absent),
+        prop::sample::select(Channel::ALL.to_vec()).prop_map(Origin::Known),
+        Just(Origin::Unknown("fax".into())),
+    ];
+    (
+        instant(),
+        (
+            0i64..40 * 86_400,
+            prop::option::of(0i64..30 * 86_400),
+            prop::option::of(-5i64..20 * 86_400),
+        ),
+        (
+            prop::option::of(0u32..8),
+            prop::option::of(-20i64..3),
+            prop::option::of(-10i64..25),
+        ),
+        (
+            prop::option::of(-5i64..15),
+            origin,
+            any::<bool>(),
+            prop::option::of(0u16..1440),
+            prop::option::of(0..ZONES.len()),
+        ),
+        prop::sample::select(vec![
+            State::AwaitingCustomer,
+            State::AwaitingCustomer,
+            State::AwaitingCustomer,
+            State::Open,
+            State::Closed,
+        ]),
+    )
+        .prop_map(
+            |(
+                now,
+                (opened_ago, awaiting_ago, reply_ago),
+                (attempts, last_days, ooo_days),
+                (react_days, origin, callback, preferred, tz),
+                state,
+            )| {
+                let secs = |s: i64| now - TimeDelta::seconds(s);
+                let mut t = Ticket::new("P-1", state, secs(opened_ago));
+                t.awaiting_since = awaiting_ago.map(secs);
+                t.last_customer_reply_at = reply_ago.map(secs);
+                t.attempts = attempts;
+                t.last_attempt_at = match (attempts, last_days) {
+                    (Some(n), _) if n > 0 => Some(
+                        now + TimeDelta::days(last_days.unwrap_or(-1)) - TimeDelta::minutes(37),
+                    ),
+                    (_, d) => d.map(|d| now + TimeDelta::days(d)),
+                };
+                let today = now.date_naive();
+                t.customer_ooo_until = ooo_days.map(|d| today + TimeDelta::days(d));
+                t.reactivation_at =
+                    react_days.map(|d| DateOrTime::Date(today + TimeDelta::days(d)));
+                t.origin = origin;
+                t.callback_requested = callback;
+                t.preferred_time = preferred;
+                t.customer_tz = tz.map(|i| ZONES[i].parse::<Tz>().unwrap());
+                t.owner = Some("alice".into());
+                Case { now, ticket: t }
+            },
+        )
+}
+
+fn in_any(intervals: &[Interval], minute: u16) -> bool {
+    intervals
+        .iter()
+        .any(|i| i.start <= minute && minute < i.end)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn actions_respect_windows_counts_and_absences(p in policy(), c in case()) {
+        let rules = Rules::parse("p.toml", &p.toml()).expect("generated rules are valid");
+        let eval = evaluate(&c.ticket, &rules, c.now, false);
+        let again = evaluate(&c.ticket, &rules, c.now, false);
+        prop_assert_eq!(&eval.actions, &again.actions, "the same input gives the same output");
+
+        let t = &c.ticket;
+        if t.state != State::AwaitingCustomer {
+            prop_assert!(eval.actions.is_empty());
+        }
+        let tz = t.customer_tz.unwrap_or(rules.default_tz);
+        let cal = &rules.calendars[rules.default_calendar].1;
+        let business = Policy::intervals(p.business);
+        let quiet_all = Policy::intervals(p.quiet_all);
+        let quiet_phone = Policy::intervals(p.quiet_phone);
+        let replied = matches!((t.last_customer_reply_at, t.last_attempt_at), (Some(r), Some(a)) if r > a);
+        let k = if replied { 0 } else { t.attempts.unwrap_or(0) };
+
+        for a in &eval.actions {
+            // Windows: the suggestion lies in a usable window, on a business day, in hours.
+            prop_assert!(a.window_start <= a.suggested_at && a.suggested_at < a.window_end, "{a:?}");
+            prop_assert!(a.window_start >= ceil_minute(c.now), "usable windows start at now: {a:?}");
+            prop_assert!(cal.is_business_day(a.due_date), "due on a business day: {a:?}");
+            let local = a.suggested_at.with_timezone(&tz);
+            prop_assert_eq!(local.date_naive(), a.contact_date);
+            prop_assert!(cal.is_business_day(a.contact_date), "contact on a business day: {a:?}");
+            prop_assert!(a.contact_date >= a.due_date);
+            let minute = (local.hour() * 60 + local.minute()) as u16;
+            prop_assert!(in_any(&business, minute), "inside business hours: {a:?}");
+            if let Some(ch) = a.channel {
+                prop_assert!(!in_any(&quiet_all, minute), "not in quiet hours: {a:?}");
+                if ch == Channel::Phone {
+                    prop_assert!(!in_any(&quiet_phone, minute), "no call in phone quiet hours: {a:?}");
+                }
+                if t.origin == Origin::Known(Channel::Portal) && !t.callback_requested {
+                    prop_assert!(ch != Channel::Phone && !a.fallback_channels.contains(&Channel::Phone));
+                }
+            }
+            prop_assert_eq!(a.overdue_days, cal.business_days_between(a.due_date, local_date(c.now, tz)));
+
+            match a.kind {
+                Kind::Strike => {
+                    prop_assert!(a.step >= 1 && a.step <= p.count, "no strike beyond the count: {a:?}");
+                    prop_assert_eq!(a.step, k + 1);
+                }
+                Kind::Resolve => {
+                    prop_assert!(k >= p.count && a.step == k);
+                    let last = local_date(t.last_attempt_at.expect("resolutions follow attempts"), tz);
+                    prop_assert!(a.due_date >= cal.add_bd(last, p.resolve), "not before the last attempt plus its wait: {a:?}");
+                    let resolved = matches!(&a.detail, Detail::Resolve { status, .. } if status == "Resolved");
+                    prop_assert!(resolved, "resolves, never closes: {:?}", a);
+                }
+                Kind::OooHold => {
+                    let Detail::Hold { reactivation_date, .. } = &a.detail else { panic!("{a:?}") };
+                    prop_assert!(Some(*reactivation_date) > t.customer_ooo_until);
+                }
+                _ => prop_assert!(false, "only strike, resolve and ooo_hold: {a:?}"),
+            }
+            if a.kind != Kind::OooHold
+                && let Some(until) = t.customer_ooo_until
+            {
+                prop_assert!(
+                    a.due_date > until,
+                    "nobody is chased, and nothing resolved, while the customer is away: {:?}",
+                    a
+                );
+            }
+        }
+        prop_assert!(eval.actions.iter().filter(|a| a.kind != Kind::OooHold).count() <= 1);
+    }
+}

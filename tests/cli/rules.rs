@@ -1,0 +1,128 @@
+//! The rules file: `rules check`, `show`, `init`, and errors with file, line and column.
+
+use crate::{Case, fixture, fixture_abs, followup};
+
+fn check_text(text: &str) -> crate::Out {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("rules.toml");
+    std::fs::write(&p, text).unwrap();
+    Case::new(&["rules", "check"]).dir(dir.path()).run()
+}
+
+#[test]
+fn the_bundled_rules_are_valid() {
+    let out = followup(&["rules", "check"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "rules.toml: valid (1 calendar, 3 strikes, 3 agents)\n"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_with_line_and_column() {
+    let out = followup(&["--rules", &fixture("broken_rules.toml"), "rules", "check"]);
+    assert_eq!(out.code, 2);
+    let stderr = out.stderr.replace(&fixture(""), "");
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn unknown_keys_and_type_errors_point_at_the_key() {
+    let out = check_text("[defaults]\ntimezone = \"UTC\"\ncolour = \"blue\"\n");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("rules.toml:3:1: unknown field `colour`"),
+        "{}",
+        out.stderr
+    );
+    let out = check_text("[strikes]\ncount = -1\n");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("rules.toml:2:9:"), "{}", out.stderr);
+    let out = check_text("[strikes]\ncount = 0\n");
+    assert!(
+        out.stderr
+            .contains("rules.toml:2:9: [strikes].count: must be at least 1"),
+        "{}",
+        out.stderr
+    );
+    let out = check_text("[hours\n");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("rules.toml:1:"), "{}", out.stderr);
+}
+
+#[test]
+fn quiet_hours_that_leave_a_channel_no_window_are_an_error() {
+    let out = check_text("[quiet_hours]\nphone = [\"08:00-18:00\"]\n");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("rules.toml:2:1: [quiet_hours]: channel phone has no window left"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_ladder_shorter_than_the_count_is_an_error() {
+    let out = check_text(
+        "[strikes]\ncount = 3\n[strikes.ladder]\ndefault = [[\"email\"], [\"email\"]]\n",
+    );
+    assert!(
+        out.stderr
+            .contains("rules.toml:4:11: [strikes.ladder].default: 2 rows for 3 strikes"),
+        "{}",
+        out.stderr
+    );
+    let out = check_text("[strikes.ladder]\ndefault = [[\"phone\"], [\"email\"], [\"email\"]]\n");
+    assert!(
+        out.stderr
+            .contains("portal customers are called only on request"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_empty_rules_file_is_the_default_policy() {
+    let out = check_text("");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn show_prints_effective_rules_that_check_again() {
+    let out = followup(&["rules", "show"]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout.contains("null_values = ["),
+        "defaults are filled in"
+    );
+    let again = check_text(&out.stdout);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let out = Case::new(&["rules", "show"])
+        .dir(tempfile::tempdir().unwrap().path())
+        .env("FOLLOWUP_RULES", &fixture_abs("mapped.toml"))
+        .run();
+    assert!(
+        out.stdout.contains("timezone = \"Europe/London\""),
+        "FOLLOWUP_RULES is read: {}",
+        out.stdout
+    );
+}
+
+#[test]
+fn init_writes_the_bundled_policy_and_never_overwrites_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Case::new(&["rules", "init"]).dir(dir.path()).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let written = std::fs::read_to_string(dir.path().join("rules.toml")).unwrap();
+    assert_eq!(written, std::fs::read_to_string("rules.toml").unwrap());
+    let out = Case::new(&["rules", "init"]).dir(dir.path()).run();
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--force"));
+    let out = Case::new(&["rules", "init", "--force"])
+        .dir(dir.path())
+        .run();
+    assert_eq!(out.code, 0);
+}
