@@ -69,6 +69,19 @@ pub enum Command {
     /// Validate, show or create the rules file
     #[command(subcommand)]
     Rules(RulesCommand),
+
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  followup completions bash > /etc/bash_completion.d/followup\n  followup completions zsh > ~/.zfunc/_followup"
+    )]
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the man page (roff)
+    #[command(after_help = "Example:\n  followup man > /usr/local/share/man/man1/followup.1")]
+    Man,
 }
 
 #[derive(Args, Debug, Clone)]

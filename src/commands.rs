@@ -67,6 +67,19 @@ pub fn dispatch(cli: &Cli, ui: &Ui, clock: DateTime<Utc>) -> Result<Code, Failur
         Command::Explain(args) => explain(cli, ui, clock, args),
         Command::Check(args) => check(cli, ui, args),
         Command::Rules(cmd) => rules(cli, cmd),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            write_stdout(|w| {
+                clap_complete::generate(*shell, &mut cmd, "followup", w);
+                Ok(())
+            })?;
+            Ok(Code::Ok)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            write_stdout(|w| clap_mangen::Man::new(cmd).render(w))?;
+            Ok(Code::Ok)
+        }
     }
 }
 

@@ -195,14 +195,7 @@ pub fn write(
                 let local = |x| local_rfc3339(x, a.timezone);
                 let channel = match a.channel {
                     Some(c) if a.fallback_channels.is_empty() => format!("by {c}"),
-                    Some(c) => format!(
-                        "by {c}, then {}",
-                        a.fallback_channels
-                            .iter()
-                            .map(|c| c.name())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    Some(c) => format!("by {c}, then {}", a.fallbacks(", ")),
                     None => "internal (no customer contact)".to_string(),
                 };
                 writeln!(

@@ -95,6 +95,12 @@ impl Action {
         format!("{}.{}-{}", self.ticket_id, self.kind.name(), self.step)
     }
 
+    /// The fallback channels' names joined by `sep`.
+    pub fn fallbacks(&self, sep: &str) -> String {
+        let names: Vec<&str> = self.fallback_channels.iter().map(|c| c.name()).collect();
+        names.join(sep)
+    }
+
     /// Whether the action is due by `horizon` (`now + within`).
     pub fn is_due(&self, horizon: DateTime<Utc>) -> bool {
         self.start <= horizon
@@ -270,13 +276,8 @@ impl<'a> Ctx<'a> {
         } else {
             channels.iter().map(|c| self.rules.windows(*c)).collect()
         };
-        let preferred = if channels.is_empty() {
-            None
-        } else {
-            self.preferred_minute()
-        };
         let start = time::first_start(self.zone, due, &windows)?;
-        let slot = time::schedule(self.zone, due, &windows, self.now, preferred)?;
+        let slot = time::schedule(self.zone, due, &windows, self.now, self.preferred_minute())?;
         let (channel, fallback_channels) = if channels.is_empty() {
             (None, Vec::new())
         } else {

@@ -133,8 +133,8 @@ fn the_resolution_comes_after_the_count_with_status_code_and_notes() {
     assert_eq!(x.channel, None);
     assert_eq!(
         x.suggested_at,
-        at("2026-11-23T09:00:00-05:00"),
-        "internal: business hours, no customer preference"
+        at("2026-11-23T15:40:00-05:00"),
+        "internal: business hours, at the customer's time like every action"
     );
     match &x.detail {
         Detail::Resolve {

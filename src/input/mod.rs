@@ -390,11 +390,7 @@ impl Reader<'_> {
                 break;
             }
             line += 1;
-            let text = if line == 1 {
-                buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf)
-            } else {
-                &buf[..]
-            };
+            let text = &buf[..];
             if text.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
@@ -406,7 +402,12 @@ impl Reader<'_> {
                 record,
             };
             match serde_json::from_slice::<Value>(text) {
-                Ok(v) => self.json_record(at, v, sink),
+                Ok(v) => {
+                    if record == 1 {
+                        self.require_keys(name, &v)?;
+                    }
+                    self.json_record(at, v, sink)
+                }
                 Err(e) => {
                     let r = at.reject(None, "", "", format!("not valid JSON: {e}"));
                     self.stats.rejects.push(r);
@@ -423,9 +424,16 @@ impl Reader<'_> {
         sink: &mut impl FnMut(Ticket),
     ) -> Result<(), Failure> {
         let mut record = 0u64;
+        let mut missing = None;
         let mut de = serde_json::Deserializer::from_reader(input);
         let mut each = |v: Value| {
             record += 1;
+            if record == 1 {
+                missing = self.require_keys(name, &v).err();
+            }
+            if missing.is_some() {
+                return;
+            }
             self.stats.rows += 1;
             self.json_record(
                 At {
@@ -437,14 +445,31 @@ impl Reader<'_> {
                 sink,
             );
         };
-        Each(&mut each)
-            .deserialize(&mut de)
-            .and_then(|_| de.end())
-            .map_err(|e| {
-                Failure::io(format!(
-                    "cannot read {name}: not a valid JSON array of tickets: {e}"
-                ))
-            })
+        let read = Each(&mut each).deserialize(&mut de).and_then(|_| de.end());
+        if let Some(m) = missing {
+            return Err(m);
+        }
+        read.map_err(|e| {
+            Failure::io(format!(
+                "cannot read {name}: not a valid JSON array of tickets: {e}"
+            ))
+        })
+    }
+
+    /// The first record of a JSON export stands for its header: a required key that it
+    /// lacks is a mapping problem, not a bad row.
+    fn require_keys(&self, name: &str, v: &Value) -> Result<(), Failure> {
+        let Value::Object(obj) = v else {
+            return Ok(());
+        };
+        let mut index = [None; Field::ALL.len()];
+        for f in Field::REQUIRED {
+            if lookup(obj, &self.column_name(f)).is_some() {
+                index[f as usize] = Some(0);
+            }
+        }
+        let keys: Vec<String> = obj.keys().cloned().collect();
+        self.require(name, &index, &keys)
     }
 
     fn json_record(&mut self, at: At<'_>, v: Value, sink: &mut impl FnMut(Ticket)) {

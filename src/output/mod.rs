@@ -232,14 +232,7 @@ fn write_table(w: &mut dyn Write, actions: &[Action], width: Option<u16>) -> io:
         let channel = match a.channel {
             None => "internal".to_string(),
             Some(c) if a.fallback_channels.is_empty() => c.to_string(),
-            Some(c) => format!(
-                "{c}\nthen {}",
-                a.fallback_channels
-                    .iter()
-                    .map(|c| c.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            Some(c) => format!("{c}\nthen {}", a.fallbacks(", ")),
         };
         let assignee = match &a.covering_for {
             Some(o) => format!("{}\n(for {o})", a.assignee),

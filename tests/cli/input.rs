@@ -98,3 +98,32 @@ fn naive_times_nulls_overrides_and_repeated_headers() {
     );
     insta::assert_snapshot!(out.stdout);
 }
+
+#[test]
+fn a_json_export_without_a_required_key_is_a_usage_error() {
+    let out = Case::new(&["--now", NOW, "plan"])
+        .stdin("[{\"number\": \"A\", \"status\": \"Pending\", \"opened_at\": \"2026-11-20T10:00:00Z\"}]")
+        .run();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("<stdin>: the export has no column for \"id\""),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("its columns are: number, opened_at, status"),
+        "{}",
+        out.stderr
+    );
+    let out = Case::new(&["--now", NOW, "plan", "--input-format", "ndjson"])
+        .stdin("{\"id\": \"A\", \"state\": \"Pending\", \"opened_at\": \"2026-11-20T10:00:00Z\"}\n")
+        .run();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("\"status\" (closest: \"state\")"),
+        "{}",
+        out.stderr
+    );
+}

@@ -339,3 +339,15 @@ fn a_missing_rules_file_says_how_to_get_one() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("followup rules init"), "{}", out.stderr);
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_command_line_definition() {
+    let out = followup(&["completions", "bash"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("explain") && out.stdout.contains("--within"));
+    let out = followup(&["man"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.starts_with(".ie") && out.stdout.contains("followup"));
+    let out = followup(&["completions", "tcsh"]);
+    assert_eq!(out.code, 2);
+}
