@@ -48,7 +48,7 @@ pub enum Color {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// The actions due: strikes, auto-resolutions, holds
+    /// The actions due: strikes, check-ins, auto-resolutions, holds, alerts
     #[command(
         after_help = "Examples:\n  followup plan tickets.csv\n  followup plan tickets.csv --within 24h --format csv > today.csv\n  followup plan tickets.csv --owner alice --kind strike\n  followup plan tickets.csv --rejects rejects.csv --strict"
     )]
@@ -59,6 +59,12 @@ pub enum Command {
         after_help = "Examples:\n  followup explain INC0012 tickets.csv\n  followup explain INC0012 tickets.csv --format json"
     )]
     Explain(ExplainArgs),
+
+    /// Counts of due actions per assignee, type, kind, channel or date, by kind
+    #[command(
+        after_help = "Examples:\n  followup summary tickets.csv\n  followup summary tickets.csv --by date --within 7d\n  followup summary tickets.csv --by channel --format json"
+    )]
+    Summary(SummaryArgs),
 
     /// Validate the rules and the export without planning; report every rejected row
     #[command(
@@ -103,8 +109,9 @@ pub struct InputArgs {
     pub strict: bool,
 }
 
+/// What the planning commands share: the export, the horizon and the filters.
 #[derive(Args, Debug)]
-pub struct PlanArgs {
+pub struct Selection {
     #[command(flatten)]
     pub input: InputArgs,
 
@@ -127,10 +134,45 @@ pub struct PlanArgs {
     /// Only actions whose primary channel is this (repeatable)
     #[arg(long, value_name = "CHANNEL")]
     pub channel: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub select: Selection,
 
     /// Output format [default: table on a terminal, else csv]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+}
+
+#[derive(Args, Debug)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub select: Selection,
+
+    /// What to count by
+    #[arg(long, value_enum, default_value_t = SummaryKey::Owner)]
+    pub by: SummaryKey,
+
+    /// Output format [default: table on a terminal, else csv]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+}
+
+/// The key of a summary row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SummaryKey {
+    /// The assignee
+    Owner,
+    /// The ticket type
+    Type,
+    /// The action kind
+    Kind,
+    /// The primary channel (`internal` for internal actions)
+    Channel,
+    /// The contact date, the customer's local day the action is scheduled on
+    Date,
 }
 
 #[derive(Args, Debug)]

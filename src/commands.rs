@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::cli::{CheckArgs, Cli, Color, Command, ExplainArgs, InputArgs, PlanArgs, RulesCommand};
+use crate::cli::{
+    CheckArgs, Cli, Color, Command, ExplainArgs, InputArgs, PlanArgs, RulesCommand, Selection,
+    SummaryArgs,
+};
 use crate::config::Rules;
 use crate::engine::{self, Action, Kind};
 use crate::error::{Code, Failure};
@@ -64,6 +67,7 @@ impl Ui {
 pub fn dispatch(cli: &Cli, ui: &Ui, clock: DateTime<Utc>) -> Result<Code, Failure> {
     match &cli.command {
         Command::Plan(args) => plan(cli, ui, clock, args),
+        Command::Summary(args) => summary(cli, ui, clock, args),
         Command::Explain(args) => explain(cli, ui, clock, args),
         Command::Check(args) => check(cli, ui, args),
         Command::Rules(cmd) => rules(cli, cmd),
@@ -240,7 +244,7 @@ struct Filters {
 }
 
 impl Filters {
-    fn new(args: &PlanArgs) -> Result<Filters, Failure> {
+    fn new(args: &Selection) -> Result<Filters, Failure> {
         let kinds = args
             .kind
             .iter()
@@ -271,16 +275,6 @@ impl Filters {
         })
     }
 
-    fn ticket(&self, t: &Ticket) -> bool {
-        self.types.is_empty()
-            || self.types.iter().any(|x| {
-                t.kind
-                    .as_deref()
-                    .unwrap_or("default")
-                    .eq_ignore_ascii_case(x)
-            })
-    }
-
     fn action(&self, a: &Action) -> bool {
         (self.owners.is_empty()
             || self
@@ -288,11 +282,23 @@ impl Filters {
                 .iter()
                 .any(|o| a.assignee.eq_ignore_ascii_case(o)))
             && (self.kinds.is_empty() || self.kinds.contains(&a.kind))
+            && (self.types.is_empty()
+                || self
+                    .types
+                    .iter()
+                    .any(|x| a.ticket_type.eq_ignore_ascii_case(x)))
             && (self.channels.is_empty() || a.channel.is_some_and(|c| self.channels.contains(&c)))
     }
 }
 
-fn plan(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &PlanArgs) -> Result<Code, Failure> {
+/// Reads the export and keeps the actions due by the horizon that pass the filters,
+/// sorted (SPEC §7). Memory holds the actions kept, not the rows read.
+fn due_actions(
+    cli: &Cli,
+    ui: &Ui,
+    clock: DateTime<Utc>,
+    args: &Selection,
+) -> Result<(Vec<Action>, Code), Failure> {
     let rules = load_rules(cli)?;
     let now = now(cli, clock)?;
     let horizon = now + within(&args.within)?;
@@ -303,29 +309,43 @@ fn plan(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &PlanArgs) -> Result<Cod
         &rules,
         args.input.input_format,
         |t| {
-            if filters.ticket(&t) {
-                actions.extend(
-                    engine::due(&t, &rules, now, horizon)
-                        .into_iter()
-                        .filter(|a| filters.action(a)),
-                );
-            }
+            actions.extend(
+                engine::due(&t, &rules, now, horizon)
+                    .into_iter()
+                    .filter(|a| filters.action(a)),
+            );
         },
     )?;
     let code = report_read(ui, &args.input, &stats, false)?;
     actions.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let terminal = io::stdout().is_terminal();
-    let format = args
-        .format
-        .unwrap_or(if terminal { Format::Table } else { Format::Csv });
-    let width = if terminal { terminal_width() } else { None };
     ui.info(&format!(
         "{} rows read, {} actions due by {}",
         stats.rows,
         actions.len(),
         horizon.to_rfc3339()
     ));
+    Ok((actions, code))
+}
+
+/// The format asked for, else a table on a terminal and csv elsewhere; and the width.
+fn out_format(asked: Option<Format>) -> (Format, Option<u16>) {
+    let terminal = io::stdout().is_terminal();
+    let format = asked.unwrap_or(if terminal { Format::Table } else { Format::Csv });
+    (format, if terminal { terminal_width() } else { None })
+}
+
+fn plan(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &PlanArgs) -> Result<Code, Failure> {
+    let (actions, code) = due_actions(cli, ui, clock, &args.select)?;
+    let (format, width) = out_format(args.format);
     write_stdout(|w| output::write_actions(w, format, &actions, width))?;
+    Ok(code)
+}
+
+fn summary(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &SummaryArgs) -> Result<Code, Failure> {
+    let (actions, code) = due_actions(cli, ui, clock, &args.select)?;
+    let (format, _) = out_format(args.format);
+    let table = output::Summary::count(&actions, args.by);
+    write_stdout(|w| table.write(w, format))?;
     Ok(code)
 }
 
@@ -397,7 +417,7 @@ fn explain(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &ExplainArgs) -> Resu
         )));
     };
     let _ = ui;
-    let eval = engine::evaluate(&ticket, &rules, now, true);
+    let eval = engine::evaluate(&ticket, &rules, now, horizon, true);
     write_stdout(|w| crate::explain::write(w, &ticket, &rules, &eval, now, horizon, args.format))?;
     Ok(Code::Ok)
 }

@@ -92,10 +92,15 @@ fn listing(a: &Action, now: DateTime<Utc>, horizon: DateTime<Utc>) -> (bool, Str
             ),
         )
     } else {
+        let limit = if horizon > now {
+            "after the horizon (now + --within)"
+        } else {
+            "after now"
+        };
         (
             false,
             format!(
-                "not listed yet: its first window on {} opens at {start}, after now",
+                "not listed yet: its first window on {} opens at {start}, {limit}",
                 a.due_date
             ),
         )

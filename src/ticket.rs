@@ -155,9 +155,26 @@ pub struct Ticket {
     pub cadence: Option<String>,
     /// Columns the mapping does not use, by export name, for templates and conditions.
     pub extra: Vec<(Arc<str>, String)>,
+    /// Extra columns the rules count from (`from`), parsed.
+    pub dates: Vec<(Arc<str>, DateOrTime)>,
+    /// Extra columns the rules test (`only_if`), parsed.
+    pub flags: Vec<(Arc<str>, bool)>,
 }
 
 impl Ticket {
+    /// An extra column's value, by exact name, else case-insensitively.
+    pub fn extra(&self, name: &str) -> Option<&str> {
+        self.extra
+            .iter()
+            .find(|(k, _)| &**k == name)
+            .or_else(|| {
+                self.extra
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            })
+            .map(|(_, v)| v.as_str())
+    }
+
     /// A ticket with only the required fields; the rest absent.
     pub fn new(id: &str, state: State, opened_at: DateTime<Utc>) -> Ticket {
         Ticket {
@@ -189,6 +206,8 @@ impl Ticket {
             last_note: None,
             cadence: None,
             extra: Vec::new(),
+            dates: Vec::new(),
+            flags: Vec::new(),
         }
     }
 }

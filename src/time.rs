@@ -140,9 +140,16 @@ impl Calendar {
             }
             return day;
         }
+        self.walk(d, n, NaiveDate::succ_opt)
+    }
+
+    /// The n-th business day from `d` in the direction `step` goes (n ≥ 1), stopping at
+    /// the edge of the representable calendar.
+    fn walk(&self, d: NaiveDate, n: u32, step: fn(&NaiveDate) -> Option<NaiveDate>) -> NaiveDate {
+        let mut day = d;
         let mut left = n;
         while left > 0 {
-            match day.succ_opt() {
+            match step(&day) {
                 Some(next) => day = next,
                 None => return day,
             }
@@ -626,3 +633,65 @@ const RAILS_ZONES: &[(&str, &str)] = &[
     ("Samoa", "Pacific/Apia"),
     ("Tokelau Is.", "Pacific/Fakaofo"),
 ];
+
+impl Calendar {
+    /// The n-th business day strictly before `d` (n ≥ 1).
+    pub fn sub_bd(&self, d: NaiveDate, n: u32) -> NaiveDate {
+        if !self.workdays.iter().any(|w| *w) {
+            return d;
+        }
+        self.walk(d, n, NaiveDate::pred_opt)
+    }
+
+    /// `d` moved by a duration counted in days: calendar days, weeks or business days
+    /// (hours and minutes count as whole days only through `shift_instant`).
+    pub fn shift_date(&self, d: NaiveDate, span: Span) -> NaiveDate {
+        let days = match span.unit {
+            Unit::BusinessDays => {
+                let n = u32::try_from(span.amount.unsigned_abs()).unwrap_or(u32::MAX);
+                return if span.amount >= 0 {
+                    self.add_bd(d, n)
+                } else {
+                    self.sub_bd(d, n)
+                };
+            }
+            Unit::Weeks => span.amount * 7,
+            Unit::Days => span.amount,
+            Unit::Hours | Unit::Minutes => 0,
+        };
+        let step = Days::new(days.unsigned_abs());
+        if days >= 0 {
+            d.checked_add_days(step)
+        } else {
+            d.checked_sub_days(step)
+        }
+        .unwrap_or(d)
+    }
+}
+
+/// The local date of `anchor + after` in `zone`: hours and minutes are elapsed time;
+/// days and weeks are calendar days on the local date (so a DST change cannot shift the
+/// day); business days count on the calendar.
+pub fn anchor_date(zone: Zone<'_>, anchor: crate::ticket::DateOrTime, after: Span) -> NaiveDate {
+    use crate::ticket::DateOrTime;
+    match after.unit {
+        Unit::Hours | Unit::Minutes => {
+            let start = match anchor {
+                DateOrTime::Time(t) => t,
+                DateOrTime::Date(d) => local_instant(zone.tz, d, 0),
+            };
+            let moved = after
+                .to_delta()
+                .and_then(|delta| start.checked_add_signed(delta))
+                .unwrap_or(start);
+            local_date(moved, zone.tz)
+        }
+        _ => {
+            let d = match anchor {
+                DateOrTime::Time(t) => local_date(t, zone.tz),
+                DateOrTime::Date(d) => d,
+            };
+            zone.calendar.shift_date(d, after)
+        }
+    }
+}

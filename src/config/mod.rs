@@ -152,6 +152,45 @@ impl Agent {
     }
 }
 
+/// What a follow-up step counts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    Field(Field),
+    /// A date column of the export that is not a canonical field.
+    Column(String),
+}
+
+impl Anchor {
+    pub fn name(&self) -> &str {
+        match self {
+            Anchor::Field(f) => f.name(),
+            Anchor::Column(c) => c,
+        }
+    }
+}
+
+/// One follow-up step of a ticket type (SPEC §5).
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub after: Span,
+    pub from: Anchor,
+    /// Days of slack (`0d` when not given).
+    pub window: Span,
+    pub only_if: Option<String>,
+    /// `None` is `same`: the ticket's origin channel.
+    pub channel: Option<Channel>,
+}
+
+/// The follow-up policy of one ticket type.
+#[derive(Debug, Clone, Default)]
+pub struct TicketType {
+    pub name: String,
+    pub alert: bool,
+    pub every: Option<Span>,
+    pub window: Option<Span>,
+    pub steps: Vec<Step>,
+}
+
 /// The validated policy. Built once per run; the engine reads nothing else.
 #[derive(Debug)]
 pub struct Rules {
@@ -169,11 +208,28 @@ pub struct Rules {
     pub strikes: StrikeRules,
     pub input: InputRules,
     pub agents: BTreeMap<String, Agent>,
+    pub types: Vec<TicketType>,
+    /// Preferred e-mail weekdays of business and consumer customers.
+    pub email_days: [[bool; 7]; 2],
+    /// Export columns the types read as dates (`from`) and as conditions (`only_if`).
+    pub date_columns: Vec<String>,
+    pub flag_columns: Vec<String>,
 }
 
 impl Rules {
     pub fn calendar_index(&self, name: &str) -> Option<usize> {
         self.calendars.iter().position(|(n, _)| n == name)
+    }
+
+    /// The type a ticket's `type` names (exact, else case-insensitive), else `default`.
+    pub fn ticket_type(&self, name: Option<&str>) -> Option<&TicketType> {
+        let by = |n: &str| {
+            self.types
+                .iter()
+                .find(|t| t.name == n)
+                .or_else(|| self.types.iter().find(|t| t.name.eq_ignore_ascii_case(n)))
+        };
+        name.and_then(by).or_else(|| by("default"))
     }
 
     pub fn windows(&self, channel: Channel) -> &[Interval] {
@@ -470,8 +526,23 @@ impl Validator<'_> {
 
         let input = self.input(&file.input);
         let strikes = self.strikes(&mut file.strikes);
-        self.segments(&mut file);
-        self.types(&file);
+        let email_days = self.segments(&mut file);
+        let types = self.types(&file);
+        let mut date_columns: Vec<String> = Vec::new();
+        let mut flag_columns: Vec<String> = Vec::new();
+        for step in types.iter().flat_map(|t| &t.steps) {
+            if let Anchor::Column(c) = &step.from
+                && !date_columns.contains(c)
+            {
+                date_columns.push(c.clone());
+            }
+            if let Some(c) = &step.only_if
+                && Field::from_name(c).is_none()
+                && !flag_columns.contains(c)
+            {
+                flag_columns.push(c.clone());
+            }
+        }
         let agents = self.agents(&file);
         self.templates(&file);
 
@@ -485,6 +556,10 @@ impl Validator<'_> {
             strikes,
             input,
             agents,
+            types,
+            email_days,
+            date_columns,
+            flag_columns,
             file,
         }
     }
@@ -679,75 +754,127 @@ impl Validator<'_> {
         }
     }
 
-    fn segments(&mut self, f: &mut File) {
+    fn segments(&mut self, f: &mut File) -> [[bool; 7]; 2] {
         for (k, v) in file::default_segments() {
             f.segments.entry(k).or_insert(v);
         }
+        let mut days = [[false; 7]; 2];
         for (k, v) in &f.segments {
-            if !matches!(k.get_ref().as_str(), "business" | "consumer") {
-                self.err(
-                    k.span(),
-                    format!(
-                        "[segments]: \"{}\" is not a segment; segments are business and consumer",
-                        k.get_ref()
-                    ),
-                );
-            }
-            self.weekdays(
+            let slot = match k.get_ref().as_str() {
+                "business" => 0,
+                "consumer" => 1,
+                _ => {
+                    self.err(
+                        k.span(),
+                        format!(
+                            "[segments]: \"{}\" is not a segment; segments are business and consumer",
+                            k.get_ref()
+                        ),
+                    );
+                    continue;
+                }
+            };
+            days[slot] = self.weekdays(
                 &format!("[segments.{}].email_days", k.get_ref()),
                 &v.email_days,
             );
         }
+        days
     }
 
-    fn types(&mut self, f: &File) {
+    fn types(&mut self, f: &File) -> Vec<TicketType> {
+        let mut out = Vec::new();
         for (name, t) in &f.types {
             let key = format!("[types.{}]", name.get_ref());
-            if let Some(e) = &t.every
-                && let Some(sp) = self.span_value(&format!("{key}.every"), e)
-                && sp.amount <= 0
-            {
-                self.err(e.span(), format!("{key}.every: must be positive"));
-            }
-            if let Some(w) = &t.window {
-                self.window(&format!("{key}.window"), w);
-            }
+            let every = t.every.as_ref().and_then(|e| {
+                let sp = self.span_value(&format!("{key}.every"), e)?;
+                if sp.amount <= 0 {
+                    self.err(e.span(), format!("{key}.every: must be positive"));
+                }
+                Some(sp)
+            });
+            let window = t
+                .window
+                .as_ref()
+                .and_then(|w| self.window(&format!("{key}.window"), w));
+            let mut steps = Vec::new();
             for (i, step) in t.steps.iter().enumerate() {
                 let sk = format!("{key}.steps[{}]", i + 1);
-                self.span_value(&format!("{sk}.after"), &step.after);
-                if let Some(w) = &step.window {
-                    self.window(&format!("{sk}.window"), w);
-                }
+                let after = self.span_value(&format!("{sk}.after"), &step.after);
+                let window = match &step.window {
+                    Some(w) => self.window(&format!("{sk}.window"), w),
+                    None => Some(Span {
+                        amount: 0,
+                        unit: Unit::Days,
+                    }),
+                };
                 let from = step.from.get_ref();
-                match Field::from_name(from) {
-                    Some(Field::UpdatedAt) => self.err(
-                        step.from.span(),
-                        format!("{sk}.from: updated_at is not an anchor (a follow-up updates the ticket, so the step would never be done); use opened_at, resolved_at or last_customer_reply_at"),
-                    ),
-                    Some(field) if !field.is_time() => self.err(
-                        step.from.span(),
-                        format!("{sk}.from: {from} is not a date; anchors are opened_at, resolved_at, last_customer_reply_at or a date column of the export"),
-                    ),
-                    _ => {}
-                }
-                if let Some(c) = &step.channel
-                    && c.get_ref() != "same"
+                let anchor = match Field::from_name(from) {
+                    Some(Field::UpdatedAt) => {
+                        self.err(
+                            step.from.span(),
+                            format!("{sk}.from: updated_at is not an anchor (a follow-up updates the ticket, so the step would never be done); use opened_at, resolved_at or last_customer_reply_at"),
+                        );
+                        None
+                    }
+                    Some(field) if !field.is_time() => {
+                        self.err(
+                            step.from.span(),
+                            format!("{sk}.from: {from} is not a date; anchors are opened_at, resolved_at, last_customer_reply_at or a date column of the export"),
+                        );
+                        None
+                    }
+                    Some(field) => Some(Anchor::Field(field)),
+                    None if from.trim().is_empty() => {
+                        self.err(step.from.span(), format!("{sk}.from: name the date the step counts from, e.g. \"resolved_at\""));
+                        None
+                    }
+                    None => Some(Anchor::Column(from.clone())),
+                };
+                if let Some(c) = &step.only_if
+                    && let Some(field) = Field::from_name(c)
+                    && field != Field::CallbackRequested
                 {
-                    self.channel(&format!("{sk}.channel"), c);
+                    self.err(
+                        step.from.span(),
+                        format!("{sk}.only_if: {c} is not a yes/no field; use callback_requested or a yes/no column of the export"),
+                    );
+                }
+                let channel = match &step.channel {
+                    Some(c) if c.get_ref() != "same" => self.channel(&format!("{sk}.channel"), c),
+                    _ => None,
+                };
+                if let (Some(after), Some(from), Some(window)) = (after, anchor, window) {
+                    steps.push(Step {
+                        after,
+                        from,
+                        window,
+                        only_if: step.only_if.clone(),
+                        channel,
+                    });
                 }
             }
+            out.push(TicketType {
+                name: name.get_ref().clone(),
+                alert: t.alert,
+                every,
+                window,
+                steps,
+            });
         }
+        out
     }
 
-    fn window(&mut self, key: &str, w: &Spanned<String>) {
-        if let Some(sp) = self.span_value(key, w)
-            && (sp.amount < 0 || !matches!(sp.unit, Unit::Days | Unit::Weeks | Unit::BusinessDays))
-        {
+    fn window(&mut self, key: &str, w: &Spanned<String>) -> Option<Span> {
+        let sp = self.span_value(key, w)?;
+        if sp.amount < 0 || !matches!(sp.unit, Unit::Days | Unit::Weeks | Unit::BusinessDays) {
             self.err(
                 w.span(),
-                format!("{key}: a window is days of slack, e.g. \"0d\", \"7d\""),
+                format!("{key}: a window is days of slack, e.g. \"0d\", \"7d\", \"2bd\""),
             );
+            return None;
         }
+        Some(sp)
     }
 
     fn agents(&mut self, f: &File) -> BTreeMap<String, Agent> {

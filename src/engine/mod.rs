@@ -1,5 +1,6 @@
 //! Planning: a pure function of (ticket, rules, now) to the actions due. No I/O, no clock.
 
+mod checkins;
 mod strikes;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -86,8 +87,9 @@ pub struct Action {
     pub covering_for: Option<String>,
     pub reason: String,
     pub detail: Detail,
-    /// The ticket's type, for filters and summaries.
-    pub ticket_type: Option<String>,
+    /// The ticket's type as the rules resolve it (`default` for unknown types), for filters
+    /// and summaries.
+    pub ticket_type: String,
 }
 
 impl Action {
@@ -154,14 +156,23 @@ impl Trace<'_> {
     }
 }
 
-/// Every candidate action of a ticket at `now`. Pure: the same inputs give the same output.
-pub fn evaluate(t: &Ticket, rules: &Rules, now: DateTime<Utc>, explain: bool) -> Evaluation {
+/// Every candidate action of a ticket at `now`, listed or not by `horizon` (`now + within`):
+/// the horizon decides which check-in step is the one listed. Pure: the same inputs give
+/// the same output.
+pub fn evaluate(
+    t: &Ticket,
+    rules: &Rules,
+    now: DateTime<Utc>,
+    horizon: DateTime<Utc>,
+    explain: bool,
+) -> Evaluation {
     let mut facts = Vec::new();
     let actions = {
         let mut trace = Trace(explain.then_some(&mut facts));
-        let ctx = Ctx::new(t, rules, now, &mut trace);
+        let ctx = Ctx::new(t, rules, now, horizon, &mut trace);
         let mut actions = Vec::new();
         strikes::plan(&ctx, &mut trace, &mut actions);
+        checkins::plan(&ctx, &mut trace, &mut actions);
         for a in &mut actions {
             if a.overdue_days > 0 {
                 let s = if a.overdue_days == 1 { "" } else { "s" };
@@ -178,7 +189,7 @@ pub fn evaluate(t: &Ticket, rules: &Rules, now: DateTime<Utc>, explain: bool) ->
 
 /// The actions of a ticket that are due by `now + within`.
 pub fn due(t: &Ticket, rules: &Rules, now: DateTime<Utc>, horizon: DateTime<Utc>) -> Vec<Action> {
-    let mut actions = evaluate(t, rules, now, false).actions;
+    let mut actions = evaluate(t, rules, now, horizon, false).actions;
     actions.retain(|a| a.is_due(horizon));
     actions
 }
@@ -188,12 +199,19 @@ pub(crate) struct Ctx<'a> {
     pub t: &'a Ticket,
     pub rules: &'a Rules,
     pub now: DateTime<Utc>,
+    pub horizon: DateTime<Utc>,
     pub zone: Zone<'a>,
     pub today: NaiveDate,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(t: &'a Ticket, rules: &'a Rules, now: DateTime<Utc>, trace: &mut Trace<'_>) -> Ctx<'a> {
+    fn new(
+        t: &'a Ticket,
+        rules: &'a Rules,
+        now: DateTime<Utc>,
+        horizon: DateTime<Utc>,
+        trace: &mut Trace<'_>,
+    ) -> Ctx<'a> {
         let tz = t.customer_tz.unwrap_or(rules.default_tz);
         let cal_idx = t.calendar.unwrap_or(rules.default_calendar);
         let (cal_name, calendar) = &rules.calendars[cal_idx.min(rules.calendars.len() - 1)];
@@ -236,6 +254,7 @@ impl<'a> Ctx<'a> {
             t,
             rules,
             now,
+            horizon,
             zone,
             today,
         }
@@ -307,7 +326,11 @@ impl<'a> Ctx<'a> {
             covering_for,
             reason,
             detail,
-            ticket_type: self.t.kind.clone(),
+            ticket_type: self
+                .rules
+                .ticket_type(self.t.kind.as_deref())
+                .map(|ty| ty.name.clone())
+                .unwrap_or_else(|| "default".to_string()),
         })
     }
 

@@ -12,11 +12,6 @@ fn days(n: u32) -> String {
 pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) {
     let t = ctx.t;
     if t.state != State::AwaitingCustomer {
-        trace.fact(
-            "strikes",
-            || "none".into(),
-            || format!("the ticket is {} (status \"{}\"); strikes apply only while it awaits the customer", t.state.name(), t.status),
-        );
         return;
     }
     let s = &ctx.rules.strikes;

@@ -31,7 +31,7 @@ fn awaiting(id: &str) -> Ticket {
 }
 
 fn plan_at(t: &Ticket, rules: &Rules, now: &str) -> Vec<Action> {
-    evaluate(t, rules, at(now), false).actions
+    evaluate(t, rules, at(now), at(now), false).actions
 }
 
 fn only(actions: &[Action], kind: Kind) -> &Action {
@@ -374,7 +374,7 @@ fn explain_records_every_date_computed() {
     let r = rules();
     let mut t = awaiting("T");
     t.customer_tz = Some(America::Chicago);
-    let e = evaluate(&t, &r, at(NOW), true);
+    let e = evaluate(&t, &r, at(NOW), at(NOW), true);
     let names: Vec<&str> = e.facts.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         names,
@@ -385,8 +385,315 @@ fn explain_records_every_date_computed() {
             "anchor",
             "attempts",
             "next date",
-            "channels"
+            "channels",
+            "type",
+            "check-ins"
         ]
     );
-    assert!(evaluate(&t, &r, at(NOW), false).facts.is_empty());
+    assert!(evaluate(&t, &r, at(NOW), at(NOW), false).facts.is_empty());
+}
+
+/// Follow-ups per ticket type (SPEC §5–6) on the bundled types: support 7d (+30d if
+/// complex) after resolution; sales 7d and 30d after opening; billing 4d (1d slack) after
+/// opening and 3d before the billing date; complaint 7d (7d slack) and 21d, with an alert.
+mod checkins {
+    use super::*;
+    use crate::ticket::Segment;
+    use std::sync::Arc;
+
+    fn resolved(id: &str, kind: &str, resolved_at: &str) -> Ticket {
+        let mut t = Ticket::new(id, State::Resolved, at("2026-11-02T11:20:00-05:00"));
+        t.kind = Some(kind.into());
+        t.origin = Origin::Known(Channel::Phone);
+        t.owner = Some("bob".into());
+        t.resolved_at = Some(at(resolved_at));
+        t
+    }
+
+    fn checkins(actions: &[Action]) -> Vec<(u32, NaiveDate)> {
+        actions
+            .iter()
+            .filter(|a| a.kind == Kind::CheckIn)
+            .map(|a| (a.step, a.due_date))
+            .collect()
+    }
+
+    fn listed(t: &Ticket, r: &Rules, now: &str, within_days: i64) -> Vec<Action> {
+        let now = at(now);
+        let mut a = evaluate(t, r, now, now + chrono::TimeDelta::days(within_days), false).actions;
+        a.retain(|x| x.is_due(now + chrono::TimeDelta::days(within_days)));
+        a
+    }
+
+    #[test]
+    fn support_follows_up_a_week_after_resolution_on_the_same_medium() {
+        let r = rules();
+        let t = resolved("S", "support", "2026-11-16T10:00:00-05:00");
+        let a = plan_at(&t, &r, NOW);
+        assert_eq!(
+            checkins(&a),
+            [(1, d("2026-11-23"))],
+            "the complex step does not apply"
+        );
+        let c = &a[0];
+        assert_eq!(c.channel, Some(Channel::Phone));
+        assert!(c.fallback_channels.is_empty());
+        assert_eq!(
+            c.start,
+            at("2026-11-23T10:00:00-05:00"),
+            "no calls before 10"
+        );
+        assert!(!c.is_due(at(NOW)), "09:00: the phone window has not opened");
+        assert_eq!(
+            c.suggested_at,
+            at("2026-11-23T11:20:00-05:00"),
+            "the time the customer called in"
+        );
+        assert_eq!(c.id(), "S.check_in-1");
+    }
+
+    #[test]
+    fn a_condition_column_enables_a_step() {
+        let r = rules();
+        let mut t = resolved("S", "support", "2026-11-16T10:00:00-05:00");
+        t.flags.push((Arc::from("complex"), true));
+        let a = plan_at(&t, &r, NOW);
+        assert_eq!(checkins(&a), [(1, d("2026-11-23")), (2, d("2026-12-16"))]);
+    }
+
+    #[test]
+    fn a_follow_up_on_or_after_the_step_date_marks_it_done() {
+        let r = rules();
+        let mut t = resolved("S", "support", "2026-11-16T10:00:00-05:00");
+        t.last_followup_at = Some(at("2026-11-23T08:00:00-05:00"));
+        assert!(checkins(&plan_at(&t, &r, NOW)).is_empty());
+        t.last_followup_at = Some(at("2026-11-20T16:00:00-05:00"));
+        assert_eq!(
+            checkins(&plan_at(&t, &r, NOW)),
+            [(1, d("2026-11-23"))],
+            "before the date: not done"
+        );
+    }
+
+    #[test]
+    fn the_latest_due_step_is_listed_and_earlier_ones_named_as_missed() {
+        let r = rules();
+        let mut t = resolved("C", "complaint", "2026-11-16T10:00:00-05:00");
+        t.state = State::Open;
+        t.resolved_at = None;
+        t.origin = Origin::Known(Channel::Email);
+        t.opened_at = at("2026-11-02T11:00:00-05:00");
+        // Step 1: 2026-11-09 (slack to the 16th, expires after the 30th); step 2: 2026-11-23.
+        let a = listed(&t, &r, NOW, 0);
+        assert_eq!(checkins(&a), [(2, d("2026-11-23"))]);
+        assert!(
+            a[0].reason
+                .contains("Missed earlier: step 1 (due 2026-11-09)"),
+            "{}",
+            a[0].reason
+        );
+        let all = plan_at(&t, &r, NOW);
+        assert_eq!(
+            checkins(&all),
+            [(2, d("2026-11-23"))],
+            "never two check-ins for one ticket"
+        );
+    }
+
+    #[test]
+    fn a_step_long_past_its_window_expires() {
+        let r = rules();
+        let t = resolved("S", "support", "2026-10-01T10:00:00-04:00");
+        // 2026-10-08, no slack, + 14 days = 2026-10-22: expired by November.
+        assert!(checkins(&plan_at(&t, &r, NOW)).is_empty());
+        assert_eq!(
+            checkins(&plan_at(&t, &r, "2026-10-22T14:00:00Z")),
+            [(1, d("2026-10-08"))],
+            "still on its last day"
+        );
+    }
+
+    #[test]
+    fn weekends_and_holidays_push_the_date_to_the_next_business_day() {
+        let r = rules();
+        let mut t = resolved("S", "sales", "2026-11-16T10:00:00-05:00");
+        t.state = State::Open;
+        t.opened_at = at("2026-11-19T11:00:00-05:00");
+        // 7 days after Thursday the 19th is Thanksgiving: Friday the 27th.
+        assert_eq!(checkins(&plan_at(&t, &r, NOW))[0], (1, d("2026-11-27")));
+        t.opened_at = at("2026-11-21T11:00:00-05:00");
+        assert_eq!(
+            checkins(&plan_at(&t, &r, NOW))[0],
+            (1, d("2026-11-30")),
+            "Saturday to Monday"
+        );
+    }
+
+    #[test]
+    fn e_mail_steps_with_slack_prefer_the_segment_days() {
+        let r = rules();
+        let mut t = resolved("B", "billing", "2026-11-30T10:00:00-05:00");
+        t.origin = Origin::Known(Channel::Email);
+        t.opened_at = at("2026-11-19T09:30:00-05:00");
+        // 4 days after Thursday the 19th: Monday the 23rd, with one day of slack.
+        t.segment = Some(Segment::Business);
+        assert_eq!(
+            checkins(&plan_at(&t, &r, NOW))[0],
+            (1, d("2026-11-24")),
+            "Tuesday"
+        );
+        t.segment = Some(Segment::Consumer);
+        assert_eq!(
+            checkins(&plan_at(&t, &r, NOW))[0],
+            (1, d("2026-11-23")),
+            "no Friday in the window"
+        );
+        t.segment = None;
+        assert_eq!(checkins(&plan_at(&t, &r, NOW))[0], (1, d("2026-11-23")));
+        t.segment = Some(Segment::Business);
+        t.origin = Origin::Known(Channel::Phone);
+        assert_eq!(
+            checkins(&plan_at(&t, &r, NOW))[0],
+            (1, d("2026-11-23")),
+            "a call ignores e-mail days"
+        );
+    }
+
+    #[test]
+    fn consumer_e_mail_lands_on_friday_within_a_week_of_slack() {
+        let r = rules();
+        let mut t = resolved("C", "complaint", "2026-11-30T10:00:00-05:00");
+        t.origin = Origin::Known(Channel::Portal);
+        t.segment = Some(Segment::Consumer);
+        t.opened_at = at("2026-11-09T09:30:00-05:00");
+        // 7 days after Monday the 9th: Monday the 16th, slack to the 23rd: Friday the 20th.
+        let a = plan_at(&t, &r, NOW);
+        assert_eq!(checkins(&a)[0], (1, d("2026-11-20")));
+        assert_eq!(
+            a.iter().find(|x| x.kind == Kind::CheckIn).unwrap().channel,
+            Some(Channel::Email),
+            "portal is answered by e-mail"
+        );
+    }
+
+    #[test]
+    fn a_date_column_can_anchor_a_step_before_it() {
+        let r = rules();
+        let mut t = resolved("B", "billing", "2026-11-30T10:00:00-05:00");
+        t.opened_at = at("2026-11-02T09:30:00-05:00");
+        t.dates.push((
+            Arc::from("next_billing_date"),
+            DateOrTime::Date(d("2026-12-15")),
+        ));
+        let a = plan_at(&t, &r, NOW);
+        assert_eq!(
+            checkins(&a),
+            [(2, d("2026-12-14"))],
+            "step 1 (Nov 6) expired; 3 days before Dec 15 is Saturday: Monday"
+        );
+    }
+
+    #[test]
+    fn a_check_in_with_slack_moves_to_a_day_the_owner_is_in() {
+        let r = rules();
+        let mut t = resolved("C", "complaint", "2026-11-30T10:00:00-05:00");
+        t.owner = Some("alice".into());
+        t.origin = Origin::Known(Channel::Phone);
+        t.opened_at = at("2026-11-20T09:30:00-05:00");
+        // 7 days after the 20th is the 27th, when Alice is out; the window runs to Dec 4.
+        let c = plan_at(&t, &r, NOW)
+            .into_iter()
+            .find(|a| a.kind == Kind::CheckIn)
+            .unwrap();
+        assert_eq!(c.due_date, d("2026-11-30"));
+        assert_eq!(c.assignee, "alice");
+        assert!(c.covering_for.is_none());
+        assert!(
+            c.reason.contains("alice is out on 2026-11-27"),
+            "{}",
+            c.reason
+        );
+    }
+
+    #[test]
+    fn without_slack_an_absent_owner_is_covered() {
+        let r = rules();
+        let mut t = resolved("S", "support", "2026-11-20T10:00:00-05:00");
+        t.owner = Some("alice".into());
+        let c = &plan_at(&t, &r, NOW)[0];
+        assert_eq!(c.due_date, d("2026-11-27"));
+        assert_eq!(
+            (c.assignee.as_str(), c.covering_for.as_deref()),
+            ("carol", Some("alice"))
+        );
+    }
+
+    #[test]
+    fn an_owner_out_for_a_whole_window_is_covered_on_the_first_day() {
+        let r = rules();
+        let mut t = resolved("C", "complaint", "2026-12-30T10:00:00-05:00");
+        t.owner = Some("alice".into());
+        t.opened_at = at("2026-12-14T09:30:00-05:00");
+        // 7 days after: Dec 21, slack to Dec 28; Alice is out Dec 21 to Jan 2.
+        let c = plan_at(&t, &r, "2026-12-21T14:00:00Z")
+            .into_iter()
+            .find(|a| a.kind == Kind::CheckIn)
+            .unwrap();
+        assert_eq!(c.due_date, d("2026-12-21"));
+        assert_eq!(c.assignee, "carol");
+    }
+
+    #[test]
+    fn complaints_alert_the_team_until_a_business_day_after_opening() {
+        let r = rules();
+        let mut t = resolved("C", "complaint", "2026-12-30T10:00:00-05:00");
+        t.state = State::AwaitingCustomer;
+        t.resolved_at = None;
+        t.opened_at = at("2026-11-20T16:00:00-05:00");
+        t.awaiting_since = Some(at("2026-11-20T16:30:00-05:00"));
+        let a = plan_at(&t, &r, NOW);
+        let alert = only(&a, Kind::InternalAlert);
+        assert_eq!(
+            (alert.step, alert.due_date, alert.channel),
+            (1, d("2026-11-20"), None)
+        );
+        assert!(
+            a.iter().all(|x| x.kind != Kind::CheckIn),
+            "awaiting: strikes, not check-ins"
+        );
+        assert!(
+            plan_at(&t, &r, "2026-11-24T14:00:00Z")
+                .iter()
+                .all(|x| x.kind != Kind::InternalAlert),
+            "listed until the 23rd"
+        );
+        t.state = State::Resolved;
+        assert!(
+            plan_at(&t, &r, NOW)
+                .iter()
+                .all(|x| x.kind != Kind::InternalAlert)
+        );
+    }
+
+    #[test]
+    fn closed_and_canceled_tickets_get_nothing() {
+        let r = rules();
+        for state in [State::Closed, State::Canceled] {
+            let mut t = resolved("S", "complaint", "2026-11-16T10:00:00-05:00");
+            t.state = state;
+            t.opened_at = at("2026-11-23T08:00:00-05:00");
+            assert!(plan_at(&t, &r, NOW).is_empty(), "{state:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_types_follow_the_default_type_and_unknown_channels_get_e_mail() {
+        let r = rules();
+        let mut t = resolved("S", "warranty", "2026-11-16T10:00:00-05:00");
+        t.origin = Origin::Unknown("fax".into());
+        let a = plan_at(&t, &r, NOW);
+        assert_eq!(checkins(&a), [(1, d("2026-11-23"))]);
+        assert_eq!(a[0].channel, Some(Channel::Email));
+        assert_eq!(a[0].ticket_type, "default");
+    }
 }

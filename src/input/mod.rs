@@ -525,6 +525,10 @@ impl Reader<'_> {
             Ok(mut t) => {
                 t.extra = extra();
                 t.extra.retain(|(_, v)| !self.values.is_null(v));
+                if let Err(r) = self.rule_columns(at, &mut t) {
+                    self.stats.rejects.push(*r);
+                    return;
+                }
                 t
             }
             Err(r) => {
@@ -565,6 +569,30 @@ impl Reader<'_> {
                 }
             }
         }
+    }
+
+    /// Parses the extra columns the rules read: dates steps count from, yes/no conditions.
+    fn rule_columns(&self, at: At<'_>, t: &mut Ticket) -> Result<(), Box<Reject>> {
+        let fail = |col: &str, value: &str, reason: String| {
+            Box::new(at.reject(Some(&t.id), col, value, reason))
+        };
+        let mut dates = Vec::new();
+        for col in &self.rules.date_columns {
+            if let Some(v) = t.extra(col) {
+                let d = self.values.date_or_time(v).map_err(|e| fail(col, v, e))?;
+                dates.push((Arc::from(col.as_str()), d));
+            }
+        }
+        let mut flags = Vec::new();
+        for col in &self.rules.flag_columns {
+            if let Some(v) = t.extra(col) {
+                let b = values::boolean(v).map_err(|e| fail(col, v, e))?;
+                flags.push((Arc::from(col.as_str()), b));
+            }
+        }
+        t.dates = dates;
+        t.flags = flags;
+        Ok(())
     }
 
     /// Maps the cells of one row to a ticket, or says which field is wrong.

@@ -545,3 +545,59 @@ mod schedule {
         );
     }
 }
+
+#[test]
+fn counting_back_and_step_dates() {
+    let c = us();
+    assert_eq!(
+        c.sub_bd(d("2026-11-30"), 1),
+        d("2026-11-27"),
+        "Monday - 1 is Friday"
+    );
+    assert_eq!(
+        c.sub_bd(d("2026-11-27"), 1),
+        d("2026-11-25"),
+        "Thanksgiving is skipped"
+    );
+    assert_eq!(
+        c.shift_date(d("2026-12-15"), Span::parse("-3d").unwrap()),
+        d("2026-12-12")
+    );
+    assert_eq!(
+        c.shift_date(d("2026-11-20"), Span::parse("2w").unwrap()),
+        d("2026-12-04")
+    );
+    assert_eq!(
+        c.shift_date(d("2026-11-25"), Span::parse("-2bd").unwrap()),
+        d("2026-11-23")
+    );
+    let z = Zone {
+        tz: America::New_York,
+        calendar: &c,
+    };
+    use crate::ticket::DateOrTime::{Date, Time};
+    // 23:30 on the Saturday before the clocks fall back: 7 days is the next Saturday,
+    // 168 hours is an hour earlier on the clock, still that Saturday.
+    let t = utc("2026-11-01T03:30:00Z");
+    assert_eq!(
+        anchor_date(z, Time(t), Span::parse("7d").unwrap()),
+        d("2026-11-07")
+    );
+    assert_eq!(
+        anchor_date(z, Time(t), Span::parse("168h").unwrap()),
+        d("2026-11-07")
+    );
+    assert_eq!(
+        anchor_date(z, Time(t), Span::parse("36h").unwrap()),
+        d("2026-11-02"),
+        "Sat 23:30 EDT + 36h: Mon 10:30 EST"
+    );
+    assert_eq!(
+        anchor_date(z, Date(d("2026-11-20")), Span::parse("4d").unwrap()),
+        d("2026-11-24")
+    );
+    assert_eq!(
+        anchor_date(z, Date(d("2026-11-20")), Span::parse("5bd").unwrap()),
+        d("2026-11-30")
+    );
+}

@@ -6,6 +6,7 @@ mod input;
 mod plan;
 mod properties;
 mod rules;
+mod summary;
 
 use assert_cmd::Command;
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 use followup::config::Rules;
 use followup::engine::{Detail, Kind, evaluate};
-use followup::ticket::{Channel, DateOrTime, Origin, State, Ticket};
+use followup::ticket::{Channel, DateOrTime, Origin, Segment, State, Ticket};
 use followup::time::{Interval, ceil_minute, local_date, parse_interval};
 use proptest::prelude::*;
 
@@ -37,10 +37,33 @@ struct Policy {
     quiet_phone: &'static str,
     saturday: bool,
     zone: usize,
+    /// Alice's absence: days from today, and length.
+    alice_out: (i64, i64),
+    carol_out: (i64, i64),
 }
 
 impl Policy {
-    fn toml(&self) -> String {
+    fn toml(&self, now: DateTime<Utc>) -> String {
+        let today = now.date_naive();
+        let range = |(from, len): (i64, i64)| {
+            let a = today + TimeDelta::days(from);
+            format!("\"{a}..{}\"", a + TimeDelta::days(len))
+        };
+        format!(
+            "{}\n\
+             [types.default]\nsteps = [{{ after = \"7d\", from = \"resolved_at\" }}]\n\
+             [types.sales]\nsteps = [{{ after = \"7d\", from = \"opened_at\" }}, {{ after = \"30d\", from = \"opened_at\" }}]\n\
+             [types.complaint]\nalert = true\nsteps = [{{ after = \"7d\", window = \"7d\", from = \"opened_at\" }}, {{ after = \"21d\", from = \"opened_at\" }}]\n\
+             [types.billing]\nsteps = [{{ after = \"4d\", window = \"2bd\", from = \"opened_at\", channel = \"email\" }}]\n\
+             [agents.alice]\ncover = \"carol\"\nout = [{}]\n\
+             [agents.carol]\nout = [{}]\n",
+            self.base(),
+            range(self.alice_out),
+            range(self.carol_out)
+        )
+    }
+
+    fn base(&self) -> String {
         let row = "[\"chat\", \"phone\", \"email\"]";
         let rows = vec![row; self.count as usize].join(", ");
         format!(
@@ -91,9 +114,21 @@ fn policy() -> impl Strategy<Value = Policy> {
         prop::sample::select(vec!["", "\"09:00-10:00\"", "\"07:00-10:30\""]),
         any::<bool>(),
         0..ZONES.len(),
+        ((-10i64..20, 0i64..10), (-10i64..20, 0i64..10)),
     )
         .prop_map(
-            |(count, first, spacing, resolve, business, quiet_all, quiet_phone, saturday, zone)| {
+            |(
+                count,
+                first,
+                spacing,
+                resolve,
+                business,
+                quiet_all,
+                quiet_phone,
+                saturday,
+                zone,
+                (alice_out, carol_out),
+            )| {
                 Policy {
                     count,
                     first,
@@ -104,6 +139,8 @@ fn policy() -> impl Strategy<Value = Policy> {
                     quiet_phone,
                     saturday,
                     zone,
+                    alice_out,
+                    carol_out,
                 }
             },
         )
@@ -148,10 +185,28 @@ fn case() -> impl Strategy<Value = Case> {
         prop::sample::select(vec![
             State::AwaitingCustomer,
             State::AwaitingCustomer,
-            State::AwaitingCustomer,
             State::Open,
+            State::OnHold,
+            State::Resolved,
+            State::Resolved,
             State::Closed,
+            State::Canceled,
         ]),
+        (
+            prop::option::of(prop::sample::select(vec![
+                "sales",
+                "complaint",
+                "billing",
+                "warranty",
+            ])),
+            prop::option::of(0i64..40 * 86_400),
+            prop::option::of(0i64..40 * 86_400),
+            prop::option::of(prop::sample::select(vec![
+                Segment::Business,
+                Segment::Consumer,
+            ])),
+            prop::sample::select(vec![None, Some("alice"), Some("carol"), Some("dan")]),
+        ),
     )
         .prop_map(
             |(
@@ -160,6 +215,7 @@ fn case() -> impl Strategy<Value = Case> {
                 (attempts, last_days, ooo_days),
                 (react_days, origin, callback, preferred, tz),
                 state,
+                (kind, resolved_ago, followup_ago, segment, owner),
             )| {
                 let secs = |s: i64| now - TimeDelta::seconds(s);
                 let mut t = Ticket::new("P-1", state, secs(opened_ago));
@@ -180,7 +236,11 @@ fn case() -> impl Strategy<Value = Case> {
                 t.callback_requested = callback;
                 t.preferred_time = preferred;
                 t.customer_tz = tz.map(|i| ZONES[i].parse::<Tz>().unwrap());
-                t.owner = Some("alice".into());
+                t.kind = kind.map(str::to_string);
+                t.resolved_at = resolved_ago.map(secs);
+                t.last_followup_at = followup_ago.map(secs);
+                t.segment = segment;
+                t.owner = owner.map(str::to_string);
                 Case { now, ticket: t }
             },
         )
@@ -193,18 +253,21 @@ fn in_any(intervals: &[Interval], minute: u16) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    // 400 cases by default; PROPTEST_CASES=100000 for a deeper run by hand.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(400)
+    ))]
 
     #[test]
     fn actions_respect_windows_counts_and_absences(p in policy(), c in case()) {
-        let rules = Rules::parse("p.toml", &p.toml()).expect("generated rules are valid");
-        let eval = evaluate(&c.ticket, &rules, c.now, false);
-        let again = evaluate(&c.ticket, &rules, c.now, false);
+        let rules = Rules::parse("p.toml", &p.toml(c.now)).expect("generated rules are valid");
+        let eval = evaluate(&c.ticket, &rules, c.now, c.now, false);
+        let again = evaluate(&c.ticket, &rules, c.now, c.now, false);
         prop_assert_eq!(&eval.actions, &again.actions, "the same input gives the same output");
 
         let t = &c.ticket;
-        if t.state != State::AwaitingCustomer {
-            prop_assert!(eval.actions.is_empty());
+        if matches!(t.state, State::Closed | State::Canceled) {
+            prop_assert!(eval.actions.is_empty(), "closed and canceled tickets get nothing");
         }
         let tz = t.customer_tz.unwrap_or(rules.default_tz);
         let cal = &rules.calendars[rules.default_calendar].1;
@@ -252,9 +315,26 @@ proptest! {
                     let Detail::Hold { reactivation_date, .. } = &a.detail else { panic!("{a:?}") };
                     prop_assert!(Some(*reactivation_date) > t.customer_ooo_until);
                 }
-                _ => prop_assert!(false, "only strike, resolve and ooo_hold: {a:?}"),
+                Kind::CheckIn => {
+                    prop_assert!(
+                        matches!(t.state, State::Open | State::OnHold | State::Resolved),
+                        "never for awaiting, closed or canceled tickets: {:?}",
+                        a
+                    );
+                }
+                Kind::InternalAlert => {
+                    prop_assert!(matches!(t.state, State::Open | State::OnHold | State::AwaitingCustomer));
+                    prop_assert_eq!(a.step, 1);
+                }
             }
-            if a.kind != Kind::OooHold
+            // Nobody works on a day they are out: the owner is covered, and covers are in.
+            if let Some(agent) = rules.agent(&a.assignee) {
+                prop_assert!(!agent.is_out(a.contact_date), "assigned to someone out that day: {:?}", a);
+            }
+            if let Some(owner) = a.covering_for.as_deref() {
+                prop_assert!(rules.agent(owner).is_some_and(|o| o.is_out(a.contact_date)), "covered only while the owner is out: {:?}", a);
+            }
+            if !matches!(a.kind, Kind::OooHold | Kind::InternalAlert)
                 && let Some(until) = t.customer_ooo_until
             {
                 prop_assert!(
@@ -264,6 +344,10 @@ proptest! {
                 );
             }
         }
-        prop_assert!(eval.actions.iter().filter(|a| a.kind != Kind::OooHold).count() <= 1);
+        let count = |k: Kind| eval.actions.iter().filter(|a| a.kind == k).count();
+        prop_assert!(count(Kind::Strike) + count(Kind::Resolve) <= 1, "one strike process step at a time");
+        prop_assert!(count(Kind::InternalAlert) <= 1);
+        let horizon_due = eval.actions.iter().filter(|a| a.kind == Kind::CheckIn && a.is_due(c.now)).count();
+        prop_assert!(horizon_due <= 1, "never two check-ins listed for one ticket");
     }
 }

@@ -1,0 +1,357 @@
+//! Follow-ups per ticket type (SPEC §5, seed 001): check-in steps, the e-mail day and
+//! absent-owner preferences (SPEC §6, seed 000), and the internal alert after a service
+//! failure (seed 002).
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{Action, Ctx, Detail, Kind, Trace};
+use crate::config::{Anchor, Step, TicketType};
+use crate::ticket::{Channel, DateOrTime, Field, Segment, State};
+use crate::time::{Span, anchor_date};
+
+/// The channel of a `same` step: the origin, portal answered by e-mail, e-mail when unknown.
+fn same_medium(origin: Option<Channel>) -> Channel {
+    match origin {
+        Some(Channel::Portal) | None => Channel::Email,
+        Some(c) => c,
+    }
+}
+
+/// The last day of a window of slack starting on `d`.
+fn window_last(ctx: &Ctx<'_>, d: NaiveDate, window: Span) -> NaiveDate {
+    ctx.zone.calendar.shift_date(d, window)
+}
+
+fn weekday_names(days: &[bool; 7]) -> String {
+    const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let names: Vec<&str> = NAMES
+        .iter()
+        .zip(days)
+        .filter(|(_, on)| **on)
+        .map(|(n, _)| *n)
+        .collect();
+    names.join("/")
+}
+
+/// One applicable, undone, unexpired step, scheduled.
+struct Candidate {
+    step: u32,
+    nominal: NaiveDate,
+    action: Action,
+}
+
+pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) {
+    let t = ctx.t;
+    let Some(ty) = ctx.rules.ticket_type(t.kind.as_deref()) else {
+        trace.fact(
+            "type",
+            || "none".into(),
+            || "no [types.default] in the rules: no follow-ups by type".into(),
+        );
+        return;
+    };
+    trace.fact(
+        "type",
+        || ty.name.clone(),
+        || match t.kind.as_deref() {
+            Some(k) if k.eq_ignore_ascii_case(&ty.name) => "the ticket's type".into(),
+            Some(k) => format!("\"{k}\" is not in [types]: [types.default]"),
+            None => "the export gives no type: [types.default]".into(),
+        },
+    );
+    alert(ctx, ty, trace, out);
+    if !matches!(t.state, State::Open | State::OnHold | State::Resolved) {
+        trace.fact(
+            "check-ins",
+            || "none".into(),
+            || match t.state {
+                State::AwaitingCustomer => "the ticket awaits the customer: strikes instead".into(),
+                _ => format!("the ticket is {}: no follow-ups", t.state.name()),
+            },
+        );
+        return;
+    }
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for (i, step) in ty.steps.iter().enumerate() {
+        let n = i as u32 + 1;
+        if let Some(c) = schedule_step(ctx, ty, n, step, trace) {
+            candidates.push(c);
+        }
+    }
+    // The one listed: the due step with the latest date; earlier due ones were missed.
+    let due: Vec<usize> = (0..candidates.len())
+        .filter(|i| candidates[*i].action.is_due(ctx.horizon))
+        .collect();
+    let Some(&latest) = due
+        .iter()
+        .max_by_key(|i| (candidates[**i].action.due_date, candidates[**i].step))
+    else {
+        out.extend(candidates.into_iter().map(|c| c.action));
+        return;
+    };
+    let missed: Vec<String> = due
+        .iter()
+        .filter(|i| **i != latest)
+        .map(|i| {
+            format!(
+                "step {} (due {})",
+                candidates[*i].step, candidates[*i].nominal
+            )
+        })
+        .collect();
+    if !missed.is_empty() {
+        let list = missed.join(", ");
+        trace.fact(
+            "missed",
+            || list.clone(),
+            || {
+                format!(
+                    "due and not done, superseded by step {}",
+                    candidates[latest].step
+                )
+            },
+        );
+        let a = &mut candidates[latest].action;
+        a.reason.push_str(&format!(
+            " Missed earlier: {list}; cover them in this contact."
+        ));
+    }
+    for (i, c) in candidates.into_iter().enumerate() {
+        if i == latest || !due.contains(&i) {
+            out.push(c.action);
+        }
+    }
+}
+
+fn schedule_step(
+    ctx: &Ctx<'_>,
+    ty: &TicketType,
+    n: u32,
+    step: &Step,
+    trace: &mut Trace<'_>,
+) -> Option<Candidate> {
+    let t = ctx.t;
+    let label = format!("step {n}");
+    let anchor: Option<DateOrTime> = match &step.from {
+        Anchor::Field(f) => match f {
+            Field::OpenedAt => Some(DateOrTime::Time(t.opened_at)),
+            Field::ResolvedAt => t.resolved_at.map(DateOrTime::Time),
+            Field::LastCustomerReplyAt => t.last_customer_reply_at.map(DateOrTime::Time),
+            Field::AwaitingSince => t.awaiting_since.map(DateOrTime::Time),
+            Field::LastAttemptAt => t.last_attempt_at.map(DateOrTime::Time),
+            Field::LastFollowupAt => t.last_followup_at.map(DateOrTime::Time),
+            Field::ReactivationAt => t.reactivation_at,
+            _ => None,
+        },
+        Anchor::Column(c) => t
+            .dates
+            .iter()
+            .find(|(k, _)| &**k == c.as_str())
+            .map(|(_, d)| *d),
+    };
+    let Some(anchor) = anchor else {
+        trace.fact(
+            &label,
+            || "does not apply".into(),
+            || format!("the ticket has no {}", step.from.name()),
+        );
+        return None;
+    };
+    if let Some(cond) = &step.only_if {
+        let holds = if cond == Field::CallbackRequested.name() {
+            t.callback_requested
+        } else {
+            t.flags.iter().any(|(k, v)| &**k == cond.as_str() && *v)
+        };
+        if !holds {
+            trace.fact(
+                &label,
+                || "does not apply".into(),
+                || format!("only if {cond}, which is not set"),
+            );
+            return None;
+        }
+    }
+    let nominal = ctx.add_bd(anchor_date(ctx.zone, anchor, step.after), 0);
+    let what = if step.after.amount < 0 {
+        let back = Span {
+            amount: -step.after.amount,
+            unit: step.after.unit,
+        };
+        format!("{back} before {}", step.from.name())
+    } else {
+        format!("{} after {}", step.after, step.from.name())
+    };
+    if let Some(done) = t
+        .last_followup_at
+        .map(|x| ctx.local_date(x))
+        .filter(|d| *d >= nominal)
+    {
+        trace.fact(
+            &label,
+            || format!("{nominal}, done"),
+            || format!("{what}; last_followup_at {done} is on or after it"),
+        );
+        return None;
+    }
+    let channel = step
+        .channel
+        .unwrap_or_else(|| same_medium(t.origin.channel()));
+    let last = window_last(ctx, nominal, step.window);
+    let expires = last
+        .checked_add_days(chrono::Days::new(u64::from(
+            ctx.rules.file.defaults.checkin_expire_days,
+        )))
+        .unwrap_or(last);
+    if ctx.today > expires {
+        trace.fact(
+            &label,
+            || format!("{nominal}, expired"),
+            || format!("{what}; not done, and more than its window plus [defaults].checkin_expire_days past (on {expires})"),
+        );
+        return None;
+    }
+    let (mut date, mut why_moved) = choose_day(ctx, nominal, last, channel, step.window);
+    // Like strikes, check-ins wait for a customer who is out of office.
+    if let Some(until) = t.customer_ooo_until
+        && date <= until
+    {
+        date = ctx.add_bd(until, 1);
+        why_moved = Some(format!("the customer is out of office until {until}"));
+    }
+    let count = ty.steps.len();
+    let mut reason = format!(
+        "Check-in {n} of {count} ({} ticket): {what} ({}), by {channel}: ask whether the issue is solved and offer help.",
+        ty.name,
+        anchor_text(ctx, anchor)
+    );
+    if let Some(m) = &why_moved {
+        reason.push_str(&format!(" On {date} rather than {nominal}: {m}."));
+    }
+    trace.fact(
+        &label,
+        || date.to_string(),
+        || match &why_moved {
+            Some(m) => format!("{what} gives {nominal}; {m}"),
+            None => what.clone(),
+        },
+    );
+    let action = ctx.action(Kind::CheckIn, n, date, &[channel], reason, Detail::None)?;
+    Some(Candidate {
+        step: n,
+        nominal,
+        action,
+    })
+}
+
+fn anchor_text(ctx: &Ctx<'_>, anchor: DateOrTime) -> String {
+    match anchor {
+        DateOrTime::Date(d) => d.to_string(),
+        DateOrTime::Time(x) => ctx.local_date(x).to_string(),
+    }
+}
+
+/// The day of a check-in within its window (SPEC §5–6): the first business day on which
+/// the owner is in, on the segment's e-mail days for e-mail steps; failing that, the first
+/// e-mail day; failing that, the step's own date.
+fn choose_day(
+    ctx: &Ctx<'_>,
+    nominal: NaiveDate,
+    last: NaiveDate,
+    channel: Channel,
+    window: Span,
+) -> (NaiveDate, Option<String>) {
+    let has_slack = window.amount > 0 && last > nominal;
+    if !has_slack {
+        return (nominal, None);
+    }
+    let mut days = Vec::new();
+    let mut d = nominal;
+    while d <= last {
+        if ctx.zone.calendar.is_business_day(d) {
+            days.push(d);
+        }
+        match d.succ_opt() {
+            Some(next) => d = next,
+            None => break,
+        }
+    }
+    let email_days = match (channel, ctx.t.segment) {
+        (Channel::Email, Some(Segment::Business)) => Some(ctx.rules.email_days[0]),
+        (Channel::Email, Some(Segment::Consumer)) => Some(ctx.rules.email_days[1]),
+        _ => None,
+    };
+    let is_email_day =
+        |d: &NaiveDate| email_days.is_some_and(|e| e[d.weekday().num_days_from_monday() as usize]);
+    let owner = ctx.t.owner.as_deref().and_then(|o| ctx.rules.agent(o));
+    let owner_in = |d: &NaiveDate| owner.is_none_or(|a| !a.is_out(*d));
+    let owner_name = ctx.t.owner.clone().unwrap_or_default();
+    let pick = days
+        .iter()
+        .find(|d| owner_in(d) && (email_days.is_none() || is_email_day(d)))
+        .or_else(|| days.iter().find(|d| owner_in(d)))
+        .or_else(|| days.iter().find(|d| is_email_day(d)))
+        .copied()
+        .unwrap_or(nominal);
+    if pick == nominal {
+        return (nominal, None);
+    }
+    let mut why = Vec::new();
+    if !owner_in(&nominal) {
+        why.push(format!("{owner_name} is out on {nominal}"));
+    }
+    if let Some(e) = email_days
+        && !is_email_day(&nominal)
+        && is_email_day(&pick)
+    {
+        why.push(format!(
+            "the customer's e-mail days are {}",
+            weekday_names(&e)
+        ));
+    }
+    if why.is_empty() {
+        why.push("the first day in its window that fits".into());
+    }
+    (pick, Some(why.join("; ")))
+}
+
+/// A type with `alert = true`: tell the team about the service failure while the ticket is
+/// live, from the day it was opened until one business day after (SPEC §5, seed 002).
+fn alert(ctx: &Ctx<'_>, ty: &TicketType, trace: &mut Trace<'_>, out: &mut Vec<Action>) {
+    if !ty.alert {
+        return;
+    }
+    let t = ctx.t;
+    if !matches!(
+        t.state,
+        State::Open | State::AwaitingCustomer | State::OnHold
+    ) {
+        trace.fact(
+            "alert",
+            || "none".into(),
+            || format!("the ticket is {}", t.state.name()),
+        );
+        return;
+    }
+    let opened = ctx.local_date(t.opened_at);
+    let due = ctx.add_bd(opened, 0);
+    let until = ctx.add_bd(due, 1);
+    if ctx.today > until {
+        trace.fact(
+            "alert",
+            || "none".into(),
+            || format!("listed until {until}, one business day after {due}"),
+        );
+        return;
+    }
+    trace.fact(
+        "alert",
+        || due.to_string(),
+        || format!("[types.{}] alert = true; listed until {until}", ty.name),
+    );
+    let reason = format!(
+        "A {} ticket opened on {opened}: tell the team this customer had a service failure, and that every further contact with them must be rechecked.",
+        ty.name
+    );
+    out.extend(ctx.action(Kind::InternalAlert, 1, due, &[], reason, Detail::None));
+}
