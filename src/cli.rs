@@ -60,6 +60,18 @@ pub enum Command {
     )]
     Explain(ExplainArgs),
 
+    /// Write one drafted message file per action due
+    #[command(
+        after_help = "Examples:\n  followup drafts tickets.csv --out drafts/\n  followup drafts tickets.csv --out drafts/ --owner alice --within 24h"
+    )]
+    Drafts(DraftsArgs),
+
+    /// The auto-resolutions due, as a CSV the ticket system can import
+    #[command(
+        after_help = "Examples:\n  followup resolutions tickets.csv > resolve.csv\n  followup resolutions tickets.csv --within 24h"
+    )]
+    Resolutions(ResolutionsArgs),
+
     /// Counts of due actions per assignee, type, kind, channel or date, by kind
     #[command(
         after_help = "Examples:\n  followup summary tickets.csv\n  followup summary tickets.csv --by date --within 7d\n  followup summary tickets.csv --by channel --format json"
@@ -144,6 +156,26 @@ pub struct PlanArgs {
     /// Output format [default: table on a terminal, else csv]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+
+    /// Add the drafted subject and body of each action (csv, json, ndjson)
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DraftsArgs {
+    #[command(flatten)]
+    pub select: Selection,
+
+    /// The folder to write one file per action into (created if missing)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct ResolutionsArgs {
+    #[command(flatten)]
+    pub select: Selection,
 }
 
 #[derive(Args, Debug)]

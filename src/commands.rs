@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::cli::{
-    CheckArgs, Cli, Color, Command, ExplainArgs, InputArgs, PlanArgs, RulesCommand, Selection,
-    SummaryArgs,
+    CheckArgs, Cli, Color, Command, DraftsArgs, ExplainArgs, InputArgs, PlanArgs, ResolutionsArgs,
+    RulesCommand, Selection, SummaryArgs,
 };
 use crate::config::Rules;
+use crate::drafts::Drafter;
 use crate::engine::{self, Action, Kind};
 use crate::error::{Code, Failure};
 use crate::input::{self, Reject, Source, Stats};
@@ -68,6 +69,8 @@ pub fn dispatch(cli: &Cli, ui: &Ui, clock: DateTime<Utc>) -> Result<Code, Failur
     match &cli.command {
         Command::Plan(args) => plan(cli, ui, clock, args),
         Command::Summary(args) => summary(cli, ui, clock, args),
+        Command::Drafts(args) => drafts(cli, ui, clock, args),
+        Command::Resolutions(args) => resolutions(cli, ui, clock, args),
         Command::Explain(args) => explain(cli, ui, clock, args),
         Command::Check(args) => check(cli, ui, args),
         Command::Rules(cmd) => rules(cli, cmd),
@@ -291,32 +294,60 @@ impl Filters {
     }
 }
 
-/// Reads the export and keeps the actions due by the horizon that pass the filters,
-/// sorted (SPEC §7). Memory holds the actions kept, not the rows read.
+/// What a planning command works from: the rules, and the actions due by the horizon that
+/// pass the filters, sorted (SPEC §7), with their drafts when asked for. Memory holds the
+/// actions kept, not the rows read.
+struct Planned {
+    rules: Rules,
+    actions: Vec<Action>,
+    code: Code,
+}
+
 fn due_actions(
     cli: &Cli,
     ui: &Ui,
     clock: DateTime<Utc>,
     args: &Selection,
-) -> Result<(Vec<Action>, Code), Failure> {
+    with_drafts: bool,
+) -> Result<Planned, Failure> {
     let rules = load_rules(cli)?;
     let now = now(cli, clock)?;
     let horizon = now + within(&args.within)?;
     let filters = Filters::new(args)?;
+    let drafter = if with_drafts {
+        Some(Drafter::new(&rules).map_err(|e| Failure::usage(format!("{}: {e}", rules.path)))?)
+    } else {
+        None
+    };
     let mut actions: Vec<Action> = Vec::new();
+    let mut failed: Vec<String> = Vec::new();
     let stats = input::read(
         &sources(&args.input),
         &rules,
         args.input.input_format,
         |t| {
-            actions.extend(
-                engine::due(&t, &rules, now, horizon)
-                    .into_iter()
-                    .filter(|a| filters.action(a)),
-            );
+            for mut a in engine::due(&t, &rules, now, horizon) {
+                if !filters.action(&a) {
+                    continue;
+                }
+                if let Some(d) = &drafter {
+                    match d.render(&a, &t, &rules) {
+                        Ok(draft) => a.draft = Some(draft),
+                        Err(e) => failed.push(format!("{}: {e}", a.id())),
+                    }
+                }
+                actions.push(a);
+            }
         },
     )?;
     let code = report_read(ui, &args.input, &stats, false)?;
+    if let Some(first) = failed.first() {
+        return Err(Failure::usage(format!(
+            "{} draft{} could not be rendered; the first: {first}",
+            failed.len(),
+            if failed.len() == 1 { "" } else { "s" }
+        )));
+    }
     actions.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     ui.info(&format!(
         "{} rows read, {} actions due by {}",
@@ -324,7 +355,11 @@ fn due_actions(
         actions.len(),
         horizon.to_rfc3339()
     ));
-    Ok((actions, code))
+    Ok(Planned {
+        rules,
+        actions,
+        code,
+    })
 }
 
 /// The format asked for, else a table on a terminal and csv elsewhere; and the width.
@@ -335,18 +370,54 @@ fn out_format(asked: Option<Format>) -> (Format, Option<u16>) {
 }
 
 fn plan(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &PlanArgs) -> Result<Code, Failure> {
-    let (actions, code) = due_actions(cli, ui, clock, &args.select)?;
+    let p = due_actions(cli, ui, clock, &args.select, args.drafts)?;
     let (format, width) = out_format(args.format);
-    write_stdout(|w| output::write_actions(w, format, &actions, width))?;
-    Ok(code)
+    write_stdout(|w| output::write_actions(w, format, &p.actions, width, args.drafts))?;
+    Ok(p.code)
 }
 
 fn summary(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &SummaryArgs) -> Result<Code, Failure> {
-    let (actions, code) = due_actions(cli, ui, clock, &args.select)?;
+    let p = due_actions(cli, ui, clock, &args.select, false)?;
     let (format, _) = out_format(args.format);
-    let table = output::Summary::count(&actions, args.by);
+    let table = output::Summary::count(&p.actions, args.by);
     write_stdout(|w| table.write(w, format))?;
-    Ok(code)
+    Ok(p.code)
+}
+
+fn drafts(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &DraftsArgs) -> Result<Code, Failure> {
+    let p = due_actions(cli, ui, clock, &args.select, true)?;
+    let written = output::write_draft_files(&args.out, &p.actions).map_err(|e| {
+        Failure::io(format!(
+            "cannot write drafts to {}: {e}",
+            args.out.display()
+        ))
+    })?;
+    if !ui.quiet {
+        eprintln!(
+            "wrote {written} draft{} to {}",
+            if written == 1 { "" } else { "s" },
+            args.out.display()
+        );
+    }
+    Ok(p.code)
+}
+
+fn resolutions(
+    cli: &Cli,
+    ui: &Ui,
+    clock: DateTime<Utc>,
+    args: &ResolutionsArgs,
+) -> Result<Code, Failure> {
+    let p = due_actions(cli, ui, clock, &args.select, false)?;
+    let rows: Vec<&Action> = p
+        .actions
+        .iter()
+        .filter(|a| a.kind == Kind::Resolve)
+        .collect();
+    let id = p.rules.column_name(crate::ticket::Field::Id);
+    let status = p.rules.column_name(crate::ticket::Field::Status);
+    write_stdout(|w| output::write_resolutions(w, &id, &status, &rows))?;
+    Ok(p.code)
 }
 
 fn terminal_width() -> Option<u16> {
@@ -428,6 +499,13 @@ fn rules(cli: &Cli, cmd: &RulesCommand) -> Result<Code, Failure> {
             let rules = load_rules(cli)?;
             let agents = rules.agents.len();
             write_stdout(|w| {
+                for p in &rules.warnings {
+                    writeln!(
+                        w,
+                        "{}:{}:{}: warning: {}",
+                        rules.path, p.line, p.column, p.message
+                    )?;
+                }
                 writeln!(
                     w,
                     "{}: valid ({} calendar{}, {} strike{}, {agents} agent{})",

@@ -11,67 +11,23 @@ use crate::config::Rules;
 use crate::engine::{Action, Evaluation};
 use crate::input::Reject;
 use crate::output::{Row, local_rfc3339};
-use crate::ticket::{DateOrTime, Origin, Segment, Ticket};
-use crate::time::fmt_minutes;
+use crate::ticket::{Field, Origin, Ticket};
 
 /// The fields read from the export, as text, in SPEC §2 order; absent ones left out.
 fn fields(t: &Ticket, tz: chrono_tz::Tz) -> Vec<(&'static str, String)> {
-    let time = |x: Option<DateTime<Utc>>| x.map(|v| local_rfc3339(v, tz));
-    let mut out = vec![
-        ("id", Some(t.id.clone())),
-        ("status", Some(format!("{} → {}", t.status, t.state.name()))),
-        ("opened_at", time(Some(t.opened_at))),
-        ("type", t.kind.clone()),
-        (
-            "channel",
-            match &t.origin {
-                Origin::Absent => None,
-                Origin::Known(c) => Some(c.to_string()),
-                Origin::Unknown(raw) => Some(format!("\"{raw}\" (not mapped: default ladder)")),
-            },
-        ),
-        ("subject", t.subject.clone()),
-        ("customer", t.customer.clone()),
-        ("customer_email", t.customer_email.clone()),
-        ("customer_phone", t.customer_phone.clone()),
-        ("customer_tz", t.customer_tz.map(|z| z.name().to_string())),
-        (
-            "customer_segment",
-            t.segment.map(|s| match s {
-                Segment::Business => "business".to_string(),
-                Segment::Consumer => "consumer".to_string(),
-            }),
-        ),
-        (
-            "customer_ooo_until",
-            t.customer_ooo_until.map(|d| d.to_string()),
-        ),
-        (
-            "callback_requested",
-            t.callback_requested.then(|| "true".to_string()),
-        ),
-        ("preferred_time", t.preferred_time.map(fmt_minutes)),
-        ("owner", t.owner.clone()),
-        ("updated_at", time(t.updated_at)),
-        ("awaiting_since", time(t.awaiting_since)),
-        ("last_customer_reply_at", time(t.last_customer_reply_at)),
-        ("attempts", t.attempts.map(|n| n.to_string())),
-        ("last_attempt_at", time(t.last_attempt_at)),
-        (
-            "reactivation_at",
-            t.reactivation_at.map(|r| match r {
-                DateOrTime::Date(d) => d.to_string(),
-                DateOrTime::Time(x) => local_rfc3339(x, tz),
-            }),
-        ),
-        ("resolved_at", time(t.resolved_at)),
-        ("last_followup_at", time(t.last_followup_at)),
-        ("last_note", t.last_note.clone()),
-        ("cadence", t.cadence.clone()),
-    ];
-    out.retain(|(_, v)| v.is_some());
-    out.into_iter()
-        .map(|(k, v)| (k, v.unwrap_or_default()))
+    Field::ALL
+        .iter()
+        .filter_map(|f| {
+            let v = t.text(*f, tz)?;
+            let v = match (f, &t.origin) {
+                (Field::Status, _) => format!("{v} → {}", t.state.name()),
+                (Field::Channel, Origin::Unknown(_)) => {
+                    format!("\"{v}\" (not mapped: default ladder)")
+                }
+                _ => v,
+            };
+            Some((f.name(), v))
+        })
         .collect()
 }
 

@@ -6,6 +6,7 @@
 pub mod cli;
 mod commands;
 pub mod config;
+pub mod drafts;
 pub mod engine;
 pub mod error;
 mod explain;

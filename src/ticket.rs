@@ -162,6 +162,49 @@ pub struct Ticket {
 }
 
 impl Ticket {
+    /// A field's value as text, times in the zone `tz` (RFC 3339), `None` when absent.
+    pub fn text(&self, f: Field, tz: Tz) -> Option<String> {
+        let time = |x: Option<DateTime<Utc>>| x.map(|v| crate::time::rfc3339_in(v, tz));
+        match f {
+            Field::Id => Some(self.id.clone()),
+            Field::Status => Some(self.status.clone()),
+            Field::OpenedAt => time(Some(self.opened_at)),
+            Field::Type => self.kind.clone(),
+            Field::Channel => match &self.origin {
+                Origin::Absent => None,
+                Origin::Known(c) => Some(c.to_string()),
+                Origin::Unknown(raw) => Some(raw.clone()),
+            },
+            Field::Subject => self.subject.clone(),
+            Field::Customer => self.customer.clone(),
+            Field::CustomerEmail => self.customer_email.clone(),
+            Field::CustomerPhone => self.customer_phone.clone(),
+            Field::CustomerTz => self.customer_tz.map(|z| z.name().to_string()),
+            Field::CustomerSegment => self.segment.map(|s| match s {
+                Segment::Business => "business".to_string(),
+                Segment::Consumer => "consumer".to_string(),
+            }),
+            Field::CustomerOooUntil => self.customer_ooo_until.map(|d| d.to_string()),
+            Field::CallbackRequested => self.callback_requested.then(|| "true".to_string()),
+            Field::PreferredTime => self.preferred_time.map(crate::time::fmt_minutes),
+            Field::Calendar => None,
+            Field::Owner => self.owner.clone(),
+            Field::UpdatedAt => time(self.updated_at),
+            Field::AwaitingSince => time(self.awaiting_since),
+            Field::LastCustomerReplyAt => time(self.last_customer_reply_at),
+            Field::Attempts => self.attempts.map(|n| n.to_string()),
+            Field::LastAttemptAt => time(self.last_attempt_at),
+            Field::ReactivationAt => self.reactivation_at.map(|r| match r {
+                DateOrTime::Date(d) => d.to_string(),
+                DateOrTime::Time(x) => crate::time::rfc3339_in(x, tz),
+            }),
+            Field::ResolvedAt => time(self.resolved_at),
+            Field::LastFollowupAt => time(self.last_followup_at),
+            Field::LastNote => self.last_note.clone(),
+            Field::Cadence => self.cadence.clone(),
+        }
+    }
+
     /// An extra column's value, by exact name, else case-insensitively.
     pub fn extra(&self, name: &str) -> Option<&str> {
         self.extra

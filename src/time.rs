@@ -187,6 +187,13 @@ impl Calendar {
     }
 }
 
+/// RFC 3339 in a zone's offset, to the second: `2026-11-23T10:00:00-05:00`.
+pub fn rfc3339_in(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz)
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
 /// The local date of an instant in a zone.
 pub fn local_date(t: DateTime<Utc>, tz: Tz) -> NaiveDate {
     t.with_timezone(&tz).date_naive()

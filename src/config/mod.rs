@@ -214,11 +214,22 @@ pub struct Rules {
     /// Export columns the types read as dates (`from`) and as conditions (`only_if`).
     pub date_columns: Vec<String>,
     pub flag_columns: Vec<String>,
+    /// What `rules check` warns about: valid, but probably not meant.
+    pub warnings: Vec<Problem>,
 }
 
 impl Rules {
     pub fn calendar_index(&self, name: &str) -> Option<usize> {
         self.calendars.iter().position(|(n, _)| n == name)
+    }
+
+    /// The export's column for a field (`[input.columns]`, else the canonical name).
+    pub fn column_name(&self, f: Field) -> String {
+        self.input
+            .columns
+            .get(&f)
+            .cloned()
+            .unwrap_or_else(|| f.name().to_string())
     }
 
     /// The type a ticket's `type` names (exact, else case-insensitive), else `default`.
@@ -270,8 +281,10 @@ impl Rules {
         let mut v = Validator {
             text,
             problems: Vec::new(),
+            warnings: Vec::new(),
         };
-        let rules = v.rules(path, file);
+        let mut rules = v.rules(path, file);
+        rules.warnings = v.warnings;
         if v.problems.is_empty() {
             Ok(rules)
         } else {
@@ -334,6 +347,7 @@ pub const DEFAULT_CHANNELS: &[(&str, Channel)] = &[
 struct Validator<'t> {
     text: &'t str,
     problems: Vec<Problem>,
+    warnings: Vec<Problem>,
 }
 
 impl Validator<'_> {
@@ -560,6 +574,7 @@ impl Validator<'_> {
             email_days,
             date_columns,
             flag_columns,
+            warnings: Vec::new(),
             file,
         }
     }
@@ -920,16 +935,75 @@ impl Validator<'_> {
             "ooo_hold",
             "internal_alert",
         ];
-        for k in f.templates.keys() {
-            if !KINDS.contains(&k.get_ref().as_str()) {
+        for (k, table) in &f.templates {
+            let kind = k.get_ref().as_str();
+            if !KINDS.contains(&kind) {
                 self.err(
                     k.span(),
                     format!(
-                        "[templates]: \"{}\" is not an action kind; kinds are {}",
-                        k.get_ref(),
+                        "[templates]: \"{kind}\" is not an action kind; kinds are {}",
                         KINDS.join(", ")
                     ),
                 );
+                continue;
+            }
+            let sources = match crate::drafts::sources(kind, table) {
+                Ok(s) => s,
+                Err(e) => {
+                    self.err(k.span(), e);
+                    continue;
+                }
+            };
+            for src in &sources {
+                // The line of the template in the file: where its text starts, when it can
+                // be found as written; else the table's header.
+                let start = self.text[k.span().start..]
+                    .find(src.text.lines().next().unwrap_or(""))
+                    .map(|o| k.span().start + o)
+                    .filter(|_| !src.text.is_empty())
+                    .unwrap_or(k.span().start);
+                if let Err((line, msg)) = crate::drafts::compile(&src.text) {
+                    let (l, c) = line_col(self.text, start);
+                    let l = l + line.unwrap_or(1) - 1;
+                    let c = if line.unwrap_or(1) > 1 { 1 } else { c };
+                    self.problems.push(Problem {
+                        line: l,
+                        column: c,
+                        message: format!(
+                            "[templates] {}: the template does not compile: {msg}",
+                            src.name
+                        ),
+                    });
+                    continue;
+                }
+                if crate::drafts::CUSTOMER_FACING.contains(&kind) && src.name.ends_with(".body") {
+                    let lacks: Vec<&str> = [
+                        ("ticket.id", "the ticket number ({{ ticket.id }})"),
+                        ("agent.", "the agent ({{ agent.name }})"),
+                        ("department", "the department ({{ department }})"),
+                    ]
+                    .iter()
+                    .filter(|(needle, _)| !src.text.contains(needle))
+                    .map(|(_, what)| *what)
+                    .chain(
+                        (!(src.text.contains("ways") || src.text.contains("contact."))).then_some(
+                            "the ways to get in touch ({{ ways }} or {{ contact.phone }}, …)",
+                        ),
+                    )
+                    .collect();
+                    if !lacks.is_empty() {
+                        let (line, column) = line_col(self.text, start);
+                        self.warnings.push(Problem {
+                            line,
+                            column,
+                            message: format!(
+                                "[templates] {}: the draft does not name {}",
+                                src.name,
+                                lacks.join(", ")
+                            ),
+                        });
+                    }
+                }
             }
         }
     }

@@ -236,7 +236,11 @@ fn schedule_step(
             None => what.clone(),
         },
     );
-    let action = ctx.action(Kind::CheckIn, n, date, &[channel], reason, Detail::None)?;
+    let detail = Detail::CheckIn {
+        of: count as u32,
+        missed: Vec::new(),
+    };
+    let action = ctx.action(Kind::CheckIn, n, date, &[channel], reason, detail)?;
     Some(Candidate {
         step: n,
         nominal,

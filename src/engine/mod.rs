@@ -53,10 +53,23 @@ impl Kind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Detail {
     None,
+    Strike {
+        count: u32,
+        /// The last strike: the date the ticket will be resolved without a reply.
+        resolution_date: Option<NaiveDate>,
+    },
+    CheckIn {
+        /// Steps of the type.
+        of: u32,
+        /// Earlier steps due and not done, with their dates.
+        missed: Vec<(u32, NaiveDate)>,
+    },
     Resolve {
         status: String,
         close_code: String,
         close_notes: String,
+        attempts: u32,
+        last_attempt: NaiveDate,
     },
     Hold {
         status: String,
@@ -87,6 +100,8 @@ pub struct Action {
     pub covering_for: Option<String>,
     pub reason: String,
     pub detail: Detail,
+    /// The drafted message, when asked for (filled in after planning).
+    pub draft: Option<crate::drafts::Draft>,
     /// The ticket's type as the rules resolve it (`default` for unknown types), for filters
     /// and summaries.
     pub ticket_type: String,
@@ -326,6 +341,7 @@ impl<'a> Ctx<'a> {
             covering_for,
             reason,
             detail,
+            draft: None,
             ticket_type: self
                 .rules
                 .ticket_type(self.t.kind.as_deref())

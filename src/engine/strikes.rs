@@ -220,14 +220,11 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
             format!("attempt {k} on {last_date} got no reply.")
         };
         let mut reason = format!("Strike {n} of {}: {why}{moved}", s.count);
-        let mut action = ctx.action(
-            Kind::Strike,
-            n,
-            next,
-            &channels,
-            String::new(),
-            Detail::None,
-        );
+        let detail = Detail::Strike {
+            count: s.count,
+            resolution_date: None,
+        };
+        let mut action = ctx.action(Kind::Strike, n, next, &channels, String::new(), detail);
         if let Some(a) = action.as_mut() {
             if n == s.count {
                 // Done on its contact date, the last strike leaves this long for a reply.
@@ -235,6 +232,10 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
                 reason.push_str(&format!(
                     " Last attempt: tell the customer the ticket will be resolved on {resolve_on} if they do not reply."
                 ));
+                a.detail = Detail::Strike {
+                    count: s.count,
+                    resolution_date: Some(resolve_on),
+                };
             }
             a.reason = reason;
         }
@@ -257,6 +258,8 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
             status: s.resolve_status.clone(),
             close_code: s.close_code.clone(),
             close_notes: notes,
+            attempts: k,
+            last_attempt: last_date,
         };
         out.extend(ctx.action(Kind::Resolve, k, next, &[], reason, detail));
     }

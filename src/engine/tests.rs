@@ -141,7 +141,10 @@ fn the_resolution_comes_after_the_count_with_status_code_and_notes() {
             status,
             close_code,
             close_notes,
+            attempts,
+            last_attempt,
         } => {
+            assert_eq!((*attempts, *last_attempt), (3, d("2026-11-20")));
             assert_eq!(status, "Resolved");
             assert_eq!(close_code, "User not responded");
             assert!(

@@ -79,17 +79,24 @@ pub struct Row<'a> {
     hold_status: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reactivation_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    draft_subject: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    draft_body: Option<&'a str>,
 }
 
 impl<'a> Row<'a> {
     pub fn new(a: &'a Action) -> Row<'a> {
         let (resolve_status, close_code, close_notes, hold_status, reactivation_date) =
             match &a.detail {
-                Detail::None => (None, None, None, None, None),
+                Detail::None | Detail::Strike { .. } | Detail::CheckIn { .. } => {
+                    (None, None, None, None, None)
+                }
                 Detail::Resolve {
                     status,
                     close_code,
                     close_notes,
+                    ..
                 } => (
                     Some(status.as_str()),
                     Some(close_code.as_str()),
@@ -129,10 +136,12 @@ impl<'a> Row<'a> {
             close_notes,
             hold_status,
             reactivation_date,
+            draft_subject: a.draft.as_ref().map(|d| d.subject.as_str()),
+            draft_body: a.draft.as_ref().map(|d| d.body.as_str()),
         }
     }
 
-    fn csv_record(&self) -> [String; 20] {
+    fn csv_record(&self, drafts: bool) -> Vec<String> {
         let o = |x: Option<&str>| x.unwrap_or("").to_string();
         [
             self.action_id.clone(),
@@ -156,22 +165,36 @@ impl<'a> Row<'a> {
             o(self.hold_status),
             self.reactivation_date.clone().unwrap_or_default(),
         ]
+        .into_iter()
+        .chain(
+            drafts
+                .then(|| [o(self.draft_subject), o(self.draft_body)])
+                .into_iter()
+                .flatten(),
+        )
+        .collect()
     }
 }
 
-/// Writes actions in a format. `width` is the terminal width for tables, if any.
+/// Writes actions in a format. `width` is the terminal width for tables, if any; `drafts`
+/// adds the drafted subject and body to csv (json and ndjson carry them when present).
 pub fn write_actions(
     w: &mut dyn Write,
     format: Format,
     actions: &[Action],
     width: Option<u16>,
+    drafts: bool,
 ) -> io::Result<()> {
     match format {
         Format::Csv => {
             let mut c = csv::Writer::from_writer(w);
-            c.write_record(COLUMNS)?;
+            let mut header = COLUMNS.to_vec();
+            if drafts {
+                header.extend(["draft_subject", "draft_body"]);
+            }
+            c.write_record(header)?;
             for a in actions {
-                c.write_record(Row::new(a).csv_record())?;
+                c.write_record(Row::new(a).csv_record(drafts))?;
             }
             c.flush()?;
         }
@@ -407,4 +430,91 @@ impl Summary {
             }
         }
     }
+}
+
+/// Writes the auto-resolutions as a CSV to import: the export's own id and status columns,
+/// then `close_code`, `close_notes` and `resolved_at` (when the resolution is planned).
+pub fn write_resolutions(
+    w: &mut dyn Write,
+    id_column: &str,
+    status_column: &str,
+    actions: &[&Action],
+) -> io::Result<()> {
+    let mut c = csv::Writer::from_writer(w);
+    c.write_record([
+        id_column,
+        status_column,
+        "close_code",
+        "close_notes",
+        "resolved_at",
+    ])?;
+    for a in actions {
+        if let Detail::Resolve {
+            status,
+            close_code,
+            close_notes,
+            ..
+        } = &a.detail
+        {
+            c.write_record([
+                a.ticket_id.as_str(),
+                status,
+                close_code,
+                close_notes,
+                &local_rfc3339(a.suggested_at, a.timezone),
+            ])?;
+        }
+    }
+    c.flush()
+}
+
+/// Writes one file per drafted action into `dir`: a header (to, channel, suggested time,
+/// subject), a blank line, the body. Names come from action ids made safe; two ids that
+/// map to one name both survive. Returns how many files were written.
+pub fn write_draft_files(dir: &std::path::Path, actions: &[Action]) -> io::Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let mut used = std::collections::HashSet::new();
+    let mut written = 0;
+    for a in actions {
+        let Some(d) = &a.draft else { continue };
+        let base = crate::drafts::safe_file_name(&a.id());
+        let mut name = format!("{base}.txt");
+        let mut n = 1;
+        while !used.insert(name.to_ascii_lowercase()) {
+            n += 1;
+            name = format!("{base}-{n}.txt");
+        }
+        let to = match (a.channel, &d.to) {
+            (None, _) => "(internal: the ticket system)".to_string(),
+            (Some(_), to) => to.clone(),
+        };
+        let mut text = String::new();
+        text.push_str(&format!("Action: {}\n", a.id()));
+        text.push_str(&format!("To: {to}\n"));
+        text.push_str(&format!(
+            "Channel: {}\n",
+            match a.channel {
+                Some(c) if a.fallback_channels.is_empty() => c.to_string(),
+                Some(c) => format!("{c} (then {})", a.fallbacks(", ")),
+                None => "internal".into(),
+            }
+        ));
+        text.push_str(&format!(
+            "Suggested time: {} ({}; window until {})\n",
+            local_rfc3339(a.suggested_at, a.timezone),
+            a.timezone.name(),
+            local_rfc3339(a.window_end, a.timezone)
+        ));
+        text.push_str(&format!("Assignee: {}", a.assignee));
+        if let Some(o) = &a.covering_for {
+            text.push_str(&format!(" (covering for {o})"));
+        }
+        text.push_str(&format!("\nSubject: {}\n\n{}", d.subject, d.body));
+        let path = dir.join(&name);
+        let tmp = dir.join(format!(".{name}.tmp"));
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, &path)?;
+        written += 1;
+    }
+    Ok(written)
 }

@@ -1,6 +1,7 @@
 //! Integration tests: the real binary on files in `tests/fixtures/`, whole outputs compared.
 
 mod check;
+mod drafts;
 mod explain;
 mod input;
 mod plan;

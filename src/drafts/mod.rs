@@ -1,0 +1,384 @@
+//! Drafted messages: the built-in templates and those of the rules file, rendered with
+//! MiniJinja. Values from the export are passed as data, never parsed as template code.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use minijinja::{AutoEscape, Environment};
+use serde_json::{Value, json};
+
+use crate::config::Rules;
+use crate::engine::{Action, Detail, Kind};
+use crate::ticket::{Channel, Field, Ticket};
+use crate::time;
+
+/// A drafted message: a one-line subject and a body.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Draft {
+    /// Who it goes to, as the agent needs it for the channel: an address, a number.
+    #[serde(skip)]
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// The built-in drafts, in the shape of `[templates]` in a rules file.
+pub const BUILTIN: &str = include_str!("templates.toml");
+
+/// Kinds whose drafts the customer reads; their templates must name the ticket, the agent
+/// and the ways to get in touch.
+pub const CUSTOMER_FACING: [&str; 2] = ["strike", "check_in"];
+
+/// One template source, named `<kind>.<channel>.<part>` or `<kind>.<part>`.
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+/// Flattens a `[templates]`-shaped table into named sources, or says what is wrong with it.
+/// `kind` tables hold `subject` and `body`, or channel tables that do.
+pub fn sources(kind: &str, table: &toml::Table) -> Result<Vec<Source>, String> {
+    let mut out = Vec::new();
+    for (key, value) in table {
+        match (key.as_str(), value) {
+            ("subject" | "body", toml::Value::String(text)) => out.push(Source {
+                name: format!("{kind}.{key}"),
+                text: text.clone(),
+            }),
+            ("subject" | "body", _) => {
+                return Err(format!("[templates.{kind}].{key} must be a string"));
+            }
+            (channel, toml::Value::Table(t)) if Channel::from_name(channel).is_some() => {
+                for (part, v) in t {
+                    match (part.as_str(), v) {
+                        ("subject" | "body", toml::Value::String(text)) => out.push(Source {
+                            name: format!("{kind}.{channel}.{part}"),
+                            text: text.clone(),
+                        }),
+                        _ => {
+                            return Err(format!(
+                                "[templates.{kind}.{channel}].{part}: only subject and body (strings) are allowed"
+                            ));
+                        }
+                    }
+                }
+            }
+            (other, _) => {
+                return Err(format!(
+                    "[templates.{kind}]: \"{other}\" is neither subject, body nor a channel (phone, email, chat, portal, mail)"
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    // Plain text, not HTML: nothing is escaped, and values are never re-read as templates.
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    // No block trimming: `tidy` folds the blank lines that conditionals leave behind.
+    env
+}
+
+/// Compiles one template source; the error names the line within it.
+pub fn compile(text: &str) -> Result<(), (Option<usize>, String)> {
+    let env = environment();
+    env.template_from_str(text).map(|_| ()).map_err(|e| {
+        let detail = e
+            .detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| e.kind().to_string());
+        (e.line(), detail)
+    })
+}
+
+/// Renders drafts for the actions of one run. Built once; every template compiled.
+pub struct Drafter {
+    env: Environment<'static>,
+}
+
+impl Drafter {
+    pub fn new(rules: &Rules) -> Result<Drafter, String> {
+        let mut env = environment();
+        let builtin: toml::Table =
+            toml::from_str(BUILTIN).map_err(|e| format!("built-in templates: {e}"))?;
+        for (kind, value) in &builtin {
+            let toml::Value::Table(table) = value else {
+                continue;
+            };
+            if kind == "part" {
+                for (name, text) in table {
+                    if let toml::Value::String(text) = text {
+                        env.add_template_owned(format!("part/{name}"), text.clone())
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
+                continue;
+            }
+            for s in sources(kind, table)? {
+                env.add_template_owned(format!("builtin/{}", s.name), s.text)
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        for (kind, table) in &rules.file.templates {
+            for s in sources(kind.get_ref(), table)? {
+                env.add_template_owned(s.name, s.text)
+                    .map_err(|e| format!("[templates.{}]: {e}", kind.get_ref()))?;
+            }
+        }
+        Ok(Drafter { env })
+    }
+
+    /// The most specific template for a part: the rules file's for the kind and channel,
+    /// then for the kind, then the built-in ones likewise.
+    fn template_name(&self, kind: Kind, channel: Option<Channel>, part: &str) -> Option<String> {
+        let k = kind.name();
+        let mut names = Vec::new();
+        for prefix in ["", "builtin/"] {
+            if let Some(c) = channel {
+                names.push(format!("{prefix}{k}.{}.{part}", c.name()));
+            }
+            names.push(format!("{prefix}{k}.{part}"));
+            names.push(format!("{prefix}{k}.email.{part}"));
+        }
+        names.into_iter().find(|n| self.env.get_template(n).is_ok())
+    }
+
+    /// The draft of one action for its ticket.
+    pub fn render(&self, a: &Action, t: &Ticket, rules: &Rules) -> Result<Draft, String> {
+        let ctx = minijinja::Value::from(minijinja::value::Serde(context(a, t, rules)));
+        let render = |part: &str| -> Result<String, String> {
+            let name = self
+                .template_name(a.kind, a.channel, part)
+                .ok_or_else(|| format!("no {part} template for {}", a.kind.name()))?;
+            let tpl = self.env.get_template(&name).map_err(|e| e.to_string())?;
+            tpl.render(&ctx)
+                .map_err(|e| format!("template {name}: {e:#}"))
+        };
+        let subject = render("subject")?
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let body = tidy(&render("body")?);
+        let name = t.customer.clone().unwrap_or_default();
+        let reach = match a.channel {
+            Some(Channel::Phone) => t.customer_phone.clone(),
+            Some(Channel::Email | Channel::Portal | Channel::Chat) => t.customer_email.clone(),
+            _ => None,
+        };
+        let to = match (name.is_empty(), reach) {
+            (false, Some(r)) if a.channel == Some(Channel::Phone) => format!("{name}, {r}"),
+            (false, Some(r)) => format!("{name} <{r}>"),
+            (true, Some(r)) => r,
+            (false, None) => name,
+            (true, None) => "(no contact details in the export)".into(),
+        };
+        Ok(Draft { to, subject, body })
+    }
+}
+
+/// Trailing spaces off, runs of spaces inside a line and of blank lines (left by
+/// conditionals) down to one.
+fn tidy(text: &str) -> String {
+    let mut out = String::new();
+    let mut blank = true;
+    for raw in text.lines() {
+        let indent = raw.len() - raw.trim_start().len();
+        let words: Vec<&str> = raw.split(' ').filter(|w| !w.is_empty()).collect();
+        let line = format!("{}{}", &raw[..indent], words.join(" ").trim_start());
+        let line = line.trim_end();
+        if line.is_empty() {
+            if !blank {
+                out.push('\n');
+            }
+            blank = true;
+        } else {
+            out.push_str(line);
+            out.push('\n');
+            blank = false;
+        }
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+/// "call us at …, e-mail … or visit …", from `[contact]`.
+fn ways(rules: &Rules) -> String {
+    let c = &rules.file.contact;
+    let mut parts = Vec::new();
+    if let Some(p) = &c.phone {
+        parts.push(format!("call us at {p}"));
+    }
+    if let Some(e) = &c.email {
+        parts.push(format!("e-mail {e}"));
+    }
+    if let Some(w) = &c.web {
+        parts.push(format!("visit {w}"));
+    }
+    match parts.len() {
+        0 => "reply to this message".to_string(),
+        1 => parts.remove(0),
+        n => format!("{} or {}", parts[..n - 1].join(", "), parts[n - 1]),
+    }
+}
+
+fn agent_name(rules: &Rules, id: &str) -> String {
+    rules
+        .agent(id)
+        .and_then(|a| a.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// The variables a template sees (documented in README.md).
+pub fn context(a: &Action, t: &Ticket, rules: &Rules) -> Value {
+    let tz = a.timezone;
+    let mut ticket: serde_json::Map<String, Value> = Field::ALL
+        .iter()
+        .map(|f| {
+            (
+                f.name().to_string(),
+                t.text(*f, tz).map(Value::from).unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    ticket.insert("state".into(), t.state.name().into());
+    ticket.insert("type".into(), a.ticket_type.clone().into());
+    let extra: BTreeMap<&str, &str> = t.extra.iter().map(|(k, v)| (&**k, v.as_str())).collect();
+    ticket.insert("extra".into(), json!(extra));
+
+    let local = a.suggested_at.with_timezone(&tz);
+    let customer = json!({
+        "name": t.customer,
+        "email": t.customer_email,
+        "phone": t.customer_phone,
+        "timezone": tz.name(),
+        "local_date": local.date_naive().to_string(),
+        "local_time": local.format("%H:%M").to_string(),
+        "local_weekday": local.format("%A").to_string(),
+    });
+    let covering = a.covering_for.as_deref().map(|owner| {
+        let cal_idx = t.calendar.unwrap_or(rules.default_calendar);
+        let back = rules
+            .agent(owner)
+            .map(|ag| ag.back_on(a.contact_date))
+            .map(|d| {
+                rules.calendars[cal_idx.min(rules.calendars.len() - 1)]
+                    .1
+                    .add_bd(d, 0)
+            })
+            .unwrap_or(a.contact_date);
+        json!({ "id": owner, "name": agent_name(rules, owner), "back_on": back.to_string() })
+    });
+    let date = |d: NaiveDate| d.to_string();
+    let mut action = json!({
+        "id": a.id(),
+        "kind": a.kind.name(),
+        "step": a.step,
+        "channel": a.channel.map(|c| c.name()),
+        "fallback_channels": a.fallback_channels.iter().map(|c| c.name()).collect::<Vec<_>>(),
+        "due_date": date(a.due_date),
+        "overdue_days": a.overdue_days,
+        "contact_date": date(a.contact_date),
+        "suggested_at": time::rfc3339_in(a.suggested_at, tz),
+        "window_start": time::rfc3339_in(a.window_start, tz),
+        "window_end": time::rfc3339_in(a.window_end, tz),
+        "reason": a.reason,
+        "last_strike": false,
+        "missed": [],
+    });
+    if let Some(m) = action.as_object_mut() {
+        match &a.detail {
+            Detail::None => {}
+            Detail::Strike {
+                count,
+                resolution_date,
+            } => {
+                m.insert("count".into(), json!(count));
+                m.insert("last_strike".into(), json!(resolution_date.is_some()));
+                m.insert("resolution_date".into(), json!(resolution_date.map(date)));
+            }
+            Detail::CheckIn { of, missed } => {
+                m.insert("count".into(), json!(of));
+                let list: Vec<Value> = missed
+                    .iter()
+                    .map(|(n, d)| json!({ "step": n, "date": date(*d) }))
+                    .collect();
+                m.insert("missed".into(), Value::Array(list));
+            }
+            Detail::Resolve {
+                status,
+                close_code,
+                close_notes,
+                attempts,
+                last_attempt,
+            } => {
+                m.insert("resolve_status".into(), json!(status));
+                m.insert("close_code".into(), json!(close_code));
+                m.insert("close_notes".into(), json!(close_notes));
+                m.insert("attempts".into(), json!(attempts));
+                let list: Vec<Value> = (1..=*attempts)
+                    .map(|n| {
+                        let when = (n == *attempts).then(|| date(*last_attempt));
+                        json!({ "number": n, "date": when, "channel": null })
+                    })
+                    .collect();
+                m.insert("attempt_list".into(), Value::Array(list));
+            }
+            Detail::Hold {
+                status,
+                reactivation_date,
+            } => {
+                m.insert("hold_status".into(), json!(status));
+                m.insert("reactivation_date".into(), json!(date(*reactivation_date)));
+            }
+        }
+    }
+    json!({
+        "ticket": ticket,
+        "customer": customer,
+        "agent": { "id": a.assignee, "name": agent_name(rules, &a.assignee) },
+        "covering": covering,
+        "department": rules.file.defaults.department,
+        "contact": {
+            "phone": rules.file.contact.phone,
+            "email": rules.file.contact.email,
+            "web": rules.file.contact.web,
+        },
+        "ways": ways(rules),
+        "complaint": a.ticket_type.eq_ignore_ascii_case("complaint"),
+        "action": action,
+    })
+}
+
+/// A file name for an action id that stays inside its folder on every system: only
+/// letters, digits, `-`, `_` and `.`; no leading dot; no device names; at most 120 bytes.
+pub fn safe_file_name(id: &str) -> String {
+    let mut name: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if name.starts_with('.') || name.is_empty() {
+        name.insert(0, '_');
+    }
+    const DEVICES: [&str; 22] = [
+        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+        "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+    ];
+    let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
+    if DEVICES.contains(&stem.as_str()) {
+        name.insert(0, '_');
+    }
+    if name.len() > 120 {
+        name.truncate(120);
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests;

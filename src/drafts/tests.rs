@@ -1,0 +1,218 @@
+//! Every built-in draft for a representative ticket, hostile export values, safe names.
+
+use super::*;
+use crate::engine::evaluate;
+use crate::ticket::{Origin, Segment, State};
+use chrono::{DateTime, Utc};
+
+fn rules() -> Rules {
+    Rules::parse("rules.toml", Rules::STARTER).unwrap()
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn ticket() -> Ticket {
+    let mut t = Ticket::new(
+        "INC0042",
+        State::AwaitingCustomer,
+        at("2026-11-18T15:40:00-05:00"),
+    );
+    t.kind = Some("support".into());
+    t.subject = Some("VPN drops every few minutes".into());
+    t.customer = Some("Maria Lopez".into());
+    t.customer_email = Some("maria@acme.example".into());
+    t.customer_phone = Some("+1 212 555 0143".into());
+    t.owner = Some("bob".into());
+    t.segment = Some(Segment::Business);
+    t.awaiting_since = Some(at("2026-11-20T15:10:00-05:00"));
+    t.last_note = Some("Asked for the VPN client log".into());
+    t
+}
+
+/// Drafts of the actions of `t` at `now`, with the channel forced to each in turn.
+fn drafts_of(t: &Ticket, r: &Rules, now: &str, channels: &[Option<Channel>]) -> String {
+    let d = Drafter::new(r).unwrap();
+    let mut out = String::new();
+    for mut a in evaluate(t, r, at(now), at(now), false).actions {
+        for c in channels {
+            if a.channel.is_some() {
+                a.channel = *c;
+            }
+            let x = d.render(&a, t, r).unwrap();
+            let ch = a.channel.map(|c| c.name()).unwrap_or("internal");
+            out.push_str(&format!(
+                "=== {} ({ch})\nSubject: {}\n{}\n",
+                a.id(),
+                x.subject,
+                x.body
+            ));
+            if a.channel.is_none() {
+                break;
+            }
+        }
+    }
+    out
+}
+
+const ALL: [Option<Channel>; 5] = [
+    Some(Channel::Email),
+    Some(Channel::Phone),
+    Some(Channel::Chat),
+    Some(Channel::Portal),
+    Some(Channel::Mail),
+];
+
+#[test]
+fn every_default_strike_draft() {
+    let r = rules();
+    let mut t = ticket();
+    let mut s = drafts_of(&t, &r, "2026-11-23T14:00:00Z", &ALL);
+    t.attempts = Some(2);
+    t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
+    s.push_str(&drafts_of(&t, &r, "2026-11-23T14:00:00Z", &ALL));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn every_default_check_in_draft_and_the_covering_variants() {
+    let r = rules();
+    let mut t = ticket();
+    t.state = State::Resolved;
+    t.resolved_at = Some(at("2026-11-16T10:00:00-05:00"));
+    let mut s = drafts_of(&t, &r, "2026-11-23T15:00:00Z", &ALL);
+    // Alice is out on the 27th: Carol covers, passing on the note, or saying she is away.
+    t.owner = Some("alice".into());
+    t.resolved_at = Some(at("2026-11-20T10:00:00-05:00"));
+    s.push_str(&drafts_of(
+        &t,
+        &r,
+        "2026-11-27T15:00:00Z",
+        &[Some(Channel::Email), Some(Channel::Phone)],
+    ));
+    t.last_note = None;
+    s.push_str(&drafts_of(
+        &t,
+        &r,
+        "2026-11-27T15:00:00Z",
+        &[Some(Channel::Email), Some(Channel::Phone)],
+    ));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn internal_drafts_and_the_complaint_apology() {
+    let r = rules();
+    let mut t = ticket();
+    t.attempts = Some(3);
+    t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
+    let mut s = drafts_of(&t, &r, "2026-11-23T14:00:00Z", &[None]);
+    t.attempts = Some(0);
+    t.customer_ooo_until = Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+    s.push_str(&drafts_of(&t, &r, "2026-11-23T14:00:00Z", &[None]));
+    t.customer_ooo_until = None;
+    t.kind = Some("complaint".into());
+    t.opened_at = at("2026-11-23T08:00:00-05:00");
+    t.awaiting_since = Some(at("2026-11-20T15:10:00-05:00"));
+    s.push_str(&drafts_of(
+        &t,
+        &r,
+        "2026-11-23T14:00:00Z",
+        &[Some(Channel::Email)],
+    ));
+    insta::assert_snapshot!(s);
+}
+
+#[test]
+fn every_draft_names_the_ticket_agent_department_and_ways() {
+    let r = rules();
+    let d = Drafter::new(&r).unwrap();
+    let mut t = ticket();
+    t.origin = Origin::Known(Channel::Phone);
+    for attempts in [0, 2, 3] {
+        t.attempts = Some(attempts);
+        t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
+        for a in evaluate(
+            &t,
+            &r,
+            at("2026-11-23T14:00:00Z"),
+            at("2026-11-23T14:00:00Z"),
+            false,
+        )
+        .actions
+        {
+            let x = d.render(&a, &t, &r).unwrap();
+            for needle in ["INC0042", "Bob Okafor", "Service Desk", "+1 800 555 0100"] {
+                assert!(
+                    x.body.contains(needle),
+                    "{} lacks {needle}:\n{}",
+                    a.id(),
+                    x.body
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn export_values_are_data_never_template_code() {
+    let r = rules();
+    let mut t = ticket();
+    t.customer = Some("{{ 7*7 }}".into());
+    t.subject = Some("{% raw %}{% for x in y %}".into());
+    t.last_note = Some("{{ agent.name }}".into());
+    let s = drafts_of(&t, &r, "2026-11-23T14:00:00Z", &[Some(Channel::Email)]);
+    assert!(s.contains("Good day {{ 7*7 }},"), "{s}");
+    assert!(s.contains("{% raw %}{% for x in y %}"), "{s}");
+    assert!(s.contains("({{ agent.name }})"), "{s}");
+    assert!(!s.contains("49"));
+}
+
+#[test]
+fn user_templates_override_by_kind_and_channel() {
+    let text = format!(
+        "{}\n[templates.strike.email]\nsubject = \"S {{{{ ticket.id }}}}\"\nbody = \"B {{{{ ticket.extra.region }}}} {{{{ agent.name }}}} {{{{ department }}}} {{{{ ways }}}}\"\n[templates.strike]\nsubject = \"K\"\nbody = \"KB\"\n",
+        Rules::STARTER
+    );
+    let r = Rules::parse("r.toml", &text).unwrap();
+    assert!(
+        r.warnings.iter().any(|w| w.message.contains("strike.body")),
+        "{:?}",
+        r.warnings
+    );
+    let mut t = ticket();
+    t.extra
+        .push((std::sync::Arc::from("region"), "EMEA".to_string()));
+    let s = drafts_of(
+        &t,
+        &r,
+        "2026-11-23T14:00:00Z",
+        &[Some(Channel::Email), Some(Channel::Phone)],
+    );
+    assert!(
+        s.contains("Subject: S INC0042\nB EMEA Bob Okafor Service Desk call us"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Subject: K\nKB"),
+        "kind-level for other channels: {s}"
+    );
+}
+
+#[test]
+fn safe_file_names_stay_in_the_folder() {
+    assert_eq!(safe_file_name("INC0042.strike-1"), "INC0042.strike-1");
+    assert_eq!(
+        safe_file_name("../../etc/x.strike-1"),
+        "_.._.._etc_x.strike-1"
+    );
+    assert_eq!(safe_file_name("a/b.strike-1"), "a_b.strike-1");
+    assert_eq!(safe_file_name("CON"), "_CON");
+    assert_eq!(safe_file_name("con.strike-1"), "_con.strike-1");
+    assert_eq!(safe_file_name("x\u{1}y\n"), "x_y_");
+    assert_eq!(safe_file_name(""), "_");
+    assert_eq!(safe_file_name(".hidden"), "_.hidden");
+    assert_eq!(safe_file_name("Ü"), "_");
+    assert_eq!(safe_file_name(&"x".repeat(300)).len(), 120);
+}

@@ -1,0 +1,231 @@
+//! Drafts in the plan, draft files that never leave their folder, and the resolutions file.
+
+use crate::{NOW, fixture, followup};
+
+#[test]
+fn plan_with_drafts_adds_subject_and_body() {
+    let out = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+        "--drafts",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut r = csv::Reader::from_reader(out.stdout.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(&header[20..], ["draft_subject", "draft_body"]);
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        let (id, assignee, body) = (&row[1], &row[12], &row[21]);
+        assert!(body.contains(id), "{id}: {body}");
+        let name = match assignee {
+            "alice" => "Alice Moreno",
+            "bob" => "Bob Okafor",
+            "carol" => "Carol Jensen",
+            other => other,
+        };
+        for needle in [
+            name,
+            "Service Desk",
+            "+1 800 555 0100",
+            "support@example.com",
+            "https://support.example.com",
+        ] {
+            assert!(body.contains(needle), "{id} lacks {needle}: {body}");
+        }
+    }
+    let json = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "json",
+        "--drafts",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(v[0]["draft_subject"].is_string() && v[0]["draft_body"].is_string());
+    let plain = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "json",
+    ]);
+    assert!(!plain.stdout.contains("draft_body"));
+}
+
+#[test]
+fn a_covering_draft_without_a_note_is_an_out_of_office_update() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("t.csv");
+    std::fs::write(
+        &csv,
+        "id,status,opened_at,type,channel,customer,owner,resolved_at\nR1,Resolved,2026-11-12T10:00:00-05:00,support,email,Pat Morgan,alice,2026-11-20T10:00:00-05:00\n",
+    )
+    .unwrap();
+    let out = followup(&[
+        "--now",
+        "2026-11-27T15:00:00Z",
+        "plan",
+        csv.to_str().unwrap(),
+        "--format",
+        "json",
+        "--drafts",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let body = v[0]["draft_body"].as_str().unwrap();
+    assert_eq!(v[0]["covering_for"], "alice");
+    assert!(
+        body.contains("Alice Moreno is out of the office today and back on 2026-11-30"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("Is the issue resolved"),
+        "nothing to ask without news: {body}"
+    );
+}
+
+#[test]
+fn draft_files_for_hostile_ids_stay_inside_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let out = followup(&[
+        "--now",
+        NOW,
+        "drafts",
+        &fixture("hostile_ids.csv"),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("wrote 8 drafts"), "{}", out.stderr);
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "_...strike-1.txt",
+            "_.._.._etc_x.strike-1.txt",
+            "_..strike-1.txt",
+            "_CON.strike-1.txt",
+            "___7_7___.strike-1.txt",
+            "a_b.strike-1-2.txt",
+            "a_b.strike-1.txt",
+            "x_y.strike-1.txt",
+        ]
+    );
+    let top: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(top, ["out"], "nothing written beside the folder");
+    let text = std::fs::read_to_string(out_dir.join("a_b.strike-1.txt")).unwrap();
+    assert!(
+        text.starts_with("Action: a/b.strike-1\nTo: {{ 7*7 }}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Hi {{ 7*7 }},") && text.contains("{% raw %}"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_draft_file_has_a_header_and_the_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = followup(&[
+        "--now",
+        NOW,
+        "drafts",
+        "examples/tickets.csv",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--owner",
+        "alice",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(dir.path().join("INC0010001.strike-1.txt")).unwrap();
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn resolutions_are_a_csv_to_import() {
+    let out = followup(&["--now", NOW, "resolutions", "examples/tickets.csv"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut r = csv::Reader::from_reader(out.stdout.as_bytes());
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["id", "status", "close_code", "close_notes", "resolved_at"]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let ids: Vec<&str> = rows.iter().map(|x| &x[0]).collect();
+    assert_eq!(
+        ids,
+        ["INC0010010", "INC0010017", "INC0010004", "INC0010037"]
+    );
+    assert!(
+        rows.iter()
+            .all(|x| &x[1] == "Resolved" && &x[2] == "User not responded")
+    );
+    assert!(rows[0][3].contains("4 contact attempts"));
+    assert_eq!(&rows[2][4], "2026-11-23T09:05:00-05:00");
+}
+
+#[test]
+fn resolutions_use_the_export_column_names() {
+    let out = followup(&[
+        "--rules",
+        &fixture("mapped.toml"),
+        "--now",
+        NOW,
+        "resolutions",
+        &fixture("mapped.csv"),
+        "--within",
+        "10d",
+    ]);
+    let first = out.stdout.lines().next().unwrap();
+    assert_eq!(first, "Number,State,close_code,close_notes,resolved_at");
+}
+
+#[test]
+fn rules_check_warns_about_incomplete_templates_and_fails_on_broken_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("rules.toml");
+    std::fs::write(&p, "[templates.strike.email]\nsubject = \"Hi\"\nbody = \"\"\"\nHello {{ customer.name }}.\n\"\"\"\n").unwrap();
+    let out = crate::Case::new(&["rules", "check"]).dir(dir.path()).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("rules.toml:4:1: warning: [templates] strike.email.body: the draft does not name the ticket number"),
+        "{}",
+        out.stdout
+    );
+    std::fs::write(&p, "[templates.check_in]\nsubject = \"Hi\"\nbody = \"\"\"\nHello\n{% if x %}\nno end\n\"\"\"\n").unwrap();
+    let out = crate::Case::new(&["rules", "check"]).dir(dir.path()).run();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("rules.toml:")
+            && out
+                .stderr
+                .contains("check_in.body: the template does not compile"),
+        "{}",
+        out.stderr
+    );
+    std::fs::write(&p, "[templates.strike.fax]\nsubject = \"Hi\"\n").unwrap();
+    let out = crate::Case::new(&["rules", "check"]).dir(dir.path()).run();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("\"fax\" is neither subject, body nor a channel"),
+        "{}",
+        out.stderr
+    );
+}
