@@ -72,6 +72,12 @@ pub enum Command {
     )]
     Resolutions(ResolutionsArgs),
 
+    /// The nightly batch: the day's actions, drafts and resolutions in DIR/<date>/, once or on a schedule
+    #[command(
+        after_help = "Examples:\n  followup run export.csv --out /var/lib/followup\n  followup run export.csv --out out/ --wait 10m\n  followup run export.csv --out out/ --schedule \"0 2 * * 1-5\"\n\nExit codes: 0 done, 1 failed (previous outputs intact), 2 usage or rules error, 3 done with rejected rows, 4 another run holds the lock, 5 resolutions held back by [run].max_resolutions"
+    )]
+    Run(RunArgs),
+
     /// Counts of due actions per assignee, type, kind, channel or date, by kind
     #[command(
         after_help = "Examples:\n  followup summary tickets.csv\n  followup summary tickets.csv --by date --within 7d\n  followup summary tickets.csv --by channel --format json"
@@ -127,9 +133,9 @@ pub struct Selection {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Also list actions whose first window opens within this horizon (e.g. 24h, 2d)
-    #[arg(long, default_value = "0h", value_name = "DURATION")]
-    pub within: String,
+    /// Also list actions whose first window opens within this horizon, e.g. 24h, 2d [default: 0h; run: 24h]
+    #[arg(long, value_name = "DURATION")]
+    pub within: Option<String>,
 
     /// Only actions assigned to this agent (repeatable)
     #[arg(long, value_name = "AGENT")]
@@ -170,6 +176,24 @@ pub struct DraftsArgs {
     /// The folder to write one file per action into (created if missing)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub select: Selection,
+
+    /// The folder that keeps the day's outputs, the ledger and the lock
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// When another run holds the lock, wait this long for it (e.g. 30s, 10m) instead of exiting 4
+    #[arg(long, value_name = "DURATION")]
+    pub wait: Option<String>,
+
+    /// Stay running and run at each time of this cron expression, in [defaults].timezone
+    #[arg(long, value_name = "CRON")]
+    pub schedule: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -215,9 +239,9 @@ pub struct ExplainArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// The horizon used to decide what is listed, as for `plan`
-    #[arg(long, default_value = "0h", value_name = "DURATION")]
-    pub within: String,
+    /// The horizon used to decide what is listed, as for `plan` [default: 0h]
+    #[arg(long, value_name = "DURATION")]
+    pub within: Option<String>,
 
     /// text or json
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]

@@ -3,6 +3,7 @@
 //! Data flows one way: `input` reads rows into `ticket::Ticket`s, `engine` turns each into
 //! actions under `config::Rules` at an instant `now`, `output` writes them.
 
+pub mod batch;
 pub mod cli;
 mod commands;
 pub mod config;
@@ -21,9 +22,9 @@ use std::ffi::OsString;
 use chrono::{DateTime, Utc};
 use clap::Parser;
 
-/// Runs the command line `args` with `clock` as the current instant (unless `--now` or
+/// Runs the command line `args` with `clock` telling the current instant (unless `--now` or
 /// `FOLLOWUP_NOW` say otherwise) and returns the exit code.
-pub fn run(args: impl IntoIterator<Item = OsString>, clock: DateTime<Utc>) -> i32 {
+pub fn run(args: impl IntoIterator<Item = OsString>, clock: fn() -> DateTime<Utc>) -> i32 {
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {

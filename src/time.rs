@@ -371,6 +371,7 @@ mod tests;
 /// The unit of a written duration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
+    Seconds,
     Minutes,
     Hours,
     Days,
@@ -398,7 +399,7 @@ impl Span {
         let bad = || {
             format!(
                 "\"{s}\" is not a duration; write a whole number and a unit: \
-                 m, h, d, w or bd (business days), e.g. 36h, 7d, -3d, 5bd"
+                 s, m, h, d, w or bd (business days), e.g. 36h, 7d, -3d, 5bd"
             )
         };
         let amount: i64 = num.parse().map_err(|_| bad())?;
@@ -406,6 +407,7 @@ impl Span {
             return Err(format!("\"{s}\" is too long a duration"));
         }
         let unit = match unit {
+            "s" => Unit::Seconds,
             "m" | "min" => Unit::Minutes,
             "h" => Unit::Hours,
             "d" => Unit::Days,
@@ -419,6 +421,7 @@ impl Span {
     /// The elapsed time of a duration without business days.
     pub fn to_delta(self) -> Option<chrono::TimeDelta> {
         match self.unit {
+            Unit::Seconds => chrono::TimeDelta::try_seconds(self.amount),
             Unit::Minutes => chrono::TimeDelta::try_minutes(self.amount),
             Unit::Hours => chrono::TimeDelta::try_hours(self.amount),
             Unit::Days => chrono::TimeDelta::try_days(self.amount),
@@ -431,6 +434,7 @@ impl Span {
 impl std::fmt::Display for Span {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let unit = match self.unit {
+            Unit::Seconds => "s",
             Unit::Minutes => "m",
             Unit::Hours => "h",
             Unit::Days => "d",
@@ -664,7 +668,7 @@ impl Calendar {
             }
             Unit::Weeks => span.amount * 7,
             Unit::Days => span.amount,
-            Unit::Hours | Unit::Minutes => 0,
+            Unit::Hours | Unit::Minutes | Unit::Seconds => 0,
         };
         let step = Days::new(days.unsigned_abs());
         if days >= 0 {
@@ -682,7 +686,7 @@ impl Calendar {
 pub fn anchor_date(zone: Zone<'_>, anchor: crate::ticket::DateOrTime, after: Span) -> NaiveDate {
     use crate::ticket::DateOrTime;
     match after.unit {
-        Unit::Hours | Unit::Minutes => {
+        Unit::Hours | Unit::Minutes | Unit::Seconds => {
             let start = match anchor {
                 DateOrTime::Time(t) => t,
                 DateOrTime::Date(d) => local_instant(zone.tz, d, 0),

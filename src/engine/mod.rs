@@ -3,6 +3,8 @@
 mod checkins;
 mod strikes;
 
+pub use strikes::anchor as strike_anchor;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 

@@ -1,12 +1,26 @@
 //! The three-strike process for tickets awaiting the customer (SPEC §4, seed 004).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{Action, Ctx, Detail, Kind, Trace};
-use crate::ticket::{DateOrTime, Field, State};
+use crate::ticket::{DateOrTime, Field, State, Ticket};
 
 fn days(n: u32) -> String {
     format!("{n} business day{}", if n == 1 { "" } else { "s" })
+}
+
+/// The anchor of the strike process (SPEC §4.1): the later of `awaiting_since` and
+/// `last_customer_reply_at`, else `updated_at`, else `opened_at`, with the field it came from.
+pub fn anchor(t: &Ticket) -> (Field, DateTime<Utc>) {
+    match (t.awaiting_since, t.last_customer_reply_at) {
+        (Some(a), Some(r)) if r > a => (Field::LastCustomerReplyAt, r),
+        (Some(a), _) => (Field::AwaitingSince, a),
+        (None, Some(r)) => (Field::LastCustomerReplyAt, r),
+        (None, None) => match t.updated_at {
+            Some(u) => (Field::UpdatedAt, u),
+            None => (Field::OpenedAt, t.opened_at),
+        },
+    }
 }
 
 pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) {
@@ -17,15 +31,7 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
     let s = &ctx.rules.strikes;
 
     // 1. Anchor.
-    let (anchor_field, anchor) = match (t.awaiting_since, t.last_customer_reply_at) {
-        (Some(a), Some(r)) if r > a => (Field::LastCustomerReplyAt, r),
-        (Some(a), _) => (Field::AwaitingSince, a),
-        (None, Some(r)) => (Field::LastCustomerReplyAt, r),
-        (None, None) => match t.updated_at {
-            Some(u) => (Field::UpdatedAt, u),
-            None => (Field::OpenedAt, t.opened_at),
-        },
-    };
+    let (anchor_field, anchor) = anchor(t);
     let anchor_date = ctx.local_date(anchor);
     trace.fact(
         "anchor",

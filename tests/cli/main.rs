@@ -7,6 +7,7 @@ mod input;
 mod plan;
 mod properties;
 mod rules;
+mod run;
 mod summary;
 
 use assert_cmd::Command;

@@ -58,6 +58,22 @@ impl Ui {
         }
     }
 
+    /// A spinner counting rows on a terminal; hidden elsewhere and with `-q`.
+    pub fn progress(&self, what: &str) -> indicatif::ProgressBar {
+        if self.quiet || !io::stderr().is_terminal() {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{spinner} {msg}: {human_pos} ({per_sec})")
+        {
+            bar.set_style(style);
+        }
+        bar.set_message(what.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    }
+
     pub fn info(&self, msg: &str) {
         if self.verbose {
             eprintln!("{msg}");
@@ -65,12 +81,22 @@ impl Ui {
     }
 }
 
-pub fn dispatch(cli: &Cli, ui: &Ui, clock: DateTime<Utc>) -> Result<Code, Failure> {
+mod run;
+
+pub fn dispatch(cli: &Cli, ui: &Ui, clock: fn() -> DateTime<Utc>) -> Result<Code, Failure> {
+    match &cli.command {
+        Command::Run(args) => run::run(cli, ui, clock, args),
+        _ => dispatch_once(cli, ui, clock()),
+    }
+}
+
+fn dispatch_once(cli: &Cli, ui: &Ui, clock: DateTime<Utc>) -> Result<Code, Failure> {
     match &cli.command {
         Command::Plan(args) => plan(cli, ui, clock, args),
         Command::Summary(args) => summary(cli, ui, clock, args),
         Command::Drafts(args) => drafts(cli, ui, clock, args),
         Command::Resolutions(args) => resolutions(cli, ui, clock, args),
+        Command::Run(args) => run::run(cli, ui, || clock, args),
         Command::Explain(args) => explain(cli, ui, clock, args),
         Command::Check(args) => check(cli, ui, args),
         Command::Rules(cmd) => rules(cli, cmd),
@@ -109,6 +135,11 @@ fn rules_path(cli: &Cli) -> Result<PathBuf, Failure> {
 }
 
 fn load_rules(cli: &Cli) -> Result<Rules, Failure> {
+    load_rules_text(cli).map(|(rules, _)| rules)
+}
+
+/// The rules, and the text they were read from.
+fn load_rules_text(cli: &Cli) -> Result<(Rules, String), Failure> {
     let path = rules_path(cli)?;
     let text = std::fs::read_to_string(&path).map_err(|e| {
         Failure::usage(format!(
@@ -116,7 +147,8 @@ fn load_rules(cli: &Cli) -> Result<Rules, Failure> {
             path.display()
         ))
     })?;
-    Ok(Rules::parse(&path.display().to_string(), &text)?)
+    let rules = Rules::parse(&path.display().to_string(), &text)?;
+    Ok((rules, text))
 }
 
 fn now(cli: &Cli, clock: DateTime<Utc>) -> Result<DateTime<Utc>, Failure> {
@@ -136,7 +168,9 @@ fn now(cli: &Cli, clock: DateTime<Utc>) -> Result<DateTime<Utc>, Failure> {
         })
 }
 
-fn within(s: &str) -> Result<TimeDelta, Failure> {
+/// `--within`, else the command's default horizon.
+fn within(given: &Option<String>, default: &str) -> Result<TimeDelta, Failure> {
+    let s = given.as_deref().unwrap_or(default);
     let span = Span::parse(s).map_err(|e| Failure::usage(format!("--within: {e}")))?;
     match span.to_delta() {
         Some(d) if span.amount >= 0 => Ok(d),
@@ -312,26 +346,54 @@ fn due_actions(
 ) -> Result<Planned, Failure> {
     let rules = load_rules(cli)?;
     let now = now(cli, clock)?;
-    let horizon = now + within(&args.within)?;
+    let horizon = now + within(&args.within, "0h")?;
+    let drafter = with_drafts.then(|| drafter(&rules)).transpose()?;
+    let (actions, stats) = plan_export(&rules, now, horizon, args, drafter.as_ref(), |_| {}, ui)?;
+    let code = report_read(ui, &args.input, &stats, false)?;
+    Ok(Planned {
+        rules,
+        actions,
+        code,
+    })
+}
+
+fn drafter(rules: &Rules) -> Result<Drafter, Failure> {
+    Drafter::new(rules).map_err(|e| Failure::usage(format!("{}: {e}", rules.path)))
+}
+
+/// Reads the export and keeps the actions due by `horizon` that pass the filters, sorted
+/// (SPEC §7), drafted when a drafter is given. `supply` may fill in facts before planning
+/// (the ledger of `run`). Memory holds the actions kept, not the rows read.
+fn plan_export(
+    rules: &Rules,
+    now: DateTime<Utc>,
+    horizon: DateTime<Utc>,
+    args: &Selection,
+    drafter: Option<&Drafter>,
+    supply: impl Fn(&mut Ticket),
+    ui: &Ui,
+) -> Result<(Vec<Action>, Stats), Failure> {
     let filters = Filters::new(args)?;
-    let drafter = if with_drafts {
-        Some(Drafter::new(&rules).map_err(|e| Failure::usage(format!("{}: {e}", rules.path)))?)
-    } else {
-        None
-    };
+    let progress = ui.progress("reading rows");
     let mut actions: Vec<Action> = Vec::new();
     let mut failed: Vec<String> = Vec::new();
+    let mut rows = 0u64;
     let stats = input::read(
         &sources(&args.input),
-        &rules,
+        rules,
         args.input.input_format,
-        |t| {
-            for mut a in engine::due(&t, &rules, now, horizon) {
+        |mut t| {
+            rows += 1;
+            if rows.is_multiple_of(4096) {
+                progress.set_position(rows);
+            }
+            supply(&mut t);
+            for mut a in engine::due(&t, rules, now, horizon) {
                 if !filters.action(&a) {
                     continue;
                 }
-                if let Some(d) = &drafter {
-                    match d.render(&a, &t, &rules) {
+                if let Some(d) = drafter {
+                    match d.render(&a, &t, rules) {
                         Ok(draft) => a.draft = Some(draft),
                         Err(e) => failed.push(format!("{}: {e}", a.id())),
                     }
@@ -340,7 +402,7 @@ fn due_actions(
             }
         },
     )?;
-    let code = report_read(ui, &args.input, &stats, false)?;
+    progress.finish_and_clear();
     if let Some(first) = failed.first() {
         return Err(Failure::usage(format!(
             "{} draft{} could not be rendered; the first: {first}",
@@ -355,11 +417,7 @@ fn due_actions(
         actions.len(),
         horizon.to_rfc3339()
     ));
-    Ok(Planned {
-        rules,
-        actions,
-        code,
-    })
+    Ok((actions, stats))
 }
 
 /// The format asked for, else a table on a terminal and csv elsewhere; and the width.
@@ -452,7 +510,7 @@ fn check(cli: &Cli, ui: &Ui, args: &CheckArgs) -> Result<Code, Failure> {
 fn explain(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &ExplainArgs) -> Result<Code, Failure> {
     let rules = load_rules(cli)?;
     let now = now(cli, clock)?;
-    let horizon = now + within(&args.within)?;
+    let horizon = now + within(&args.within, "0h")?;
     let mut found: Option<Ticket> = None;
     let mut ids: Vec<String> = Vec::new();
     let stats = input::read(

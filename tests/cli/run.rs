@@ -1,0 +1,346 @@
+//! `run`: nights in a row on an export that never records attempts, reruns that change
+//! nothing, kills that leave the previous outputs, one run at a time, the safety limit.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::{Case, Out, fixture_abs};
+
+/// 02:00 in New York.
+fn night(date: &str) -> String {
+    format!("{date}T07:00:00Z")
+}
+
+struct Desk {
+    dir: tempfile::TempDir,
+}
+
+impl Desk {
+    fn new() -> Desk {
+        let dir = tempfile::tempdir().unwrap();
+        fs::copy(fixture_abs("nights.csv"), dir.path().join("export.csv")).unwrap();
+        fs::copy(
+            format!("{}/rules.toml", env!("CARGO_MANIFEST_DIR")),
+            dir.path().join("rules.toml"),
+        )
+        .unwrap();
+        Desk { dir }
+    }
+
+    fn path(&self, p: &str) -> PathBuf {
+        self.dir.path().join(p)
+    }
+
+    fn run(&self, date: &str, extra: &[&str]) -> Out {
+        let now = night(date);
+        let args = [
+            &["--now", now.as_str(), "run", "export.csv", "--out", "out"][..],
+            extra,
+        ]
+        .concat();
+        Case::new(&args).dir(self.dir.path()).run()
+    }
+
+    fn action_ids(&self, date: &str) -> Vec<String> {
+        let text = fs::read_to_string(self.path(&format!("out/{date}/actions.csv"))).unwrap();
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        r.records().map(|x| x.unwrap()[0].to_string()).collect()
+    }
+
+    fn edit_export(&self, from: &str, to: &str) {
+        let p = self.path("export.csv");
+        let text = fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from));
+        fs::write(&p, text.replace(from, to)).unwrap();
+    }
+}
+
+/// Every file under a folder, with its bytes; `timings.json` aside, as it records durations.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if e.file_name() != "timings.json" && e.file_name() != ".lock" {
+                out.push((
+                    p.strip_prefix(dir).unwrap().display().to_string(),
+                    fs::read(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn three_nights_issue_strikes_one_two_three_then_the_resolution() {
+    let desk = Desk::new();
+    let expect = [
+        ("2026-11-23", vec!["N1.strike-1", "N2.strike-1"]),
+        ("2026-11-24", vec!["N1.strike-2", "N2.strike-2"]),
+        ("2026-11-25", vec!["N1.strike-3", "N2.strike-3"]),
+        // Thanksgiving: nothing; the resolution falls one business day after the last strike.
+        ("2026-11-26", vec![]),
+        ("2026-11-27", vec!["N1.resolve-3", "N2.resolve-3"]),
+    ];
+    for (date, ids) in expect {
+        let out = desk.run(date, &[]);
+        assert_eq!(out.code, 0, "{date}: {}", out.stderr);
+        assert_eq!(desk.action_ids(date), ids, "{date}");
+    }
+    let resolutions = fs::read_to_string(desk.path("out/2026-11-27/resolutions.csv")).unwrap();
+    assert!(
+        resolutions.starts_with(
+            "id,status,close_code,close_notes,resolved_at\nN1,Resolved,User not responded,"
+        ),
+        "{resolutions}"
+    );
+    assert!(
+        resolutions.contains("3 contact attempts (the last on 2026-11-25)"),
+        "{resolutions}"
+    );
+    let ledger = fs::read_to_string(desk.path("out/ledger.tsv")).unwrap();
+    assert_eq!(ledger.lines().filter(|l| !l.starts_with('#')).count(), 8);
+    assert!(ledger.contains("2026-11-25\t2026-11-25\tN1.strike-3\tN1\tstrike\t3\t2026-11-25\t2026-11-25T10:00:00-05:00\n"), "{ledger}");
+    let summary: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(desk.path("out/2026-11-27/summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(summary["by_kind"]["resolve"], 2);
+    assert_eq!(summary["rows_read"], 3);
+    assert_eq!(
+        summary["new"],
+        serde_json::json!(["N1.resolve-3", "N2.resolve-3"])
+    );
+}
+
+#[test]
+fn a_reply_between_nights_restarts_the_count() {
+    let desk = Desk::new();
+    desk.run("2026-11-23", &[]);
+    desk.run("2026-11-24", &[]);
+    // N1's customer answers on the afternoon of the 24th, after strike 2.
+    desk.edit_export(
+        "owner,awaiting_since,subject",
+        "owner,awaiting_since,subject,last_customer_reply_at",
+    );
+    desk.edit_export("VPN drops", "VPN drops,2026-11-24T16:30:00-05:00");
+    desk.edit_export("Printer offline", "Printer offline,");
+    desk.edit_export("Laptop swap", "Laptop swap,");
+    let out = desk.run("2026-11-25", &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        desk.action_ids("2026-11-25"),
+        ["N1.strike-1", "N2.strike-3"]
+    );
+    let out = desk.run("2026-11-27", &[]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        desk.action_ids("2026-11-27"),
+        ["N1.strike-2", "N2.resolve-3"]
+    );
+}
+
+#[test]
+fn a_rerun_for_the_same_night_changes_nothing() {
+    let desk = Desk::new();
+    desk.run("2026-11-23", &[]);
+    desk.run("2026-11-24", &[]);
+    let first = snapshot(&desk.path("out"));
+    let out = desk.run("2026-11-24", &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        snapshot(&desk.path("out")),
+        first,
+        "outputs and ledger byte for byte"
+    );
+    // An earlier night rerun later still starts from the ledger as it was before it.
+    desk.run("2026-11-23", &[]);
+    assert_eq!(
+        desk.action_ids("2026-11-23"),
+        ["N1.strike-1", "N2.strike-1"]
+    );
+    let summary: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(desk.path("out/2026-11-24/summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        summary["new"],
+        serde_json::json!(["N1.strike-2", "N2.strike-2"])
+    );
+}
+
+#[test]
+fn a_run_killed_mid_write_leaves_the_previous_outputs() {
+    let desk = Desk::new();
+    desk.run("2026-11-23", &[]);
+    let before = snapshot(&desk.path("out"));
+    // Something changed, and the run dies after writing half of the new folder.
+    desk.edit_export("Maria Lopez", "Maria López");
+    let killed = Case::new(&[
+        "--now",
+        &night("2026-11-23"),
+        "run",
+        "export.csv",
+        "--out",
+        "out",
+    ])
+    .dir(desk.dir.path())
+    .env("FOLLOWUP_TEST_CRASH_AFTER", "resolutions.csv")
+    .run();
+    assert_ne!(killed.code, 0);
+    let after: Vec<_> = snapshot(&desk.path("out"))
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with(".building."))
+        .collect();
+    assert_eq!(
+        after, before,
+        "the day's folder and the ledger are as they were"
+    );
+    // The next run tidies up and publishes.
+    let out = desk.run("2026-11-23", &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let leftovers: Vec<String> = fs::read_dir(desk.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".building.") || n.starts_with(".old."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let draft = fs::read_to_string(desk.path("out/2026-11-23/drafts/N1.strike-1.txt")).unwrap();
+    assert!(
+        draft.contains("Maria López"),
+        "the new export's folder: {draft}"
+    );
+}
+
+#[test]
+fn a_second_run_while_one_holds_the_lock_exits_4() {
+    let desk = Desk::new();
+    fs::create_dir_all(desk.path("out")).unwrap();
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(desk.path("out/.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    fs::write(
+        desk.path("out/.lock"),
+        "followup run (pid 4242, on nightly-host, started 2026-11-23T07:00:00+00:00)\n",
+    )
+    .unwrap();
+    let out = desk.run("2026-11-23", &[]);
+    assert_eq!(out.code, 4);
+    assert!(
+        out.stderr
+            .contains("is locked by followup run (pid 4242, on nightly-host"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !desk.path("out/2026-11-23").exists(),
+        "the second run wrote nothing"
+    );
+    let out = desk.run("2026-11-23", &["--wait", "1s"]);
+    assert_eq!(out.code, 4);
+    assert!(
+        out.stderr.contains("did not finish in time"),
+        "{}",
+        out.stderr
+    );
+    drop(lock);
+    assert_eq!(desk.run("2026-11-23", &[]).code, 0);
+}
+
+#[test]
+fn too_many_resolutions_are_held_back_and_the_rest_is_written() {
+    let desk = Desk::new();
+    let rules = fs::read_to_string(desk.path("rules.toml")).unwrap();
+    fs::write(
+        desk.path("rules.toml"),
+        rules.replace("max_resolutions = 200", "max_resolutions = 1"),
+    )
+    .unwrap();
+    desk.edit_export(
+        "owner,awaiting_since,subject",
+        "owner,awaiting_since,subject,attempts,last_attempt_at",
+    );
+    desk.edit_export("VPN drops", "VPN drops,3,2026-11-20T10:00:00-05:00");
+    desk.edit_export(
+        "Printer offline",
+        "Printer offline,3,2026-11-20T10:00:00-05:00",
+    );
+    desk.edit_export("Laptop swap", "Laptop swap,,");
+    let out = desk.run("2026-11-23", &[]);
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("2 auto-resolutions exceed [run].max_resolutions = 1"),
+        "{}",
+        out.stderr
+    );
+    let held = fs::read_to_string(desk.path("out/2026-11-23/resolutions.held.csv")).unwrap();
+    assert_eq!(held.lines().count(), 3);
+    let written = fs::read_to_string(desk.path("out/2026-11-23/resolutions.csv")).unwrap();
+    assert_eq!(written.lines().count(), 1, "header only");
+    assert!(desk.action_ids("2026-11-23").is_empty());
+    let ledger = fs::read_to_string(desk.path("out/ledger.tsv")).unwrap_or_default();
+    assert!(
+        !ledger.contains("resolve"),
+        "held resolutions were not issued"
+    );
+}
+
+#[test]
+fn a_bad_schedule_is_a_usage_error() {
+    let desk = Desk::new();
+    let out = desk.run("2026-11-23", &["--schedule", "every night"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("--schedule: \"every night\" is not a cron expression"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_scheduled_run_repeats_until_terminated_and_exits_0() {
+    use std::time::{Duration, Instant};
+    let desk = Desk::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_followup"))
+        .current_dir(desk.dir.path())
+        .env_remove("FOLLOWUP_NOW")
+        .args([
+            "-q",
+            "run",
+            "export.csv",
+            "--out",
+            "out",
+            "--schedule",
+            "* * * * * *",
+        ])
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !desk.path("out/ledger.tsv").exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // SAFETY: sending a signal to our own child.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let status = child.wait().unwrap();
+    assert!(
+        desk.path("out/ledger.tsv").exists(),
+        "at least one run happened"
+    );
+    assert_eq!(status.code(), Some(0));
+}
