@@ -35,6 +35,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 
+    /// Write csv cells as they are: no `'` before a leading =, +, -, @ (for machine imports)
+    #[arg(long, global = true)]
+    pub no_csv_guard: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

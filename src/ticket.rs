@@ -202,6 +202,7 @@ impl Ticket {
             Field::LastFollowupAt => time(self.last_followup_at),
             Field::LastNote => self.last_note.clone(),
             Field::Cadence => self.cadence.clone(),
+            Field::StatusDetail => None,
         }
     }
 
@@ -284,10 +285,11 @@ pub enum Field {
     LastFollowupAt,
     LastNote,
     Cadence,
+    StatusDetail,
 }
 
 impl Field {
-    pub const ALL: [Field; 26] = [
+    pub const ALL: [Field; 27] = [
         Field::Id,
         Field::Status,
         Field::OpenedAt,
@@ -314,6 +316,7 @@ impl Field {
         Field::LastFollowupAt,
         Field::LastNote,
         Field::Cadence,
+        Field::StatusDetail,
     ];
 
     pub const REQUIRED: [Field; 3] = [Field::Id, Field::Status, Field::OpenedAt];
@@ -346,6 +349,7 @@ impl Field {
             Field::LastFollowupAt => "last_followup_at",
             Field::LastNote => "last_note",
             Field::Cadence => "cadence",
+            Field::StatusDetail => "status_detail",
         }
     }
 

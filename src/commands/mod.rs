@@ -84,6 +84,7 @@ impl Ui {
 mod run;
 
 pub fn dispatch(cli: &Cli, ui: &Ui, clock: fn() -> DateTime<Utc>) -> Result<Code, Failure> {
+    output::set_csv_guard(!cli.no_csv_guard);
     match &cli.command {
         Command::Run(args) => run::run(cli, ui, clock, args),
         _ => dispatch_once(cli, ui, clock()),
@@ -335,6 +336,8 @@ struct Planned {
     rules: Rules,
     actions: Vec<Action>,
     code: Code,
+    /// The export's own name of each field's column.
+    columns: std::collections::BTreeMap<crate::ticket::Field, String>,
 }
 
 fn due_actions(
@@ -354,6 +357,7 @@ fn due_actions(
         rules,
         actions,
         code,
+        columns: stats.columns,
     })
 }
 
@@ -472,8 +476,14 @@ fn resolutions(
         .iter()
         .filter(|a| a.kind == Kind::Resolve)
         .collect();
-    let id = p.rules.column_name(crate::ticket::Field::Id);
-    let status = p.rules.column_name(crate::ticket::Field::Status);
+    let name = |f| {
+        p.columns
+            .get(&f)
+            .cloned()
+            .unwrap_or_else(|| p.rules.column_name(f))
+    };
+    let id = name(crate::ticket::Field::Id);
+    let status = name(crate::ticket::Field::Status);
     write_stdout(|w| output::write_resolutions(w, &id, &status, &rows))?;
     Ok(p.code)
 }
@@ -497,12 +507,24 @@ fn check(cli: &Cli, ui: &Ui, args: &CheckArgs) -> Result<Code, Failure> {
             writeln!(w, "rejected {r}")?;
         }
         let s = if accepted == 1 { "" } else { "s" };
-        writeln!(
-            w,
-            "{} rows read: {accepted} ticket{s} accepted, {} rejected",
-            stats.rows,
-            stats.rejects.len()
-        )
+        let good = stats.rows - stats.rejects.len() as u64;
+        if rules.input.dedupe == crate::config::Dedupe::Last {
+            // An event log: rows are updates; what is planned is the newest row of each
+            // ticket that is not closed or canceled.
+            writeln!(
+                w,
+                "{} rows read: {good} accepted, {} rejected; {accepted} ticket{s} to plan (the newest row of each ticket not closed or canceled)",
+                stats.rows,
+                stats.rejects.len()
+            )
+        } else {
+            writeln!(
+                w,
+                "{} rows read: {accepted} ticket{s} accepted, {} rejected",
+                stats.rows,
+                stats.rejects.len()
+            )
+        }
     })?;
     report_read(ui, &args.input, &stats, true)
 }

@@ -106,8 +106,15 @@ fn once(cli: &Cli, ui: &Ui, now: DateTime<Utc>, args: &RunArgs) -> Result<Code, 
     write("actions.ndjson", &|w| {
         output::write_actions(w, Format::Ndjson, &issued, None, true)
     })?;
-    let id_col = rules.column_name(crate::ticket::Field::Id);
-    let status_col = rules.column_name(crate::ticket::Field::Status);
+    let name = |f| {
+        stats
+            .columns
+            .get(&f)
+            .cloned()
+            .unwrap_or_else(|| rules.column_name(f))
+    };
+    let id_col = name(crate::ticket::Field::Id);
+    let status_col = name(crate::ticket::Field::Status);
     let resolved: Vec<&Action> = issued.iter().filter(|a| a.kind == Kind::Resolve).collect();
     write("resolutions.csv", &|w| {
         output::write_resolutions(w, &id_col, &status_col, &resolved)

@@ -80,6 +80,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<S<String>>,
     pub timezone: S<String>,
+    pub encoding: S<String>,
     pub date_formats: Vec<S<String>>,
     pub null_values: Vec<String>,
     pub dedupe: S<String>,
@@ -94,6 +95,7 @@ impl Default for Input {
             preset: s("generic".into()),
             format: None,
             timezone: s("UTC".into()),
+            encoding: s("utf-8".into()),
             date_formats: strings(&["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]),
             null_values: ["", "NULL", "null", "N/A", "n/a"]
                 .iter()

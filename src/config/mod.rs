@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use toml::Spanned;
 
+use crate::input::presets;
 use crate::ticket::{Channel, Field, State};
 use crate::time::{
     Calendar, Interval, Span, Unit, parse_interval, parse_weekday, parse_zone, subtract,
@@ -78,13 +79,16 @@ pub enum Dedupe {
 #[derive(Debug)]
 pub struct InputRules {
     pub preset: String,
+    /// The text encoding of exports (UTF-8 unless `[input].encoding` says otherwise).
+    pub encoding: &'static encoding_rs::Encoding,
     pub format: Option<Format>,
     pub timezone: Tz,
     pub date_formats: Vec<String>,
     pub null_values: Vec<String>,
     pub dedupe: Dedupe,
-    /// Export column name per canonical field.
-    pub columns: BTreeMap<Field, String>,
+    /// Export column names to try per canonical field, in order (`[input.columns]`, else
+    /// the preset's).
+    pub columns: BTreeMap<Field, Vec<String>>,
     /// Lower-cased raw status → state.
     pub status: HashMap<String, State>,
     /// Lower-cased raw channel → channel.
@@ -223,11 +227,12 @@ impl Rules {
         self.calendars.iter().position(|(n, _)| n == name)
     }
 
-    /// The export's column for a field (`[input.columns]`, else the canonical name).
+    /// The export's first column for a field (`[input.columns]`, else the preset's).
     pub fn column_name(&self, f: Field) -> String {
         self.input
             .columns
             .get(&f)
+            .and_then(|c| c.first())
             .cloned()
             .unwrap_or_else(|| f.name().to_string())
     }
@@ -580,12 +585,20 @@ impl Validator<'_> {
     }
 
     fn input(&mut self, i: &file::Input) -> InputRules {
-        if i.preset.get_ref() != "generic" {
-            self.err(
-                i.preset.span(),
-                format!("[input].preset: unknown preset \"{}\"; the available preset is \"generic\" (map other exports with [input.columns])", i.preset.get_ref()),
-            );
-        }
+        let preset = match presets::get(i.preset.get_ref()) {
+            Some(p) => p,
+            None => {
+                self.err(
+                    i.preset.span(),
+                    format!(
+                        "[input].preset: unknown preset \"{}\"; presets are {}",
+                        i.preset.get_ref(),
+                        presets::NAMES.join(", ")
+                    ),
+                );
+                &presets::GENERIC
+            }
+        };
         let format = i.format.as_ref().and_then(|f| {
             let x = Format::from_name(f.get_ref());
             if x.is_none() {
@@ -600,7 +613,22 @@ impl Validator<'_> {
             x
         });
         let timezone = self.zone("[input].timezone", &i.timezone);
-        let mut date_formats = Vec::new();
+        let encoding = match encoding_rs::Encoding::for_label(
+            i.encoding.get_ref().trim().as_bytes(),
+        ) {
+            Some(e) => e,
+            None => {
+                self.err(
+                    i.encoding.span(),
+                    format!(
+                        "[input].encoding: \"{}\" is not an encoding; use \"utf-8\" or \"windows-1252\" (as Excel saves CSV), or another WHATWG label",
+                        i.encoding.get_ref()
+                    ),
+                );
+                encoding_rs::UTF_8
+            }
+        };
+        let mut date_formats: Vec<String> = Vec::new();
         for f in &i.date_formats {
             let bad = chrono::format::StrftimeItems::new(f.get_ref())
                 .any(|item| matches!(item, chrono::format::Item::Error));
@@ -623,11 +651,29 @@ impl Validator<'_> {
                 Dedupe::Reject
             }
         };
-        let mut columns = BTreeMap::new();
+        for f in preset.date_formats {
+            if !date_formats.iter().any(|x| x == f) {
+                date_formats.push(f.to_string());
+            }
+        }
+        let mut columns: BTreeMap<Field, Vec<String>> = Field::ALL
+            .iter()
+            .map(|f| {
+                (
+                    *f,
+                    preset
+                        .candidates(*f)
+                        .iter()
+                        .map(|c| c.to_string())
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .filter(|(_, c)| !c.is_empty())
+            .collect();
         for (k, v) in &i.columns {
             match Field::from_name(k.get_ref()) {
                 Some(f) => {
-                    columns.insert(f, v.clone());
+                    columns.insert(f, vec![v.clone()]);
                 }
                 None => {
                     let hint = closest(k.get_ref(), Field::ALL.iter().map(|f| f.name()))
@@ -645,6 +691,7 @@ impl Validator<'_> {
         }
         let mut status: HashMap<String, State> = DEFAULT_STATUS
             .iter()
+            .chain(preset.status)
             .map(|(k, s)| (k.to_string(), *s))
             .collect();
         for (k, vals) in &i.status {
@@ -662,6 +709,7 @@ impl Validator<'_> {
         }
         let mut channels: HashMap<String, Channel> = DEFAULT_CHANNELS
             .iter()
+            .chain(preset.channels)
             .map(|(k, c)| (k.to_string(), *c))
             .collect();
         for (k, vals) in &i.channels {
@@ -673,10 +721,16 @@ impl Validator<'_> {
         }
         InputRules {
             preset: i.preset.get_ref().clone(),
+            encoding,
             format,
             timezone,
             date_formats,
-            null_values: i.null_values.clone(),
+            null_values: i
+                .null_values
+                .iter()
+                .cloned()
+                .chain(preset.null_values.iter().map(|n| n.to_string()))
+                .collect(),
             dedupe,
             columns,
             status,

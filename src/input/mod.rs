@@ -1,6 +1,7 @@
 //! Reading exports: CSV, JSON arrays and NDJSON from files or stdin, mapped to canonical
 //! tickets. A bad row becomes a `Reject` (with where and why) and reading goes on.
 
+pub mod presets;
 pub mod values;
 
 use std::borrow::Cow;
@@ -16,7 +17,7 @@ use serde_json::Value;
 
 use crate::config::{Dedupe, Format, Rules};
 use crate::error::Failure;
-use crate::ticket::{Field, Origin, Ticket};
+use crate::ticket::{Field, Origin, State, Ticket};
 use crate::util::closest;
 use values::Values;
 
@@ -25,6 +26,8 @@ use values::Values;
 pub enum Source {
     Stdin,
     Path(PathBuf),
+    /// Bytes in memory, with a name for messages (tests and fuzzing).
+    Bytes(String, Vec<u8>),
 }
 
 impl Source {
@@ -40,6 +43,7 @@ impl Source {
         match self {
             Source::Stdin => "<stdin>".into(),
             Source::Path(p) => p.display().to_string(),
+            Source::Bytes(name, _) => name.clone(),
         }
     }
 }
@@ -81,6 +85,8 @@ pub struct Stats {
     pub rejects: Vec<Reject>,
     /// Channel values no mapping knows, with how often each was seen.
     pub unknown_channels: HashMap<String, u64>,
+    /// The export's column for each field found, as the first source names it.
+    pub columns: std::collections::BTreeMap<Field, String>,
 }
 
 /// Reads every source as one export and hands each accepted ticket to `sink`, in order.
@@ -99,6 +105,7 @@ pub fn read(
         seen: HashSet::new(),
         latest: HashMap::new(),
         order: 0,
+        names: Field::ALL.iter().map(|f| f.name().to_string()).collect(),
     };
     let stdin_only = [Source::Stdin];
     let sources = if sources.is_empty() {
@@ -108,20 +115,22 @@ pub fn read(
     };
     for src in sources {
         let name = src.name();
-        let mut input: Box<dyn BufRead> = match src {
-            Source::Stdin => Box::new(BufReader::with_capacity(1 << 16, io::stdin())),
-            Source::Path(p) => Box::new(BufReader::with_capacity(
-                1 << 16,
+        let raw: Box<dyn io::Read> = match src {
+            Source::Stdin => Box::new(io::stdin()),
+            Source::Path(p) => Box::new(
                 fs::File::open(p)
                     .map_err(|e| Failure::io(format!("cannot open {}: {e}", p.display())))?,
-            )),
+            ),
+            Source::Bytes(_, b) => Box::new(io::Cursor::new(b.clone())),
         };
+        let mut input = decoded(raw, rules.input.encoding)
+            .map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
         skip_bom(&mut input).map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
         let fmt = format
             .or(rules.input.format)
             .or_else(|| match src {
                 Source::Path(p) => by_extension(p),
-                Source::Stdin => None,
+                Source::Stdin | Source::Bytes(..) => None,
             })
             .map(Ok)
             .unwrap_or_else(|| {
@@ -134,12 +143,35 @@ pub fn read(
         }
     }
     // Event logs: the newest row of each id, in the order the ids first appeared.
-    let mut latest: Vec<_> = r.latest.drain().map(|(_, v)| v).collect();
+    let mut latest: Vec<_> = r
+        .latest
+        .drain()
+        .filter_map(|(_, (order, _, t))| Some((order, t?)))
+        .collect();
     latest.sort_by_key(|(order, _)| *order);
     for (_, t) in latest {
         sink(t);
     }
     Ok(r.stats)
+}
+
+/// The input as UTF-8: as it is when it is UTF-8 already, else transcoded from the
+/// configured encoding (or from UTF-16 when a byte-order mark says so).
+fn decoded(
+    raw: Box<dyn io::Read>,
+    encoding: &'static encoding_rs::Encoding,
+) -> io::Result<Box<dyn BufRead>> {
+    let mut input = BufReader::with_capacity(1 << 16, raw);
+    let head = input.fill_buf()?;
+    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    if encoding == encoding_rs::UTF_8 && !utf16 {
+        return Ok(Box::new(input));
+    }
+    let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
+        .encoding(Some(encoding))
+        .bom_override(true)
+        .build(input);
+    Ok(Box::new(BufReader::with_capacity(1 << 16, decoder)))
 }
 
 fn skip_bom(input: &mut Box<dyn BufRead>) -> io::Result<()> {
@@ -163,9 +195,21 @@ fn by_extension(p: &Path) -> Option<Format> {
 fn sniff(input: &mut Box<dyn BufRead>) -> io::Result<Format> {
     let buf = input.fill_buf()?;
     let buf = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf);
-    Ok(match buf.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'[') => Format::Json,
-        Some(b'{') => Format::Ndjson,
+    let Some(start) = buf.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Ok(Format::Csv);
+    };
+    Ok(match buf[start] {
+        b'[' => Format::Json,
+        // One object per line is NDJSON; an object across lines is a JSON export object.
+        b'{' => match buf[start..].iter().position(|b| *b == b'\n') {
+            Some(end)
+                if serde_json::from_slice::<serde::de::IgnoredAny>(&buf[start..start + end])
+                    .is_err() =>
+            {
+                Format::Json
+            }
+            _ => Format::Ndjson,
+        },
         _ => Format::Csv,
     })
 }
@@ -176,8 +220,10 @@ struct Reader<'r> {
     stats: Stats,
     seen: HashSet<String>,
     /// `dedupe = "last"`: id → (first order, newest ticket).
-    latest: HashMap<String, (u64, Ticket)>,
+    latest: HashMap<String, (u64, DateTime<Utc>, Option<Ticket>)>,
     order: u64,
+    /// The column each field is read from in the current source or record, for messages.
+    names: Vec<String>,
 }
 
 /// Where a row is, for rejects.
@@ -209,13 +255,30 @@ impl<'a> At<'a> {
 }
 
 impl Reader<'_> {
+    /// The column a field is read from in the current source, for messages.
     fn column_name(&self, f: Field) -> String {
+        self.names[f as usize].clone()
+    }
+
+    /// The column names to try for a field, in order.
+    fn candidates(&self, f: Field) -> &[String] {
         self.rules
             .input
             .columns
             .get(&f)
-            .cloned()
-            .unwrap_or_else(|| f.name().to_string())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Back to the names the rules give, before a source says which it uses.
+    fn reset_names(&mut self) {
+        for f in Field::ALL {
+            self.names[f as usize] = self
+                .candidates(f)
+                .first()
+                .cloned()
+                .unwrap_or_else(|| f.name().to_string());
+        }
     }
 
     fn csv(
@@ -239,16 +302,29 @@ impl Reader<'_> {
             )));
         }
         let headers = header_names(&rec);
+        self.reset_names();
         let mut index: [Option<usize>; Field::ALL.len()] = [None; Field::ALL.len()];
         for f in Field::ALL {
-            let want = self.column_name(f);
-            index[f as usize] = headers.iter().position(|h| *h == want).or_else(|| {
-                headers
-                    .iter()
-                    .position(|h| h.trim().eq_ignore_ascii_case(want.trim()))
+            let found = self.candidates(f).iter().find_map(|want| {
+                headers.iter().position(|h| h == want).or_else(|| {
+                    headers
+                        .iter()
+                        .position(|h| h.trim().eq_ignore_ascii_case(want.trim()))
+                })
             });
+            if let Some(i) = found {
+                index[f as usize] = Some(i);
+                self.names[f as usize] = headers[i].clone();
+            }
         }
         self.require(name, &index, &headers)?;
+        if self.stats.columns.is_empty() {
+            for f in Field::ALL {
+                if index[f as usize].is_some() {
+                    self.stats.columns.insert(f, self.names[f as usize].clone());
+                }
+            }
+        }
         let used: HashSet<usize> = index.iter().flatten().copied().collect();
         let extra_cols: Vec<(usize, Arc<str>)> = headers
             .iter()
@@ -297,25 +373,20 @@ impl Reader<'_> {
                 self.stats.rejects.push(r);
                 continue;
             }
+            if std::str::from_utf8(rec.as_slice()).is_err() {
+                // Not a bad row but a file in another encoding: every row would be mojibake.
+                return Err(Failure::usage(format!(
+                    "{name}:{}: the file is not UTF-8; if a spreadsheet saved it, set [input].encoding = \"windows-1252\" (or re-save it as CSV UTF-8)",
+                    at.line.unwrap_or(record + 1)
+                )));
+            }
             let mut cells: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
-            let mut bad_utf8 = None;
             for f in Field::ALL {
                 if let Some(i) = index[f as usize] {
-                    match std::str::from_utf8(rec.get(i).unwrap_or_default()) {
-                        Ok(s) => cells[f as usize] = Some(Cow::Borrowed(s)),
-                        Err(_) => bad_utf8 = Some(f),
-                    }
+                    let cell =
+                        std::str::from_utf8(rec.get(i).unwrap_or_default()).unwrap_or_default();
+                    cells[f as usize] = Some(Cow::Borrowed(cell));
                 }
-            }
-            if let Some(f) = bad_utf8 {
-                let r = at.reject(
-                    None,
-                    &self.column_name(f),
-                    "",
-                    "the cell is not valid UTF-8; save the export as UTF-8",
-                );
-                self.stats.rejects.push(r);
-                continue;
             }
             let extra = || {
                 extra_cols
@@ -357,11 +428,22 @@ impl Reader<'_> {
         }
         let mut msg = format!("{name}: the export has no column for");
         for f in &missing {
-            let want = self.column_name(*f);
-            let hint = closest(&want, headers.iter().map(String::as_str))
+            let tried = self.candidates(*f);
+            let want = tried
+                .first()
+                .cloned()
+                .unwrap_or_else(|| f.name().to_string());
+            let hint = tried
+                .iter()
+                .find_map(|t| closest(t, headers.iter().map(String::as_str)))
                 .map(|c| format!(" (closest: \"{c}\")"))
                 .unwrap_or_default();
-            msg.push_str(&format!(" \"{want}\"{hint},"));
+            let also = if tried.len() > 1 {
+                format!(" (or {})", tried[1..].join(", "))
+            } else {
+                String::new()
+            };
+            msg.push_str(&format!(" \"{want}\"{also}{hint},"));
         }
         msg.pop();
         msg.push_str(&format!(
@@ -449,11 +531,7 @@ impl Reader<'_> {
         if let Some(m) = missing {
             return Err(m);
         }
-        read.map_err(|e| {
-            Failure::io(format!(
-                "cannot read {name}: not a valid JSON array of tickets: {e}"
-            ))
-        })
+        read.map_err(|e| Failure::io(format!("cannot read {name}: not valid JSON tickets: {e}")))
     }
 
     /// The first record of a JSON export stands for its header: a required key that it
@@ -464,7 +542,7 @@ impl Reader<'_> {
         };
         let mut index = [None; Field::ALL.len()];
         for f in Field::REQUIRED {
-            if lookup(obj, &self.column_name(f)).is_some() {
+            if self.candidates(f).iter().any(|c| lookup(obj, c).is_some()) {
                 index[f as usize] = Some(0);
             }
         }
@@ -480,10 +558,19 @@ impl Reader<'_> {
         };
         let mut cells: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
         let mut used: Vec<&str> = Vec::new();
+        self.reset_names();
         for f in Field::ALL {
-            let col = self.column_name(f);
-            let found = lookup(&obj, &col);
-            let Some((key, value)) = found else { continue };
+            let found = self
+                .candidates(f)
+                .iter()
+                .find_map(|c| lookup(&obj, c).map(|hit| (c.clone(), hit)));
+            let Some((col, (key, value))) = found else {
+                continue;
+            };
+            if at.record == 1 && !self.stats.columns.contains_key(&f) {
+                self.stats.columns.insert(f, col.clone());
+            }
+            self.names[f as usize] = col.clone();
             used.push(key);
             match scalar(value) {
                 Ok(s) => cells[f as usize] = s,
@@ -556,15 +643,21 @@ impl Reader<'_> {
             Dedupe::Last => {
                 self.order += 1;
                 let order = self.order;
-                match self.latest.get_mut(&ticket.id) {
-                    Some((_, old)) => {
-                        let key = |t: &Ticket| t.updated_at.unwrap_or(DateTime::<Utc>::MIN_UTC);
-                        if key(&ticket) >= key(old) {
-                            *old = ticket;
+                let newest = ticket.updated_at.unwrap_or(DateTime::<Utc>::MIN_UTC);
+                // Closed and canceled tickets plan nothing: only their time is kept, so
+                // memory follows the tickets still open, not the rows read.
+                let done = matches!(ticket.state, State::Closed | State::Canceled);
+                let id = ticket.id.clone();
+                let keep = (!done).then_some(ticket);
+                match self.latest.get_mut(&id) {
+                    Some(slot) => {
+                        if newest >= slot.1 {
+                            slot.1 = newest;
+                            slot.2 = keep;
                         }
                     }
                     None => {
-                        self.latest.insert(ticket.id.clone(), (order, ticket));
+                        self.latest.insert(id, (order, newest, keep));
                     }
                 }
             }
@@ -623,13 +716,25 @@ impl Reader<'_> {
         };
         let id = required(Field::Id)?;
         let status = required(Field::Status)?;
-        let state = *self.rules.input.status.get(&status.to_lowercase()).ok_or_else(|| {
-            fail(
-                Field::Status,
-                status,
-                format!("status \"{status}\" is not mapped to a state; add it under [input.status], e.g. awaiting_customer = [\"{status}\"]"),
-            )
-        })?;
+        // A status with its detail ("On Hold" and "Awaiting Caller") is read as
+        // "On Hold - Awaiting Caller" when that is mapped, else as the status alone.
+        let map = &self.rules.input.status;
+        let combined = get(Field::StatusDetail).map(|d| format!("{status} - {d}"));
+        let (status, state) = match combined
+            .and_then(|c| map.get(&c.to_lowercase()).map(|s| (c, *s)))
+        {
+            Some(found) => found,
+            None => {
+                let state = *map.get(&status.to_lowercase()).ok_or_else(|| {
+                    fail(
+                        Field::Status,
+                        status,
+                        format!("status \"{status}\" is not mapped to a state; add it under [input.status], e.g. awaiting_customer = [\"{status}\"]"),
+                    )
+                })?;
+                (status.to_string(), state)
+            }
+        };
         let time = |f: Field| -> Result<Option<DateTime<Utc>>, Box<Reject>> {
             get(f)
                 .map(|s| v.time(s).map_err(|e| fail(f, s, e)))
@@ -639,7 +744,7 @@ impl Reader<'_> {
             .time(required(Field::OpenedAt)?)
             .map_err(|e| fail(Field::OpenedAt, get(Field::OpenedAt).unwrap_or(""), e))?;
         let mut t = Ticket::new(id, state, opened_at);
-        t.status = status.to_string();
+        t.status = status;
         t.kind = get(Field::Type).map(str::to_string);
         t.origin = match get(Field::Channel) {
             None => Origin::Absent,
@@ -776,11 +881,22 @@ fn scalar(v: &Value) -> Result<Option<Cow<'_, str>>, &'static str> {
 /// Streams the elements of a JSON array to a closure, one value in memory at a time.
 struct Each<'f, F>(&'f mut F);
 
+/// Keys under which an export object holds its array of tickets (`{"tickets": [...]}`).
+const ARRAY_KEYS: [&str; 7] = [
+    "tickets",
+    "results",
+    "data",
+    "records",
+    "items",
+    "incidents",
+    "issues",
+];
+
 impl<'de, F: FnMut(Value)> DeserializeSeed<'de> for Each<'_, F> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
+        d.deserialize_any(self)
     }
 }
 
@@ -788,7 +904,11 @@ impl<'de, F: FnMut(Value)> Visitor<'de> for Each<'_, F> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON array of ticket objects")
+        write!(
+            f,
+            "an array of ticket objects, or an object holding one under one of the keys {}",
+            ARRAY_KEYS.join(", ")
+        )
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
@@ -796,5 +916,26 @@ impl<'de, F: FnMut(Value)> Visitor<'de> for Each<'_, F> {
             (self.0)(v);
         }
         Ok(())
+    }
+
+    /// `{"tickets": [...], "next_page": ...}`: the tickets are streamed, the rest skipped.
+    fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        let mut found = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if !found && ARRAY_KEYS.contains(&key.as_str()) {
+                map.next_value_seed(Each(&mut *self.0))?;
+                found = true;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        if found {
+            Ok(())
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "the object holds no array of tickets under {}",
+                ARRAY_KEYS.join(", ")
+            )))
+        }
     }
 }

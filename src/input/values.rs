@@ -9,9 +9,10 @@ use crate::ticket::{DateOrTime, Segment};
 use crate::time::{closest_zone, parse_hhmm, parse_zone, resolve_local};
 
 /// Formats of a time with an offset (`%#z` takes `Z`, `+01`, `+0100` and `+01:00`).
-const WITH_OFFSET: [&str; 4] = [
+const WITH_OFFSET: [&str; 5] = [
     "%Y-%m-%dT%H:%M:%S%.f%#z",
     "%Y-%m-%d %H:%M:%S%.f%#z",
+    "%Y-%m-%d %H:%M:%S %z",
     "%Y-%m-%dT%H:%M%#z",
     "%Y-%m-%d %H:%M%#z",
 ];

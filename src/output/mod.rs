@@ -1,6 +1,8 @@
 //! Writing actions and rejects: one writer per format, the fields and order of SPEC §7.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -10,6 +12,31 @@ use serde::Serialize;
 use crate::cli::SummaryKey;
 use crate::engine::{Action, Detail, Kind};
 use crate::input::Reject;
+
+/// Whether csv cells that a spreadsheet would run as a formula are defused (the default).
+static CSV_GUARD: AtomicBool = AtomicBool::new(true);
+
+/// `--no-csv-guard`: cells as they are, for machine imports.
+pub fn set_csv_guard(on: bool) {
+    CSV_GUARD.store(on, Ordering::Relaxed);
+}
+
+/// Prefixes `'` to a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return,
+/// so that a spreadsheet shows it instead of running it (formula injection).
+pub fn guard_cell(cell: &str) -> Cow<'_, str> {
+    if CSV_GUARD.load(Ordering::Relaxed) && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+fn guarded<T: AsRef<str>>(cells: impl IntoIterator<Item = T>) -> Vec<String> {
+    cells
+        .into_iter()
+        .map(|c| guard_cell(c.as_ref()).into_owned())
+        .collect()
+}
 
 /// An output format of the planning commands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -194,7 +221,7 @@ pub fn write_actions(
             }
             c.write_record(header)?;
             for a in actions {
-                c.write_record(Row::new(a).csv_record(drafts))?;
+                c.write_record(guarded(Row::new(a).csv_record(drafts)))?;
             }
             c.flush()?;
         }
@@ -294,7 +321,7 @@ pub fn write_rejects(w: &mut dyn Write, rejects: &[Reject]) -> io::Result<()> {
         "reason",
     ])?;
     for r in rejects {
-        c.write_record([
+        c.write_record(guarded([
             r.source.as_str(),
             &r.line.map(|l| l.to_string()).unwrap_or_default(),
             &r.record.to_string(),
@@ -302,7 +329,7 @@ pub fn write_rejects(w: &mut dyn Write, rejects: &[Reject]) -> io::Result<()> {
             &r.field,
             &r.value,
             &r.reason,
-        ])?;
+        ]))?;
     }
     c.flush()
 }
@@ -388,7 +415,7 @@ impl Summary {
                 let mut c = csv::Writer::from_writer(w);
                 c.write_record(self.header())?;
                 for (key, counts) in &self.rows {
-                    c.write_record(Self::cells(key, counts))?;
+                    c.write_record(guarded(Self::cells(key, counts)))?;
                 }
                 c.flush()
             }
@@ -456,13 +483,13 @@ pub fn write_resolutions(
             ..
         } = &a.detail
         {
-            c.write_record([
+            c.write_record(guarded([
                 a.ticket_id.as_str(),
                 status,
                 close_code,
                 close_notes,
                 &local_rfc3339(a.suggested_at, a.timezone),
-            ])?;
+            ]))?;
         }
     }
     c.flush()

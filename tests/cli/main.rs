@@ -5,6 +5,7 @@ mod drafts;
 mod explain;
 mod input;
 mod plan;
+mod presets;
 mod properties;
 mod rules;
 mod run;
