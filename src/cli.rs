@@ -82,6 +82,18 @@ pub enum Command {
     )]
     Run(RunArgs),
 
+    /// The days ahead as a grid per agent, kind or type, simulated day by day; over-capacity days marked
+    #[command(
+        after_help = "Examples:\n  followup forecast accounts.csv --days 28\n  followup forecast tickets.csv --days 10 --by kind --format csv"
+    )]
+    Forecast(ForecastArgs),
+
+    /// What a policy change would change: each ticket whose actions differ under another rules file
+    #[command(
+        after_help = "Examples:\n  followup diff --against rules-new.toml tickets.csv\n  followup diff --against rules-new.toml tickets.csv --format json"
+    )]
+    Diff(DiffArgs),
+
     /// Counts of due actions per assignee, type, kind, channel or date, by kind
     #[command(
         after_help = "Examples:\n  followup summary tickets.csv\n  followup summary tickets.csv --by date --within 7d\n  followup summary tickets.csv --by channel --format json"
@@ -198,6 +210,38 @@ pub struct RunArgs {
     /// Stay running and run at each time of this cron expression, in [defaults].timezone
     #[arg(long, value_name = "CRON")]
     pub schedule: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ForecastArgs {
+    #[command(flatten)]
+    pub select: Selection,
+
+    /// How many days ahead, today included
+    #[arg(long, default_value_t = 14, value_name = "N")]
+    pub days: u32,
+
+    /// What each row of the grid counts
+    #[arg(long, value_enum, default_value_t = SummaryKey::Owner)]
+    pub by: SummaryKey,
+
+    /// table, csv or json [default: table on a terminal, else csv]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The other rules file: what would change if it were the policy
+    #[arg(long, value_name = "RULES")]
+    pub against: PathBuf,
+
+    #[command(flatten)]
+    pub select: Selection,
+
+    /// table, csv or json [default: table on a terminal, else csv]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 }
 
 #[derive(Args, Debug)]

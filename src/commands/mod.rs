@@ -81,6 +81,7 @@ impl Ui {
     }
 }
 
+mod forecast;
 mod run;
 
 pub fn dispatch(cli: &Cli, ui: &Ui, clock: fn() -> DateTime<Utc>) -> Result<Code, Failure> {
@@ -97,6 +98,8 @@ fn dispatch_once(cli: &Cli, ui: &Ui, clock: DateTime<Utc>) -> Result<Code, Failu
         Command::Summary(args) => summary(cli, ui, clock, args),
         Command::Drafts(args) => drafts(cli, ui, clock, args),
         Command::Resolutions(args) => resolutions(cli, ui, clock, args),
+        Command::Forecast(args) => forecast::forecast(cli, ui, clock, args),
+        Command::Diff(args) => forecast::diff(cli, ui, clock, args),
         Command::Run(args) => run::run(cli, ui, || clock, args),
         Command::Explain(args) => explain(cli, ui, clock, args),
         Command::Check(args) => check(cli, ui, args),
@@ -380,7 +383,8 @@ fn plan_export(
     let filters = Filters::new(args)?;
     let progress = ui.progress("reading rows");
     let mut actions: Vec<Action> = Vec::new();
-    let mut failed: Vec<String> = Vec::new();
+    // The tickets of the actions kept, for their drafts (rendered once levelling is done).
+    let mut tickets: Vec<std::sync::Arc<Ticket>> = Vec::new();
     let mut rows = 0u64;
     let stats = input::read(
         &sources(&args.input),
@@ -392,27 +396,37 @@ fn plan_export(
                 progress.set_position(rows);
             }
             supply(&mut t);
-            for mut a in engine::due(&t, rules, now, horizon) {
-                if !filters.action(&a) {
-                    continue;
-                }
-                if let Some(d) = drafter {
-                    match d.render(&a, &t, rules) {
-                        Ok(draft) => a.draft = Some(draft),
-                        Err(e) => failed.push(format!("{}: {e}", a.id())),
-                    }
-                }
-                actions.push(a);
+            let due: Vec<Action> = engine::due(&t, rules, now, horizon)
+                .into_iter()
+                .filter(|a| filters.action(a))
+                .collect();
+            if due.is_empty() {
+                return;
             }
+            if drafter.is_some() {
+                let shared = std::sync::Arc::new(t);
+                tickets.extend(due.iter().map(|_| shared.clone()));
+            }
+            actions.extend(due);
         },
     )?;
     progress.finish_and_clear();
-    if let Some(first) = failed.first() {
-        return Err(Failure::usage(format!(
-            "{} draft{} could not be rendered; the first: {first}",
-            failed.len(),
-            if failed.len() == 1 { "" } else { "s" }
-        )));
+    let (mut actions, tickets) = level(rules, now, horizon, actions, tickets, ui);
+    if let Some(d) = drafter {
+        let mut failed: Vec<String> = Vec::new();
+        for (a, t) in actions.iter_mut().zip(&tickets) {
+            match d.render(a, t, rules) {
+                Ok(draft) => a.draft = Some(draft),
+                Err(e) => failed.push(format!("{}: {e}", a.id())),
+            }
+        }
+        if let Some(first) = failed.first() {
+            return Err(Failure::usage(format!(
+                "{} draft{} could not be rendered; the first: {first}",
+                failed.len(),
+                if failed.len() == 1 { "" } else { "s" }
+            )));
+        }
     }
     actions.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     ui.info(&format!(
@@ -422,6 +436,44 @@ fn plan_export(
         horizon.to_rfc3339()
     ));
     Ok((actions, stats))
+}
+
+/// Levels the actions against the agents' capacities (SPEC §10) and keeps those still due
+/// by the horizon; says on stderr what moved and what does not fit.
+fn level(
+    rules: &Rules,
+    now: DateTime<Utc>,
+    horizon: DateTime<Utc>,
+    mut actions: Vec<Action>,
+    tickets: Vec<std::sync::Arc<Ticket>>,
+    ui: &Ui,
+) -> (Vec<Action>, Vec<std::sync::Arc<Ticket>>) {
+    let over = engine::level(&mut actions, rules, now);
+    for o in &over {
+        ui.warn(&format!(
+            "{} has {} actions on {}, over a capacity of {}: the rest cannot move (strikes, resolutions, holds, alerts, check-ins without slack left)",
+            o.assignee, o.actions, o.date, o.capacity
+        ));
+    }
+    let moved = actions
+        .iter()
+        .filter(|a| a.moved_from.is_some() && !a.is_due(horizon))
+        .count();
+    if moved > 0 {
+        ui.warn(&format!(
+            "{moved} check-in{} moved past the horizon to keep within capacity (`explain` says where)",
+            if moved == 1 { "" } else { "s" }
+        ));
+    }
+    if tickets.is_empty() {
+        actions.retain(|a| a.is_due(horizon));
+        return (actions, tickets);
+    }
+    actions
+        .into_iter()
+        .zip(tickets)
+        .filter(|(a, _)| a.is_due(horizon))
+        .unzip()
 }
 
 /// The format asked for, else a table on a terminal and csv elsewhere; and the width.
@@ -535,11 +587,18 @@ fn explain(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &ExplainArgs) -> Resu
     let horizon = now + within(&args.within, "0h")?;
     let mut found: Option<Ticket> = None;
     let mut ids: Vec<String> = Vec::new();
+    // With capacities, where an action lands depends on every other ticket's actions.
+    let levelling = rules.file.defaults.capacity.is_some()
+        || rules.agents.values().any(|a| a.capacity.is_some());
+    let mut all_due: Vec<Action> = Vec::new();
     let stats = input::read(
         &sources(&args.input),
         &rules,
         args.input.input_format,
         |t| {
+            if levelling {
+                all_due.extend(engine::due(&t, &rules, now, horizon));
+            }
             if t.id == args.ticket_id {
                 found = Some(t);
             } else if found.is_none() {
@@ -568,7 +627,18 @@ fn explain(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &ExplainArgs) -> Resu
         )));
     };
     let _ = ui;
-    let eval = engine::evaluate(&ticket, &rules, now, horizon, true);
+    let mut eval = engine::evaluate(&ticket, &rules, now, horizon, true);
+    if levelling {
+        engine::level(&mut all_due, &rules, now);
+        for moved in all_due
+            .into_iter()
+            .filter(|a| a.ticket_id == ticket.id && a.moved_from.is_some())
+        {
+            if let Some(a) = eval.actions.iter_mut().find(|a| a.id() == moved.id()) {
+                *a = moved;
+            }
+        }
+    }
     write_stdout(|w| crate::explain::write(w, &ticket, &rules, &eval, now, horizon, args.format))?;
     Ok(Code::Ok)
 }

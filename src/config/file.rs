@@ -221,6 +221,9 @@ pub struct TypeDef {
     pub every: Option<S<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<S<String>>,
+    /// The channel of a recurring check-in (default: the ticket's own medium).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<S<String>>,
     pub steps: Vec<StepDef>,
 }
 

@@ -134,6 +134,8 @@ pub struct Agent {
     pub id: String,
     pub name: Option<String>,
     pub cover: Option<String>,
+    /// Actions a day (`[agents.<id>].capacity`).
+    pub capacity: Option<u32>,
     /// Inclusive date ranges.
     pub out: Vec<(NaiveDate, NaiveDate)>,
 }
@@ -190,8 +192,12 @@ pub struct Step {
 pub struct TicketType {
     pub name: String,
     pub alert: bool,
+    /// Recurring check-ins: the cadence (a ticket's own `cadence` overrides it).
     pub every: Option<Span>,
+    /// The slack of recurring check-ins.
     pub window: Option<Span>,
+    /// The channel of recurring check-ins; `None` is the ticket's own medium.
+    pub channel: Option<Channel>,
     pub steps: Vec<Step>,
 }
 
@@ -235,6 +241,13 @@ impl Rules {
             .and_then(|c| c.first())
             .cloned()
             .unwrap_or_else(|| f.name().to_string())
+    }
+
+    /// How many actions an assignee can do in a day, if limited.
+    pub fn capacity(&self, assignee: &str) -> Option<u32> {
+        self.agent(assignee)
+            .and_then(|a| a.capacity)
+            .or(self.file.defaults.capacity)
     }
 
     /// The type a ticket's `type` names (exact, else case-insensitive), else `default`.
@@ -923,11 +936,16 @@ impl Validator<'_> {
                     });
                 }
             }
+            let channel = match &t.channel {
+                Some(c) if c.get_ref() != "same" => self.channel(&format!("{key}.channel"), c),
+                _ => None,
+            };
             out.push(TicketType {
                 name: name.get_ref().clone(),
                 alert: t.alert,
                 every,
                 window,
+                channel,
                 steps,
             });
         }
@@ -974,6 +992,7 @@ impl Validator<'_> {
                     id: id.get_ref().clone(),
                     name: a.name.clone(),
                     cover: a.cover.clone(),
+                    capacity: a.capacity,
                     out: ranges,
                 },
             );

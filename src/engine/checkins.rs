@@ -60,6 +60,15 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
         },
     );
     alert(ctx, ty, trace, out);
+    if let Some(every) = t
+        .cadence
+        .as_deref()
+        .and_then(|c| Span::parse(c).ok())
+        .or(ty.every)
+    {
+        recurring(ctx, ty, every, trace, out);
+        return;
+    }
     if !matches!(t.state, State::Open | State::OnHold | State::Resolved) {
         trace.fact(
             "check-ins",
@@ -317,6 +326,83 @@ fn choose_day(
         why.push("the first day in its window that fits".into());
     }
     (pick, Some(why.join("; ")))
+}
+
+/// A recurring check-in (SPEC §10): `every` (or the ticket's own `cadence`) after the last
+/// follow-up, else after opening, with the type's window of slack; for accounts that are
+/// open or on hold. It never expires: an account is due until someone follows up.
+fn recurring(
+    ctx: &Ctx<'_>,
+    ty: &TicketType,
+    every: Span,
+    trace: &mut Trace<'_>,
+    out: &mut Vec<Action>,
+) {
+    let t = ctx.t;
+    if !matches!(t.state, State::Open | State::OnHold) {
+        trace.fact(
+            "check-ins",
+            || "none".into(),
+            || {
+                format!(
+                    "recurring check-ins apply to open and on-hold accounts; the ticket is {}",
+                    t.state.name()
+                )
+            },
+        );
+        return;
+    }
+    let (anchor, from) = match t.last_followup_at {
+        Some(x) => (x, "last_followup_at"),
+        None => (t.opened_at, "opened_at"),
+    };
+    let nominal = ctx.add_bd(anchor_date(ctx.zone, DateOrTime::Time(anchor), every), 0);
+    let window = ty.window.unwrap_or(Span {
+        amount: 0,
+        unit: crate::time::Unit::Days,
+    });
+    let last = window_last(ctx, nominal, window);
+    let channel = ty
+        .channel
+        .unwrap_or_else(|| same_medium(t.origin.channel()));
+    let (mut date, mut why_moved) = choose_day(ctx, nominal, last, channel, window);
+    if let Some(until) = t.customer_ooo_until
+        && date <= until
+    {
+        date = ctx.add_bd(until, 1);
+        why_moved = Some(format!("the customer is out of office until {until}"));
+    }
+    let cadence = if t.cadence.is_some() {
+        "the account's cadence"
+    } else {
+        "the type's cadence"
+    };
+    trace.fact(
+        "check-in",
+        || date.to_string(),
+        || {
+            format!(
+                "every {every} ({cadence}) after {from} {}; slack until {last}",
+                ctx.local_date(anchor)
+            )
+        },
+    );
+    let mut reason = format!(
+        "Recurring check-in every {every} ({} account), by {channel}: the last follow-up was {} ({from}); ask how things are going and offer help.",
+        ty.name,
+        ctx.local_date(anchor)
+    );
+    if let Some(m) = &why_moved {
+        reason.push_str(&format!(" On {date} rather than {nominal}: {m}."));
+    }
+    let detail = Detail::CheckIn {
+        of: 1,
+        missed: Vec::new(),
+    };
+    if let Some(mut a) = ctx.action(Kind::CheckIn, 1, date, &[channel], reason, detail) {
+        a.slack_until = (last > date).then_some(last);
+        out.push(a);
+    }
 }
 
 /// A type with `alert = true`: tell the team about the service failure while the ticket is

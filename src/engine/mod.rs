@@ -1,7 +1,10 @@
 //! Planning: a pure function of (ticket, rules, now) to the actions due. No I/O, no clock.
 
+mod capacity;
 mod checkins;
 mod strikes;
+
+pub use capacity::{Overload, level};
 
 pub use strikes::anchor as strike_anchor;
 
@@ -102,6 +105,15 @@ pub struct Action {
     pub covering_for: Option<String>,
     pub reason: String,
     pub detail: Detail,
+    /// Check-ins with slack: the last business day they may move to (capacity levelling).
+    pub slack_until: Option<NaiveDate>,
+    /// Set when levelling moved the action off an over-full day: that day.
+    pub moved_from: Option<NaiveDate>,
+    /// What rescheduling needs: the ticket's calendar, the customer's preferred minute,
+    /// and the action's channels in their order.
+    pub(crate) calendar: usize,
+    pub(crate) preferred: Option<u16>,
+    pub(crate) channels: Vec<Channel>,
     /// The drafted message, when asked for (filled in after planning).
     pub draft: Option<crate::drafts::Draft>,
     /// The ticket's type as the rules resolve it (`default` for unknown types), for filters
@@ -344,6 +356,11 @@ impl<'a> Ctx<'a> {
             reason,
             detail,
             draft: None,
+            slack_until: None,
+            moved_from: None,
+            calendar: self.t.calendar.unwrap_or(self.rules.default_calendar),
+            preferred: self.preferred_minute(),
+            channels: channels.to_vec(),
             ticket_type: self
                 .rules
                 .ticket_type(self.t.kind.as_deref())

@@ -700,3 +700,81 @@ mod checkins {
         assert_eq!(a[0].ticket_type, "default");
     }
 }
+
+/// Recurring check-ins (SPEC §10): `every` or the account's `cadence` after the last
+/// follow-up, else after opening, on a business day, with the type's slack.
+mod recurring {
+    use super::*;
+
+    fn account(cadence: Option<&str>, last: Option<&str>) -> Ticket {
+        let mut t = Ticket::new("ACC", State::Open, at("2026-06-01T10:00:00-04:00"));
+        t.kind = Some("health_check".into());
+        t.origin = Origin::Known(Channel::Phone);
+        t.owner = Some("bob".into());
+        t.cadence = cadence.map(str::to_string);
+        t.last_followup_at = last.map(at);
+        t
+    }
+
+    fn check_in(t: &Ticket, now: &str) -> Option<Action> {
+        plan_at(t, &rules(), now)
+            .into_iter()
+            .find(|a| a.kind == Kind::CheckIn)
+    }
+
+    #[test]
+    fn the_type_cadence_counts_from_the_last_follow_up_and_skips_holidays() {
+        // 14 days after Thursday the 12th is Thanksgiving: Friday the 27th.
+        let a = check_in(&account(None, Some("2026-11-12T15:00:00-05:00")), NOW).unwrap();
+        assert_eq!((a.step, a.due_date), (1, d("2026-11-27")));
+        assert_eq!(a.channel, Some(Channel::Email), "the type's channel");
+        assert!(a.slack_until.is_some(), "4 days of slack");
+    }
+
+    #[test]
+    fn an_account_cadence_overrides_the_type_and_crosses_months() {
+        let a = check_in(
+            &account(Some("30d"), Some("2026-11-05T15:00:00-05:00")),
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(a.due_date, d("2026-12-07"), "Dec 5 is a Saturday");
+        let a = check_in(
+            &account(Some("21d"), Some("2026-12-10T15:00:00-05:00")),
+            "2026-12-30T14:00:00Z",
+        )
+        .unwrap();
+        assert_eq!(a.due_date, d("2026-12-31"));
+        let a = check_in(
+            &account(Some("7d"), Some("2026-12-25T15:00:00-05:00")),
+            "2026-12-30T14:00:00Z",
+        )
+        .unwrap();
+        assert_eq!(
+            a.due_date,
+            d("2027-01-04"),
+            "New Year's Day, then the weekend"
+        );
+    }
+
+    #[test]
+    fn without_a_follow_up_it_counts_from_opening_and_stays_due() {
+        let a = check_in(&account(Some("7d"), None), NOW).unwrap();
+        assert_eq!(a.due_date, d("2026-06-08"));
+        assert!(a.is_due(at(NOW)), "a recurring check-in never expires");
+    }
+
+    #[test]
+    fn only_open_and_on_hold_accounts_recur() {
+        let mut t = account(Some("7d"), Some("2026-11-12T15:00:00-05:00"));
+        for (state, expect) in [
+            (State::OnHold, true),
+            (State::Resolved, false),
+            (State::Closed, false),
+            (State::AwaitingCustomer, false),
+        ] {
+            t.state = state;
+            assert_eq!(check_in(&t, NOW).is_some(), expect, "{state:?}");
+        }
+    }
+}

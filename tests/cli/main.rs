@@ -3,6 +3,7 @@
 mod check;
 mod drafts;
 mod explain;
+mod forecast;
 mod input;
 mod plan;
 mod presets;

@@ -1,0 +1,291 @@
+//! Team-lead views: the forecast simulation, capacity levelling, and policy diffs.
+
+use crate::{Case, NOW, followup};
+
+/// The bundled rules with a daily capacity for everyone.
+fn capacity_rules(dir: &std::path::Path, capacity: u32) -> String {
+    let text = std::fs::read_to_string("rules.toml")
+        .unwrap()
+        .replace("# capacity = 8", &format!("capacity = {capacity} #"));
+    let p = dir.join("capacity.toml");
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+fn forecast_json(rules: Option<&str>, file: &str, days: &str) -> serde_json::Value {
+    let mut args = vec![];
+    if let Some(r) = rules {
+        args.extend(["--rules", r]);
+    }
+    args.extend([
+        "--now", NOW, "forecast", file, "--days", days, "--format", "json",
+    ]);
+    let out = followup(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+#[test]
+fn accounts_pile_up_without_capacity_and_level_out_with_it() {
+    let pile = forecast_json(None, "examples/accounts.csv", "28");
+    let bob = pile["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "bob")
+        .unwrap();
+    let peak = bob["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .max()
+        .unwrap();
+    assert!(peak >= 10, "the cadences collide: {bob}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let rules = capacity_rules(dir.path(), 3);
+    let level = forecast_json(Some(&rules), "examples/accounts.csv", "28");
+    assert_eq!(
+        level["over_capacity"],
+        serde_json::json!([]),
+        "every check-in had slack to move into"
+    );
+    for row in level["rows"].as_array().unwrap() {
+        assert!(
+            row["actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|n| n.as_u64().unwrap() <= 3),
+            "{row}"
+        );
+    }
+    assert!(pile["issued"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn the_pile_up_as_a_table() {
+    let out = followup(&[
+        "--now",
+        NOW,
+        "forecast",
+        "examples/accounts.csv",
+        "--days",
+        "14",
+        "--format",
+        "table",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn forecast_totals_equal_what_the_simulation_issued() {
+    let v = forecast_json(None, "examples/tickets.csv", "10");
+    let totals: u64 = v["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    let rows: u64 = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["actions"].as_array().unwrap().clone())
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(totals, v["issued"].as_u64().unwrap());
+    assert_eq!(rows, totals);
+    let csv = followup(&[
+        "--now",
+        NOW,
+        "forecast",
+        "examples/tickets.csv",
+        "--days",
+        "10",
+        "--format",
+        "csv",
+    ]);
+    let sum: u64 = csv
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(sum, totals);
+}
+
+#[test]
+fn forecast_day_one_equals_the_plan_for_that_day() {
+    // 09:00 in New York: the day ends in 15 hours.
+    let v = forecast_json(None, "examples/tickets.csv", "3");
+    let plan = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+        "--within",
+        "899m",
+    ]);
+    let mut per_owner = std::collections::BTreeMap::new();
+    for line in plan.stdout.lines().skip(1) {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes());
+        let rec = r.records().next().unwrap().unwrap();
+        *per_owner.entry(rec[12].to_string()).or_insert(0u64) += 1;
+    }
+    let day1: std::collections::BTreeMap<String, u64> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["key"].as_str().unwrap().to_string(),
+                r["actions"][0].as_u64().unwrap(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(day1, per_owner);
+}
+
+#[test]
+fn levelling_never_moves_a_strike() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = capacity_rules(dir.path(), 1);
+    let ids = |rules: Option<&str>| {
+        let mut args = vec![];
+        if let Some(r) = rules {
+            args.extend(["--rules", r]);
+        }
+        args.extend([
+            "--now",
+            NOW,
+            "plan",
+            "examples/tickets.csv",
+            "--format",
+            "csv",
+            "--kind",
+            "strike",
+            "--kind",
+            "resolve",
+            "--kind",
+            "ooo_hold",
+        ]);
+        followup(&args).stdout
+    };
+    let out = Case::new(&[
+        "--rules",
+        &rules,
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+    ])
+    .run();
+    assert!(
+        out.stderr.contains("over a capacity of 1"),
+        "what does not fit is reported: {}",
+        out.stderr
+    );
+    assert_eq!(ids(Some(&rules)), ids(None));
+}
+
+#[test]
+fn explain_says_when_and_why_a_check_in_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = capacity_rules(dir.path(), 3);
+    let out = followup(&[
+        "--rules",
+        &rules,
+        "--now",
+        "2026-12-01T14:00:00Z",
+        "explain",
+        "ACC-109",
+        "examples/accounts.csv",
+        "--within",
+        "24h",
+    ]);
+    assert!(
+        out.stdout.contains(
+            "Moved from 2026-12-01 to 2026-12-02: alice is at capacity (3 a day) on 2026-12-01."
+        ),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_diff_of_a_file_against_its_own_rules_is_empty() {
+    let out = followup(&[
+        "--now",
+        NOW,
+        "diff",
+        "--against",
+        "rules.toml",
+        "examples/tickets.csv",
+        "--format",
+        "table",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "0 tickets affected: 0 actions added, 0 removed, 0 moved, 0 changed\n"
+    );
+}
+
+#[test]
+fn a_diff_after_changing_the_strike_count_lists_exactly_the_tickets_it_affects() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("rules.toml")
+        .unwrap()
+        .replace("count = 3", "count = 2");
+    let p = dir.path().join("two.toml");
+    std::fs::write(&p, text).unwrap();
+    let out = followup(&[
+        "--now",
+        NOW,
+        "diff",
+        "--against",
+        p.to_str().unwrap(),
+        "examples/tickets.csv",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut tickets: Vec<&str> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["ticket_id"].as_str().unwrap())
+        .collect();
+    tickets.dedup();
+    // The awaiting tickets with two unanswered attempts (INC0010007's customer replied since).
+    assert_eq!(
+        tickets,
+        ["INC0010003", "INC0010013", "INC0010023", "INC0010039"]
+    );
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({"tickets": 4, "added": 4, "removed": 4, "moved": 0, "changed": 0})
+    );
+    let csv = followup(&[
+        "--now",
+        NOW,
+        "diff",
+        "--against",
+        p.to_str().unwrap(),
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+    ]);
+    insta::assert_snapshot!(csv.stdout);
+}
