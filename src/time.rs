@@ -9,6 +9,7 @@ use chrono::{
     Timelike, Utc,
 };
 use chrono_tz::Tz;
+use smallvec::SmallVec;
 
 /// Minutes in a day; `24:00` is a valid interval end.
 pub const DAY_MINUTES: u16 = 24 * 60;
@@ -254,13 +255,9 @@ impl Zone<'_> {
         if !self.calendar.is_business_day(d) {
             return Vec::new();
         }
-        intervals
-            .iter()
-            .map(|i| Window {
-                start: local_instant(self.tz, d, i.start),
-                end: local_instant(self.tz, d, i.end),
-            })
-            .filter(|w| w.start < w.end)
+        DayClock::new(self.tz, d)
+            .windows(intervals)
+            .into_iter()
             .collect()
     }
 
@@ -297,6 +294,51 @@ pub struct Slot {
 /// gives up; only a rules file with no usable hours on any day can get that far.
 const SEARCH_DAYS: u32 = 800;
 
+/// Local minutes of one date as instants. A day without a DST change has one offset, so
+/// its minutes convert with arithmetic; a day with one goes through the zone rules.
+struct DayClock {
+    tz: Tz,
+    date: NaiveDate,
+    /// Seconds of the day's 00:00 local in UTC, when the offset holds all day.
+    midnight: Option<i64>,
+}
+
+impl DayClock {
+    fn new(tz: Tz, date: NaiveDate) -> DayClock {
+        let offset = |d: NaiveDate| {
+            tz.offset_from_local_datetime(&d.and_time(NaiveTime::MIN))
+                .single()
+                .map(|o| o.fix().local_minus_utc())
+        };
+        let midnight = match (offset(date), date.succ_opt().and_then(offset)) {
+            (Some(a), Some(b)) if a == b => {
+                Some(date.and_time(NaiveTime::MIN).and_utc().timestamp() - i64::from(a))
+            }
+            _ => None,
+        };
+        DayClock { tz, date, midnight }
+    }
+
+    fn at(&self, minute: u16) -> DateTime<Utc> {
+        match self.midnight {
+            Some(m) => DateTime::from_timestamp(m + i64::from(minute) * 60, 0)
+                .unwrap_or_else(|| local_instant(self.tz, self.date, minute)),
+            None => local_instant(self.tz, self.date, minute),
+        }
+    }
+
+    fn windows(&self, intervals: &[Interval]) -> SmallVec<[Window; 4]> {
+        intervals
+            .iter()
+            .map(|i| Window {
+                start: self.at(i.start),
+                end: self.at(i.end),
+            })
+            .filter(|w| w.start < w.end)
+            .collect()
+    }
+}
+
 /// The earliest window start on `due` over all channels (`channels[i]` are the intervals of
 /// channel `i`). Falls forward to the next business day with any window should `due` have none.
 pub fn first_start(
@@ -306,9 +348,10 @@ pub fn first_start(
 ) -> Option<DateTime<Utc>> {
     let mut d = zone.calendar.add_bd(due, 0);
     for _ in 0..SEARCH_DAYS {
+        let clock = DayClock::new(zone.tz, d);
         let start = channels
             .iter()
-            .filter_map(|iv| zone.windows(d, iv).first().map(|w| w.start))
+            .filter_map(|iv| clock.windows(iv).first().map(|w| w.start))
             .min();
         if start.is_some() {
             return start;
@@ -329,11 +372,16 @@ pub fn schedule(
     preferred: Option<u16>,
 ) -> Option<Slot> {
     let from = ceil_minute(now);
-    let mut d = zone.calendar.add_bd(due, 0);
+    // Windows of days before today ended before now: start the search at today.
+    let today = local_date(from, zone.tz);
+    let mut d = zone
+        .calendar
+        .add_bd(due.max(today.pred_opt().unwrap_or(today)), 0);
     for _ in 0..SEARCH_DAYS {
+        let clock = DayClock::new(zone.tz, d);
         for (idx, iv) in channels.iter().enumerate() {
-            let usable: Vec<Window> = zone
-                .windows(d, iv)
+            let usable: SmallVec<[Window; 4]> = clock
+                .windows(iv)
                 .into_iter()
                 .map(|w| Window {
                     start: w.start.max(from),
@@ -344,7 +392,7 @@ pub fn schedule(
             let Some(first) = usable.first().copied() else {
                 continue;
             };
-            let pick = match preferred.map(|m| local_instant(zone.tz, d, m)) {
+            let pick = match preferred.map(|m| clock.at(m)) {
                 Some(p) => usable
                     .iter()
                     .find(|w| w.start <= p && p < w.end)

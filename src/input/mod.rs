@@ -5,7 +5,10 @@ pub mod presets;
 pub mod values;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::fs;
 use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -102,7 +105,8 @@ pub fn read(
             rules: &rules.input,
         },
         stats: Stats::default(),
-        seen: HashSet::new(),
+        seen: FxHashSet::default(),
+        cached: Cached::new(&rules.input),
         latest: HashMap::new(),
         order: 0,
         names: Field::ALL.iter().map(|f| f.name().to_string()).collect(),
@@ -218,7 +222,9 @@ struct Reader<'r> {
     rules: &'r Rules,
     values: Values<'r>,
     stats: Stats,
-    seen: HashSet<String>,
+    seen: FxHashSet<Box<str>>,
+    /// Values that repeat on every row (statuses, channels, zones), looked up once each.
+    cached: Cached<'r>,
     /// `dedupe = "last"`: id → (first order, newest ticket).
     latest: HashMap<String, (u64, DateTime<Utc>, Option<Ticket>)>,
     order: u64,
@@ -628,7 +634,7 @@ impl Reader<'_> {
         }
         match self.rules.input.dedupe {
             Dedupe::Reject => {
-                if !self.seen.insert(ticket.id.clone()) {
+                if !self.seen.insert(Box::from(ticket.id.as_str())) {
                     let r = at.reject(
                         Some(&ticket.id),
                         &self.column_name(Field::Id),
@@ -718,14 +724,11 @@ impl Reader<'_> {
         let status = required(Field::Status)?;
         // A status with its detail ("On Hold" and "Awaiting Caller") is read as
         // "On Hold - Awaiting Caller" when that is mapped, else as the status alone.
-        let map = &self.rules.input.status;
         let combined = get(Field::StatusDetail).map(|d| format!("{status} - {d}"));
-        let (status, state) = match combined
-            .and_then(|c| map.get(&c.to_lowercase()).map(|s| (c, *s)))
-        {
+        let (status, state) = match combined.and_then(|c| self.cached.state(&c).map(|s| (c, s))) {
             Some(found) => found,
             None => {
-                let state = *map.get(&status.to_lowercase()).ok_or_else(|| {
+                let state = self.cached.state(status).ok_or_else(|| {
                     fail(
                         Field::Status,
                         status,
@@ -748,8 +751,8 @@ impl Reader<'_> {
         t.kind = get(Field::Type).map(str::to_string);
         t.origin = match get(Field::Channel) {
             None => Origin::Absent,
-            Some(raw) => match self.rules.input.channels.get(&raw.to_lowercase()) {
-                Some(c) => Origin::Known(*c),
+            Some(raw) => match self.cached.channel(raw) {
+                Some(c) => Origin::Known(c),
                 None => Origin::Unknown(raw.to_string()),
             },
         };
@@ -758,7 +761,11 @@ impl Reader<'_> {
         t.customer_email = get(Field::CustomerEmail).map(str::to_string);
         t.customer_phone = get(Field::CustomerPhone).map(str::to_string);
         t.customer_tz = get(Field::CustomerTz)
-            .map(|s| values::zone(s).map_err(|e| fail(Field::CustomerTz, s, e)))
+            .map(|s| {
+                self.cached
+                    .zone(s)
+                    .map_err(|e| fail(Field::CustomerTz, s, e))
+            })
             .transpose()?;
         t.segment = get(Field::CustomerSegment)
             .map(|s| values::segment(s).map_err(|e| fail(Field::CustomerSegment, s, e)))
@@ -829,6 +836,61 @@ impl Reader<'_> {
             })
             .transpose()?;
         Ok(t)
+    }
+}
+
+/// Lookups of values that repeat from row to row, by their exact text.
+struct Cached<'r> {
+    rules: &'r crate::config::InputRules,
+    states: RefCell<FxHashMap<Box<str>, Option<State>>>,
+    channels: RefCell<FxHashMap<Box<str>, Option<crate::ticket::Channel>>>,
+    zones: RefCell<FxHashMap<Box<str>, Result<chrono_tz::Tz, String>>>,
+}
+
+/// How many distinct values a cache keeps: exports repeat a few; a column of unique text
+/// would otherwise grow it row by row.
+const CACHE_LIMIT: usize = 4096;
+
+fn cached<T: Clone>(
+    map: &RefCell<FxHashMap<Box<str>, T>>,
+    key: &str,
+    compute: impl FnOnce() -> T,
+) -> T {
+    if let Some(v) = map.borrow().get(key) {
+        return v.clone();
+    }
+    let v = compute();
+    let mut m = map.borrow_mut();
+    if m.len() < CACHE_LIMIT {
+        m.insert(Box::from(key), v.clone());
+    }
+    v
+}
+
+impl<'r> Cached<'r> {
+    fn new(rules: &'r crate::config::InputRules) -> Self {
+        Cached {
+            rules,
+            states: RefCell::default(),
+            channels: RefCell::default(),
+            zones: RefCell::default(),
+        }
+    }
+
+    fn state(&self, raw: &str) -> Option<State> {
+        cached(&self.states, raw, || {
+            self.rules.status.get(&raw.to_lowercase()).copied()
+        })
+    }
+
+    fn channel(&self, raw: &str) -> Option<crate::ticket::Channel> {
+        cached(&self.channels, raw, || {
+            self.rules.channels.get(&raw.to_lowercase()).copied()
+        })
+    }
+
+    fn zone(&self, raw: &str) -> Result<chrono_tz::Tz, String> {
+        cached(&self.zones, raw, || values::zone(raw))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Parsing one cell: times, dates, booleans, integers, zones. Errors are reasons a person
 //! can act on; the caller adds where.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::config::InputRules;
@@ -65,7 +65,7 @@ impl Values<'_> {
     }
 
     fn plain_date(&self, t: &str) -> Option<NaiveDate> {
-        NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().or_else(|| {
+        fast_date(t).or_else(|| {
             self.rules
                 .date_formats
                 .iter()
@@ -108,16 +108,81 @@ impl Values<'_> {
     }
 }
 
-/// `2026-11-20T14:05:00Z` / `…+01:00` without going through the format machinery: the
-/// common case of every export, parsed without allocating.
-fn fast_rfc3339(t: &str) -> Option<DateTime<Utc>> {
+/// `YYYY-MM-DD` without the format machinery.
+fn fast_date(t: &str) -> Option<NaiveDate> {
     let b = t.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    DateTime::parse_from_rfc3339(t)
-        .ok()
-        .map(|x| x.with_timezone(&Utc))
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+/// `2026-11-20T14:05:00Z` / `…+01:00` / `…-0500` (fractions allowed) without going through
+/// the format machinery: the common case of every export, parsed without allocating.
+fn fast_rfc3339(t: &str) -> Option<DateTime<Utc>> {
+    let b = t.as_bytes();
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b' ')
+        || b[13] != b':'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    if b[16] != b':' {
+        return None;
+    }
+    let (h, m, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let time = chrono::NaiveTime::from_hms_opt(h, m, sec)?;
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            if i - start < 9 {
+                nanos = nanos * 10 + u32::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        let digits = (i - start).min(9) as u32;
+        if digits == 0 {
+            return None;
+        }
+        nanos *= 10u32.pow(9 - digits);
+    }
+    let offset = match &b[i..] {
+        [b'Z' | b'z'] => 0i64,
+        [sign @ (b'+' | b'-'), rest @ ..] => {
+            let (hh, mm) = match rest {
+                [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => ([*h1, *h2], [*m1, *m2]),
+                _ => return None,
+            };
+            let two = |x: [u8; 2]| -> Option<i64> {
+                (x[0].is_ascii_digit() && x[1].is_ascii_digit())
+                    .then(|| i64::from((x[0] - b'0') * 10 + (x[1] - b'0')))
+            };
+            let secs = two(hh)? * 3600 + two(mm)? * 60;
+            if *sign == b'-' { -secs } else { secs }
+        }
+        _ => return None,
+    };
+    let naive = date.and_time(time).with_nanosecond(nanos)?;
+    Some(DateTime::from_naive_utc_and_offset(
+        naive - chrono::TimeDelta::seconds(offset),
+        Utc,
+    ))
 }
 
 pub fn boolean(s: &str) -> Result<bool, String> {
@@ -226,5 +291,62 @@ mod tests {
         );
         assert!(zone("Europe/Berlni").unwrap_err().contains("Europe/Berlin"));
         assert_eq!(time_of_day("16:30"), Ok(990));
+    }
+}
+
+#[cfg(test)]
+mod fast_path {
+    use super::*;
+
+    /// The fast path agrees with chrono wherever both read a value, and leaves the rest to it.
+    #[test]
+    fn agrees_with_chrono() {
+        let mut cases = vec![
+            "2026-11-20T14:05:00Z",
+            "2026-11-20 14:05:00Z",
+            "2026-11-20T14:05:00.123456789+05:30",
+            "2026-11-20T14:05:00-0500",
+            "2024-02-29T23:59:59.5-12:00",
+            "2026-02-30T10:00:00Z",
+            "2026-11-20T24:00:00Z",
+            "2026-11-20T14:05:00",
+            "2026-11-20T14:05Z",
+            "2026-11-20T14:05:00+5:30",
+            "2026-11-20T14:05:00.Z",
+            "x026-11-20T14:05:00Z",
+        ];
+        let generated: Vec<String> = (0..400)
+            .map(|i| {
+                let off: i32 = [0, 330, -300, 545, -570, 840][i % 6];
+                let sign = if off < 0 { '-' } else { '+' };
+                format!(
+                    "20{:02}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+                    i % 100,
+                    1 + i % 12,
+                    1 + i % 28,
+                    i % 24,
+                    (i * 7) % 60,
+                    (i * 13) % 60,
+                    off.abs() / 60,
+                    off.abs() % 60
+                )
+            })
+            .collect();
+        cases.extend(generated.iter().map(String::as_str));
+        for c in cases {
+            let slow = DateTime::parse_from_rfc3339(c)
+                .ok()
+                .map(|x| x.with_timezone(&Utc));
+            if let (Some(fast), Some(slow)) = (fast_rfc3339(c), slow) {
+                assert_eq!(fast, slow, "{c}");
+            }
+        }
+        assert_eq!(
+            fast_rfc3339("2026-11-20T14:05:00-0500")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-11-20T19:05:00+00:00"
+        );
+        assert!(fast_rfc3339("2026-02-30T10:00:00Z").is_none());
     }
 }
