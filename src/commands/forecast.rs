@@ -14,7 +14,7 @@ use crate::config::Rules;
 use crate::engine::{self, Action, Detail, Kind, Overload};
 use crate::error::{Code, Failure};
 use crate::input;
-use crate::output::{Format, guard_cell, local_rfc3339};
+use crate::output::{Format, guard_cell, local_rfc3339, summary_key};
 use crate::ticket::{DateOrTime, State, Ticket};
 use crate::time::local_date;
 
@@ -35,20 +35,6 @@ fn done(t: &mut Ticket, a: &Action) {
         } => t.reactivation_at = Some(DateOrTime::Date(*reactivation_date)),
         Detail::CheckIn { .. } => t.last_followup_at = Some(a.suggested_at),
         Detail::None => {}
-    }
-}
-
-fn key_of(a: &Action, by: SummaryKey) -> String {
-    match by {
-        SummaryKey::Owner => a.assignee.clone(),
-        SummaryKey::Type => a.ticket_type.clone(),
-        SummaryKey::Kind => a.kind.name().to_string(),
-        SummaryKey::Channel => a
-            .channel
-            .map(|c| c.name())
-            .unwrap_or("internal")
-            .to_string(),
-        SummaryKey::Date => a.contact_date.to_string(),
     }
 }
 
@@ -89,10 +75,7 @@ fn simulate(
             actions.extend(
                 engine::due(t, rules, day_now, horizon)
                     .into_iter()
-                    .filter(|a| {
-                        filters.action(a)
-                            && !(a.kind == Kind::InternalAlert && alerted.contains(&a.id()))
-                    }),
+                    .filter(|a| !(a.kind == Kind::InternalAlert && alerted.contains(&a.id()))),
             );
         }
         let over = engine::level(&mut actions, rules, day_now);
@@ -106,6 +89,8 @@ fn simulate(
                 done(&mut tickets[*i], a);
             }
         }
+        // Every action is simulated; the filters choose what the grid counts.
+        actions.retain(|a| filters.action(a));
         out.push(Day {
             date,
             actions,
@@ -149,7 +134,7 @@ pub(super) fn forecast(
     let mut grid: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     for (i, d) in days.iter().enumerate() {
         for a in &d.actions {
-            grid.entry(key_of(a, args.by))
+            grid.entry(summary_key(a, args.by))
                 .or_insert_with(|| vec![0; days.len()])[i] += 1;
         }
     }

@@ -381,6 +381,7 @@ fn plan_export(
     ui: &Ui,
 ) -> Result<(Vec<Action>, Stats), Failure> {
     let filters = Filters::new(args)?;
+    let levelling = rules.levels();
     let progress = ui.progress("reading rows");
     let mut actions: Vec<Action> = Vec::new();
     // The tickets of the actions kept, for their drafts (rendered once levelling is done).
@@ -396,9 +397,10 @@ fn plan_export(
                 progress.set_position(rows);
             }
             supply(&mut t);
+            // Levelling counts every action of an agent's day, so filters apply after it.
             let due: Vec<Action> = engine::due(&t, rules, now, horizon)
                 .into_iter()
-                .filter(|a| filters.action(a))
+                .filter(|a| levelling || filters.action(a))
                 .collect();
             if due.is_empty() {
                 return;
@@ -411,7 +413,16 @@ fn plan_export(
         },
     )?;
     progress.finish_and_clear();
-    let (mut actions, tickets) = level(rules, now, horizon, actions, tickets, ui);
+    let (mut actions, mut tickets) = level(rules, now, horizon, actions, tickets, ui);
+    if levelling {
+        let keep: Vec<bool> = actions.iter().map(|a| filters.action(a)).collect();
+        let mut k = keep.iter();
+        actions.retain(|_| *k.next().unwrap_or(&false));
+        if !tickets.is_empty() {
+            let mut k = keep.iter();
+            tickets.retain(|_| *k.next().unwrap_or(&false));
+        }
+    }
     if let Some(d) = drafter {
         let mut failed: Vec<String> = Vec::new();
         for (a, t) in actions.iter_mut().zip(&tickets) {
@@ -588,8 +599,7 @@ fn explain(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &ExplainArgs) -> Resu
     let mut found: Option<Ticket> = None;
     let mut ids: Vec<String> = Vec::new();
     // With capacities, where an action lands depends on every other ticket's actions.
-    let levelling = rules.file.defaults.capacity.is_some()
-        || rules.agents.values().any(|a| a.capacity.is_some());
+    let levelling = rules.levels();
     let mut all_due: Vec<Action> = Vec::new();
     let stats = input::read(
         &sources(&args.input),

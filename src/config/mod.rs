@@ -243,6 +243,11 @@ impl Rules {
             .unwrap_or_else(|| f.name().to_string())
     }
 
+    /// Whether any agent has a capacity, so that actions are levelled.
+    pub fn levels(&self) -> bool {
+        self.file.defaults.capacity.is_some() || self.agents.values().any(|a| a.capacity.is_some())
+    }
+
     /// How many actions an assignee can do in a day, if limited.
     pub fn capacity(&self, assignee: &str) -> Option<u32> {
         self.agent(assignee)

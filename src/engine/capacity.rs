@@ -27,8 +27,7 @@ fn movable(a: &Action) -> bool {
 /// Levels `actions` against each assignee's capacity, moving check-ins with slack (their
 /// dates, times and reasons change). Deterministic: the same actions give the same result.
 pub fn level(actions: &mut [Action], rules: &Rules, now: DateTime<Utc>) -> Vec<Overload> {
-    if rules.file.defaults.capacity.is_none() && rules.agents.values().all(|a| a.capacity.is_none())
-    {
+    if !rules.levels() {
         return Vec::new();
     }
     let mut load: HashMap<(String, NaiveDate), usize> = HashMap::new();

@@ -334,6 +334,21 @@ pub fn write_rejects(w: &mut dyn Write, rejects: &[Reject]) -> io::Result<()> {
     c.flush()
 }
 
+/// What an action counts under in `summary` and `forecast`.
+pub fn summary_key(a: &Action, by: SummaryKey) -> String {
+    match by {
+        SummaryKey::Owner => a.assignee.clone(),
+        SummaryKey::Type => a.ticket_type.clone(),
+        SummaryKey::Kind => a.kind.name().to_string(),
+        SummaryKey::Channel => a
+            .channel
+            .map(|c| c.name())
+            .unwrap_or("internal")
+            .to_string(),
+        SummaryKey::Date => a.contact_date.to_string(),
+    }
+}
+
 /// Counts of actions per key and kind (`summary`).
 pub struct Summary {
     by: SummaryKey,
@@ -345,18 +360,7 @@ impl Summary {
         let mut rows: std::collections::BTreeMap<String, [u64; 5]> =
             std::collections::BTreeMap::new();
         for a in actions {
-            let key = match by {
-                SummaryKey::Owner => a.assignee.clone(),
-                SummaryKey::Type => a.ticket_type.clone(),
-                SummaryKey::Kind => a.kind.name().to_string(),
-                SummaryKey::Channel => a
-                    .channel
-                    .map(|c| c.name())
-                    .unwrap_or("internal")
-                    .to_string(),
-                SummaryKey::Date => a.contact_date.to_string(),
-            };
-            rows.entry(key).or_default()[a.kind as usize] += 1;
+            rows.entry(summary_key(a, by)).or_default()[a.kind as usize] += 1;
         }
         Summary {
             by,

@@ -289,3 +289,41 @@ fn a_diff_after_changing_the_strike_count_lists_exactly_the_tickets_it_affects()
     ]);
     insta::assert_snapshot!(csv.stdout);
 }
+
+/// Regression: filters applied before levelling let a filtered view forget the strikes
+/// that fill an agent's day, so its check-ins did not move.
+#[test]
+fn filters_apply_after_levelling() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = capacity_rules(dir.path(), 3);
+    let plan = |extra: &[&str]| {
+        let args = [
+            &[
+                "--rules",
+                rules.as_str(),
+                "--now",
+                "2026-12-01T14:00:00Z",
+                "plan",
+                "examples/accounts.csv",
+                "--format",
+                "csv",
+                "--within",
+                "24h",
+            ][..],
+            extra,
+        ]
+        .concat();
+        followup(&args).stdout
+    };
+    let all = plan(&[]);
+    let alice = plan(&["--owner", "alice"]);
+    let from_all: Vec<&str> = all.lines().filter(|l| l.contains(",alice,")).collect();
+    let filtered: Vec<&str> = alice.lines().skip(1).collect();
+    assert_eq!(filtered, from_all);
+    assert!(
+        filtered
+            .iter()
+            .any(|l| l.contains("Moved from 2026-12-01 to 2026-12-02")),
+        "{filtered:?}"
+    );
+}
