@@ -21,16 +21,16 @@ fn explains_as_json() {
         "--now",
         NOW,
         "explain",
-        "INC0010018",
+        "INC0010041",
         "examples/tickets.csv",
         "--format",
         "json",
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(v["ticket_id"], "INC0010018");
+    assert_eq!(v["ticket_id"], "INC0010041");
     let a = &v["actions"][0];
-    assert_eq!(a["action_id"], "INC0010018.strike-2");
+    assert_eq!(a["action_id"], "INC0010041.check_in-1");
     assert_eq!(a["listed"], false);
     assert_eq!(a["due_date"], "2026-11-27");
     assert_eq!(a["assignee"], "carol", "Alice is out on the 27th");
@@ -42,7 +42,7 @@ fn explains_as_json() {
         .map(|f| f["name"].as_str().unwrap())
         .collect();
     assert!(
-        names.contains(&"anchor") && names.contains(&"next date"),
+        names.contains(&"type") && names.contains(&"step 1") && names.contains(&"step 2"),
         "{names:?}"
     );
 }

@@ -79,6 +79,7 @@ fn example_awaiting_tickets_get_their_step() {
         "INC0010007.strike-1",
         "INC0010008.ooo_hold-1",
         "INC0010008.strike-1",
+        "INC0010009.ooo_hold-2",
         "INC0010009.strike-2",
         "INC0010010.resolve-4",
         "INC0010011.strike-1",
@@ -105,7 +106,29 @@ fn example_awaiting_tickets_get_their_step() {
     ] {
         assert!(got.contains(&id.to_string()), "{id} missing from {got:?}");
     }
-    assert_eq!(got.len(), 32, "only awaiting tickets get strikes: {got:?}");
+    assert_eq!(got.len(), 33, "only awaiting tickets get strikes: {got:?}");
+    // At 09:00 in New York, every ticket awaiting a customer has its step listed already.
+    let now = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+        "--kind",
+        "strike",
+        "--kind",
+        "resolve",
+        "--kind",
+        "ooo_hold",
+    ]);
+    let listed: std::collections::BTreeSet<&str> = now
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(listed.len(), 30, "{listed:?}");
 }
 
 /// Follow-ups by type on the example: today's, and the next three days'.
