@@ -48,23 +48,33 @@ pub static GENERIC: Preset = Preset {
 pub static SERVICENOW: Preset = Preset {
     name: "servicenow",
     columns: &[
-        (Field::Id, &["number"]),
-        (Field::Status, &["state", "incident_state"]),
-        (Field::StatusDetail, &["hold_reason"]),
-        (Field::OpenedAt, &["opened_at", "sys_created_on"]),
-        (Field::UpdatedAt, &["sys_updated_on"]),
-        (Field::Channel, &["contact_type"]),
-        (Field::Subject, &["short_description"]),
-        (Field::Customer, &["caller_id", "caller_id.name"]),
-        (Field::CustomerEmail, &["caller_id.email"]),
+        // Element names (the CSV and JSON exports), then labels (the Excel export).
+        (Field::Id, &["number", "Number"]),
+        (
+            Field::Status,
+            &["state", "incident_state", "State", "Incident state"],
+        ),
+        (Field::StatusDetail, &["hold_reason", "On hold reason"]),
+        (
+            Field::OpenedAt,
+            &["opened_at", "sys_created_on", "Opened", "Created"],
+        ),
+        (Field::UpdatedAt, &["sys_updated_on", "Updated"]),
+        (Field::Channel, &["contact_type", "Channel", "Contact type"]),
+        (Field::Subject, &["short_description", "Short description"]),
+        (Field::Customer, &["caller_id", "caller_id.name", "Caller"]),
+        (Field::CustomerEmail, &["caller_id.email", "Caller.Email"]),
         (
             Field::CustomerPhone,
             &["caller_id.phone", "caller_id.mobile_phone"],
         ),
         (Field::CustomerTz, &["caller_id.time_zone"]),
-        (Field::Owner, &["assigned_to", "assigned_to.name"]),
+        (
+            Field::Owner,
+            &["assigned_to", "assigned_to.name", "Assigned to"],
+        ),
         (Field::Type, &["u_followup_type"]),
-        (Field::ResolvedAt, &["resolved_at"]),
+        (Field::ResolvedAt, &["resolved_at", "Resolved"]),
         (
             Field::ReactivationAt,
             &["u_reactivation_date", "reactivation_date"],

@@ -268,7 +268,7 @@ fn a_diff_after_changing_the_strike_count_lists_exactly_the_tickets_it_affects()
         .map(|c| c["ticket_id"].as_str().unwrap())
         .collect();
     tickets.dedup();
-    // The awaiting tickets with two unanswered attempts (INC0010007's customer replied since).
+    // The awaiting tickets with two unanswered attempts.
     assert_eq!(
         tickets,
         ["INC0010003", "INC0010013", "INC0010023", "INC0010039"]

@@ -378,3 +378,20 @@ fn hostile_files_never_panic_or_lose_rows() {
         }
     }
 }
+
+#[test]
+fn servicenow_excel_export_with_labels() {
+    let out = plan_preset("servicenow", "servicenow_labels.csv");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let ids: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["INC0010102.strike-1"],
+        "awaiting caller: a strike; awaiting vendor: on hold"
+    );
+}
