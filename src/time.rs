@@ -190,9 +190,20 @@ impl Calendar {
 
 /// RFC 3339 in a zone's offset, to the second: `2026-11-23T10:00:00-05:00`.
 pub fn rfc3339_in(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz)
-        .format("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
+    let local = t.with_timezone(&tz);
+    let off = local.offset().fix().local_minus_utc();
+    let (sign, off) = if off < 0 { ('-', -off) } else { ('+', off) };
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute(),
+        local.second(),
+        off / 3600,
+        off / 60 % 60
+    )
 }
 
 /// The local date of an instant in a zone.

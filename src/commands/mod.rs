@@ -383,35 +383,118 @@ fn plan_export(
     let filters = Filters::new(args)?;
     let levelling = rules.levels();
     let progress = ui.progress("reading rows");
-    let mut actions: Vec<Action> = Vec::new();
-    // The tickets of the actions kept, for their drafts (rendered once levelling is done).
-    let mut tickets: Vec<std::sync::Arc<Ticket>> = Vec::new();
-    let mut rows = 0u64;
-    let stats = input::read(
-        &sources(&args.input),
-        rules,
-        args.input.input_format,
-        |mut t| {
-            rows += 1;
-            if rows.is_multiple_of(4096) {
-                progress.set_position(rows);
-            }
-            supply(&mut t);
+    // The read stays on this thread (it keeps rows in order and reports rejects); tickets
+    // go in batches to planners on the other cores: the engine is pure, and the actions are
+    // sorted at the end, so the result does not depend on which planner did what.
+    const BATCH: usize = 2048;
+    type Planned = (Vec<Action>, Vec<std::sync::Arc<Ticket>>);
+    let keep_tickets = drafter.is_some();
+    let plan_batch = |batch: Vec<Ticket>| -> Planned {
+        let mut actions = Vec::new();
+        let mut tickets = Vec::new();
+        for t in batch {
             // Levelling counts every action of an agent's day, so filters apply after it.
             let due: Vec<Action> = engine::due(&t, rules, now, horizon)
                 .into_iter()
                 .filter(|a| levelling || filters.action(a))
                 .collect();
             if due.is_empty() {
-                return;
+                continue;
             }
-            if drafter.is_some() {
+            if keep_tickets {
                 let shared = std::sync::Arc::new(t);
                 tickets.extend(due.iter().map(|_| shared.clone()));
             }
             actions.extend(due);
-        },
-    )?;
+        }
+        (actions, tickets)
+    };
+    let planners = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let mut rows = 0u64;
+    let (to_plan, batches) = std::sync::mpsc::sync_channel::<Vec<Ticket>>(planners * 2);
+    let batches = std::sync::Mutex::new(batches);
+    let (to_keep, planned) = std::sync::mpsc::channel::<Planned>();
+    let mut actions: Vec<Action> = Vec::new();
+    let mut tickets: Vec<std::sync::Arc<Ticket>> = Vec::new();
+    // Planned batches join one vector as they come: no second copy of a million actions.
+    let mut keep = |(a, t): Planned| {
+        actions.extend(a);
+        tickets.extend(t);
+    };
+    let stats = std::thread::scope(|scope| -> Result<_, Failure> {
+        let workers: Vec<_> = (0..planners)
+            .map(|_| {
+                let to_keep = to_keep.clone();
+                let (batches, plan_batch) = (&batches, &plan_batch);
+                scope.spawn(move || {
+                    loop {
+                        let next = batches.lock().map(|rx| rx.recv());
+                        let Ok(Ok(batch)) = next else { break };
+                        if to_keep.send(plan_batch(batch)).is_err() {
+                            break;
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop(to_keep);
+        let mut batch = Vec::with_capacity(BATCH);
+        let read = input::read(
+            &sources(&args.input),
+            rules,
+            args.input.input_format,
+            |mut t| {
+                rows += 1;
+                if rows.is_multiple_of(4096) {
+                    progress.set_position(rows);
+                }
+                supply(&mut t);
+                batch.push(t);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    let _ = to_plan.send(full);
+                    while let Ok(done) = planned.try_recv() {
+                        keep(done);
+                    }
+                }
+            },
+        );
+        if !batch.is_empty() {
+            let _ = to_plan.send(batch);
+        }
+        drop(to_plan);
+        for done in planned.iter() {
+            keep(done);
+        }
+        for w in workers {
+            w.join()
+                .map_err(|_| Failure::io("a planner thread failed"))?;
+        }
+        read
+    })?;
+    // Planners finish in any order; levelling does not depend on it, and `finish` sorts.
+    finish(
+        rules, now, horizon, actions, tickets, &filters, levelling, drafter, stats, ui, progress,
+    )
+}
+
+/// Levelling, filters and drafts, once every action is planned.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    rules: &Rules,
+    now: DateTime<Utc>,
+    horizon: DateTime<Utc>,
+    actions: Vec<Action>,
+    tickets: Vec<std::sync::Arc<Ticket>>,
+    filters: &Filters,
+    levelling: bool,
+    drafter: Option<&Drafter>,
+    stats: Stats,
+    ui: &Ui,
+    progress: indicatif::ProgressBar,
+) -> Result<(Vec<Action>, Stats), Failure> {
     progress.finish_and_clear();
     let (mut actions, mut tickets) = level(rules, now, horizon, actions, tickets, ui);
     if levelling {
@@ -498,7 +581,10 @@ fn plan(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &PlanArgs) -> Result<Cod
     let p = due_actions(cli, ui, clock, &args.select, args.drafts)?;
     let (format, width) = out_format(args.format);
     write_stdout(|w| output::write_actions(w, format, &p.actions, width, args.drafts))?;
-    Ok(p.code)
+    let code = p.code;
+    // The process ends here: freeing a million small strings one by one would only cost time.
+    std::mem::forget(p);
+    Ok(code)
 }
 
 fn summary(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &SummaryArgs) -> Result<Code, Failure> {

@@ -4,8 +4,6 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
@@ -72,11 +70,7 @@ pub const COLUMNS: [&str; 20] = [
 ];
 
 /// RFC 3339 in the customer's offset, to the second.
-pub fn local_rfc3339(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz)
-        .format("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
-}
+pub use crate::time::rfc3339_in as local_rfc3339;
 
 /// One action as json: the common fields, then those of its kind.
 #[derive(Serialize)]
@@ -214,29 +208,67 @@ pub fn write_actions(
 ) -> io::Result<()> {
     match format {
         Format::Csv => {
-            let mut c = csv::Writer::from_writer(w);
+            let mut c = csv::Writer::from_writer(&mut *w);
             let mut header = COLUMNS.to_vec();
             if drafts {
                 header.extend(["draft_subject", "draft_body"]);
             }
             c.write_record(header)?;
-            for a in actions {
-                c.write_record(guarded(Row::new(a).csv_record(drafts)))?;
-            }
             c.flush()?;
+            drop(c);
+            in_parallel(w, actions, |chunk, out| {
+                let mut c = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(out);
+                for a in chunk {
+                    c.write_record(guarded(Row::new(a).csv_record(drafts)))?;
+                }
+                c.flush()
+            })?;
         }
         Format::Json => {
             let rows: Vec<Row> = actions.iter().map(Row::new).collect();
             serde_json::to_writer_pretty(&mut *w, &rows)?;
             writeln!(w)?;
         }
-        Format::Ndjson => {
-            for a in actions {
-                serde_json::to_writer(&mut *w, &Row::new(a))?;
-                writeln!(w)?;
+        Format::Ndjson => in_parallel(w, actions, |chunk, out| {
+            for a in chunk {
+                serde_json::to_writer(&mut *out, &Row::new(a))?;
+                out.push(b'\n');
             }
-        }
+            Ok(())
+        })?,
         Format::Table => write_table(w, actions, width)?,
+    }
+    Ok(())
+}
+
+/// Renders rows on two threads, a window at a time, and writes them in order: the output
+/// is the same as one thread's, and only one window is held in memory.
+fn in_parallel(
+    w: &mut dyn Write,
+    actions: &[Action],
+    render: impl Fn(&[Action], &mut Vec<u8>) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    const WINDOW: usize = 8192;
+    for window in actions.chunks(WINDOW) {
+        let (first, second) = window.split_at(window.len() / 2);
+        let (a, b) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| {
+                let mut out = Vec::with_capacity(second.len() * 512);
+                render(second, &mut out).map(|_| out)
+            });
+            let mut out = Vec::with_capacity(first.len() * 512);
+            let mine = render(first, &mut out).map(|_| out);
+            (
+                mine,
+                other
+                    .join()
+                    .unwrap_or_else(|_| Err(io::Error::other("a writer thread failed"))),
+            )
+        });
+        w.write_all(&a?)?;
+        w.write_all(&b?)?;
     }
     Ok(())
 }
