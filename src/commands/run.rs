@@ -29,6 +29,9 @@ pub(super) fn run(
 ) -> Result<Code, Failure> {
     match &args.schedule {
         None => once(cli, ui, now(cli, clock())?, args),
+        Some(_) if cli.now.is_some() => Err(Failure::usage(
+            "--schedule runs on the clock: leave out --now (or run once with --now and no --schedule)",
+        )),
         Some(expr) => scheduled(cli, ui, &clock, args, expr),
     }
 }

@@ -299,11 +299,28 @@ fn too_many_resolutions_are_held_back_and_the_rest_is_written() {
 #[test]
 fn a_bad_schedule_is_a_usage_error() {
     let desk = Desk::new();
-    let out = desk.run("2026-11-23", &["--schedule", "every night"]);
+    let out = Case::new(&[
+        "run",
+        "export.csv",
+        "--out",
+        "out",
+        "--schedule",
+        "every night",
+    ])
+    .dir(desk.dir.path())
+    .run();
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
             .contains("--schedule: \"every night\" is not a cron expression"),
+        "{}",
+        out.stderr
+    );
+    let out = desk.run("2026-11-23", &["--schedule", "0 2 * * *"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("--schedule runs on the clock: leave out --now"),
         "{}",
         out.stderr
     );
