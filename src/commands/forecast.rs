@@ -153,7 +153,7 @@ pub(super) fn forecast(
     let totals: Vec<u64> = (0..days.len())
         .map(|i| days[i].actions.len() as u64)
         .collect();
-    let (format, _) = out_format(args.format);
+    let (format, width) = out_format(args.format);
     write_stdout(|w| match format {
         Format::Csv | Format::Ndjson => {
             let mut c = csv::Writer::from_writer(w);
@@ -188,7 +188,14 @@ pub(super) fn forecast(
             serde_json::to_writer_pretty(&mut *w, &doc)?;
             writeln!(w)
         }
-        Format::Table => write_grid(w, &days, &grid, &totals, &is_over),
+        Format::Table => {
+            write_grid(w, &days, &grid, &totals, &is_over)?;
+            // On a terminal, a compact heat row per key: the weeks at a glance.
+            if width.is_some() {
+                write_heat(w, &days, &grid, &is_over)?;
+            }
+            Ok(())
+        }
     })?;
     Ok(code)
 }
@@ -242,6 +249,38 @@ fn write_grid(
         }
     }
     Ok(())
+}
+
+/// One line per key: a block per day, as high as its share of the busiest cell, `!` where
+/// an agent is over capacity.
+fn write_heat(
+    w: &mut dyn Write,
+    days: &[Day],
+    grid: &BTreeMap<String, Vec<u64>>,
+    is_over: &dyn Fn(usize, &str) -> bool,
+) -> io::Result<()> {
+    const BLOCKS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let max = grid.values().flatten().copied().max().unwrap_or(0).max(1);
+    let width = grid.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+    writeln!(w)?;
+    for (key, counts) in grid {
+        let row: String = counts
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                if is_over(i, key) {
+                    '!'
+                } else if *n == 0 {
+                    '·'
+                } else {
+                    BLOCKS[(1 + (*n * 7 / max) as usize).min(8)]
+                }
+            })
+            .collect();
+        writeln!(w, "  {key:width$}  {row}")?;
+    }
+    let first = days.first().map(|d| d.date.to_string()).unwrap_or_default();
+    writeln!(w, "  {:width$}  from {first}, one column a day", "")
 }
 
 /// The parts of an action a policy change can change.
@@ -456,4 +495,30 @@ pub(super) fn diff(
         ui.info(&summary);
     }
     Ok(if code_l == Code::Ok { code_r } else { code_l })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_heat_row_scales_to_the_busiest_cell_and_marks_overloads() {
+        let day = |d: u32| Day {
+            date: NaiveDate::from_ymd_opt(2026, 11, d).unwrap(),
+            actions: Vec::new(),
+            over: Vec::new(),
+        };
+        let days = vec![day(23), day(24), day(25), day(26)];
+        let mut grid = BTreeMap::new();
+        grid.insert("alice".to_string(), vec![0, 2, 8, 1]);
+        grid.insert("bob".to_string(), vec![4, 0, 0, 8]);
+        let over = |i: usize, key: &str| i == 3 && key == "bob";
+        let mut out = Vec::new();
+        write_heat(&mut out, &days, &grid, &over).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "\n  alice  ·▂█▁\n  bob    ▄··!\n         from 2026-11-23, one column a day\n"
+        );
+    }
 }
