@@ -466,6 +466,7 @@ impl Reader<'_> {
         mut input: Box<dyn BufRead>,
         sink: &mut impl FnMut(Ticket),
     ) -> Result<(), Failure> {
+        self.reset_names();
         let mut buf = Vec::new();
         let mut line = 0u64;
         let mut record = 0u64;
@@ -511,6 +512,7 @@ impl Reader<'_> {
         input: Box<dyn BufRead>,
         sink: &mut impl FnMut(Ticket),
     ) -> Result<(), Failure> {
+        self.reset_names();
         let mut record = 0u64;
         let mut missing = None;
         let mut de = serde_json::Deserializer::from_reader(input);
@@ -564,19 +566,27 @@ impl Reader<'_> {
         };
         let mut cells: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
         let mut used: Vec<&str> = Vec::new();
-        self.reset_names();
         for f in Field::ALL {
-            let found = self
-                .candidates(f)
+            let rules: &crate::config::Rules = self.rules;
+            let candidates = rules
+                .input
+                .columns
+                .get(&f)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let Some((col, (key, value))) = candidates
                 .iter()
-                .find_map(|c| lookup(&obj, c).map(|hit| (c.clone(), hit)));
-            let Some((col, (key, value))) = found else {
+                .find_map(|c| lookup(&obj, c).map(|hit| (c, hit)))
+            else {
                 continue;
             };
             if at.record == 1 && !self.stats.columns.contains_key(&f) {
                 self.stats.columns.insert(f, col.clone());
             }
-            self.names[f as usize] = col.clone();
+            // Messages name the column this record used (rarely not the first candidate).
+            if self.names[f as usize] != *col {
+                self.names[f as usize] = col.clone();
+            }
             used.push(key);
             match scalar(value) {
                 Ok(s) => cells[f as usize] = s,
@@ -584,7 +594,7 @@ impl Reader<'_> {
                     let id = cells[Field::Id as usize].as_deref();
                     let r = at.reject(
                         id,
-                        &col,
+                        col,
                         "",
                         format!("expected a single value, found {kind}"),
                     );
