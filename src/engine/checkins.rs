@@ -42,7 +42,7 @@ struct Candidate {
 
 pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) {
     let t = ctx.t;
-    let Some(ty) = ctx.rules.ticket_type(t.kind.as_deref()) else {
+    let Some(ty) = ctx.ty else {
         trace.fact(
             "type",
             || "none".into(),

@@ -231,6 +231,8 @@ pub(crate) struct Ctx<'a> {
     pub horizon: DateTime<Utc>,
     pub zone: Zone<'a>,
     pub today: NaiveDate,
+    /// The ticket's type as the rules resolve it, looked up once per ticket.
+    pub ty: Option<&'a crate::config::TicketType>,
 }
 
 impl<'a> Ctx<'a> {
@@ -286,6 +288,7 @@ impl<'a> Ctx<'a> {
             horizon,
             zone,
             today,
+            ty: rules.ticket_type(t.kind.as_deref()),
         }
     }
 
@@ -362,8 +365,7 @@ impl<'a> Ctx<'a> {
             preferred: self.preferred_minute(),
             channels: channels.to_vec(),
             ticket_type: self
-                .rules
-                .ticket_type(self.t.kind.as_deref())
+                .ty
                 .map(|ty| ty.name.clone())
                 .unwrap_or_else(|| "default".to_string()),
         })
