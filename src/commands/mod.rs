@@ -174,12 +174,16 @@ fn now(cli: &Cli, clock: DateTime<Utc>) -> Result<DateTime<Utc>, Failure> {
 
 /// `--within`, else the command's default horizon.
 fn within(given: &Option<String>, default: &str) -> Result<TimeDelta, Failure> {
-    let s = given.as_deref().unwrap_or(default);
-    let span = Span::parse(s).map_err(|e| Failure::usage(format!("--within: {e}")))?;
+    length_of_time("--within", given.as_deref().unwrap_or(default))
+}
+
+/// A flag's length of time (`90m`, `24h`, `2d`): positive, without business days.
+fn length_of_time(flag: &str, s: &str) -> Result<TimeDelta, Failure> {
+    let span = Span::parse(s).map_err(|e| Failure::usage(format!("{flag}: {e}")))?;
     match span.to_delta() {
         Some(d) if span.amount >= 0 => Ok(d),
         _ => Err(Failure::usage(format!(
-            "--within: \"{s}\" must be a positive length of time in m, h, d or w, e.g. 24h"
+            "{flag}: \"{s}\" must be a positive length of time in s, m, h, d or w, e.g. 24h"
         ))),
     }
 }
@@ -339,8 +343,8 @@ struct Planned {
     rules: Rules,
     actions: Vec<Action>,
     code: Code,
-    /// The export's own name of each field's column.
-    columns: std::collections::BTreeMap<crate::ticket::Field, String>,
+    /// What the read found: its columns name the fields in files to re-import.
+    stats: Stats,
 }
 
 fn due_actions(
@@ -360,7 +364,7 @@ fn due_actions(
         rules,
         actions,
         code,
-        columns: stats.columns,
+        stats,
     })
 }
 
@@ -387,9 +391,10 @@ fn plan_export(
     // go in batches to planners on the other cores: the engine is pure, and the actions are
     // sorted at the end, so the result does not depend on which planner did what.
     const BATCH: usize = 2048;
-    type Planned = (Vec<Action>, Vec<std::sync::Arc<Ticket>>);
+    // One batch planned: its actions and, for drafts, their tickets.
+    type PlannedBatch = (Vec<Action>, Vec<std::sync::Arc<Ticket>>);
     let keep_tickets = drafter.is_some();
-    let plan_batch = |batch: Vec<Ticket>| -> Planned {
+    let plan_batch = |batch: Vec<Ticket>| -> PlannedBatch {
         let mut actions = Vec::new();
         let mut tickets = Vec::new();
         for t in batch {
@@ -415,11 +420,11 @@ fn plan_export(
     let mut rows = 0u64;
     let (to_plan, batches) = std::sync::mpsc::sync_channel::<Vec<Ticket>>(planners * 2);
     let batches = std::sync::Mutex::new(batches);
-    let (to_keep, planned) = std::sync::mpsc::channel::<Planned>();
+    let (to_keep, planned) = std::sync::mpsc::channel::<PlannedBatch>();
     let mut actions: Vec<Action> = Vec::new();
     let mut tickets: Vec<std::sync::Arc<Ticket>> = Vec::new();
     // Planned batches join one vector as they come: no second copy of a million actions.
-    let mut keep = |(a, t): Planned| {
+    let mut keep = |(a, t): PlannedBatch| {
         actions.extend(a);
         tickets.extend(t);
     };
@@ -625,14 +630,8 @@ fn resolutions(
         .iter()
         .filter(|a| a.kind == Kind::Resolve)
         .collect();
-    let name = |f| {
-        p.columns
-            .get(&f)
-            .cloned()
-            .unwrap_or_else(|| p.rules.column_name(f))
-    };
-    let id = name(crate::ticket::Field::Id);
-    let status = name(crate::ticket::Field::Status);
+    let id = p.stats.column(&p.rules, crate::ticket::Field::Id);
+    let status = p.stats.column(&p.rules, crate::ticket::Field::Status);
     write_stdout(|w| output::write_resolutions(w, &id, &status, &rows))?;
     Ok(p.code)
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::{Ui, drafter, load_rules_text, now, plan_export, report_read, within};
+use super::{Ui, drafter, length_of_time, load_rules_text, now, plan_export, report_read, within};
 use crate::batch::folder::{self, Staging};
 use crate::batch::ledger::Ledger;
 use crate::batch::lock::Lock;
@@ -19,7 +19,7 @@ use crate::cli::{Cli, RunArgs};
 use crate::engine::{Action, Kind};
 use crate::error::{Code, Failure};
 use crate::output::{self, Format};
-use crate::time::{Span, local_date};
+use crate::time::local_date;
 
 pub(super) fn run(
     cli: &Cli,
@@ -40,15 +40,9 @@ fn wait_for(args: &RunArgs) -> Result<Option<Duration>, Failure> {
     args.wait
         .as_deref()
         .map(|w| {
-            Span::parse(w)
-                .ok()
-                .and_then(|s| s.to_delta())
-                .and_then(|d| d.to_std().ok())
-                .ok_or_else(|| {
-                    Failure::usage(format!(
-                        "--wait: \"{w}\" is not a length of time; write e.g. 30s, 10m, 1h"
-                    ))
-                })
+            let d = length_of_time("--wait", w)?;
+            d.to_std()
+                .map_err(|_| Failure::usage(format!("--wait: \"{w}\" is too long")))
         })
         .transpose()
 }
@@ -109,15 +103,8 @@ fn once(cli: &Cli, ui: &Ui, now: DateTime<Utc>, args: &RunArgs) -> Result<Code, 
     write("actions.ndjson", &|w| {
         output::write_actions(w, Format::Ndjson, &issued, None, true)
     })?;
-    let name = |f| {
-        stats
-            .columns
-            .get(&f)
-            .cloned()
-            .unwrap_or_else(|| rules.column_name(f))
-    };
-    let id_col = name(crate::ticket::Field::Id);
-    let status_col = name(crate::ticket::Field::Status);
+    let id_col = stats.column(&rules, crate::ticket::Field::Id);
+    let status_col = stats.column(&rules, crate::ticket::Field::Status);
     let resolved: Vec<&Action> = issued.iter().filter(|a| a.kind == Kind::Resolve).collect();
     write("resolutions.csv", &|w| {
         output::write_resolutions(w, &id_col, &status_col, &resolved)

@@ -92,6 +92,17 @@ pub struct Stats {
     pub columns: std::collections::BTreeMap<Field, String>,
 }
 
+impl Stats {
+    /// The export's own name for a field's column: as the export wrote it, else as the rules
+    /// give it (what a file to re-import must use).
+    pub fn column(&self, rules: &Rules, f: Field) -> String {
+        self.columns
+            .get(&f)
+            .cloned()
+            .unwrap_or_else(|| rules.column_name(f))
+    }
+}
+
 /// Reads every source as one export and hands each accepted ticket to `sink`, in order.
 pub fn read(
     sources: &[Source],
