@@ -80,7 +80,7 @@ fn simulate(
         }
         let over = engine::level(&mut actions, rules, day_now);
         actions.retain(|a| a.is_due(horizon));
-        actions.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        engine::sort(&mut actions);
         for a in &actions {
             if a.kind == Kind::InternalAlert {
                 alerted.insert(a.id());

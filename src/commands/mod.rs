@@ -381,63 +381,66 @@ fn plan_export(
     horizon: DateTime<Utc>,
     args: &Selection,
     drafter: Option<&Drafter>,
-    supply: impl Fn(&mut Ticket),
+    supply: impl Fn(&mut Ticket) + Sync,
     ui: &Ui,
 ) -> Result<(Vec<Action>, Stats), Failure> {
     let filters = Filters::new(args)?;
     let levelling = rules.levels();
     let progress = ui.progress("reading rows");
-    // The read stays on this thread (it keeps rows in order and reports rejects); tickets
-    // go in batches to planners on the other cores: the engine is pure, and the actions are
-    // sorted at the end, so the result does not depend on which planner did what.
-    const BATCH: usize = 2048;
-    // One batch planned: its actions and, for drafts, their tickets.
-    type PlannedBatch = (Vec<Action>, Vec<std::sync::Arc<Ticket>>);
+    // The read stays on this thread: it keeps rows in order, rejects repeated ids and hands
+    // rows on in chunks. Planners on the other cores parse and plan them: the engine is
+    // pure, rejects are sorted by row and actions at the end, so the result does not depend
+    // on which planner did what.
+    // One chunk planned: its actions, for drafts their tickets, and what parsing found.
+    type PlannedChunk = (Vec<Action>, Vec<std::sync::Arc<Ticket>>, input::Parsed);
     let keep_tickets = drafter.is_some();
-    let plan_batch = |batch: Vec<Ticket>| -> PlannedBatch {
+    let plan_chunk = |chunk: input::Chunk, parser: &input::Parser<'_>| -> PlannedChunk {
         let mut actions = Vec::new();
         let mut tickets = Vec::new();
-        for t in batch {
+        let mut parsed = input::Parsed::default();
+        chunk.tickets(parser, &mut parsed, &mut |mut t| {
+            supply(&mut t);
             // Levelling counts every action of an agent's day, so filters apply after it.
-            let due: Vec<Action> = engine::due(&t, rules, now, horizon)
-                .into_iter()
-                .filter(|a| levelling || filters.action(a))
-                .collect();
-            if due.is_empty() {
-                continue;
-            }
-            if keep_tickets {
+            let before = actions.len();
+            actions.extend(
+                engine::due(&t, rules, now, horizon)
+                    .into_iter()
+                    .filter(|a| levelling || filters.action(a)),
+            );
+            if keep_tickets && actions.len() > before {
                 let shared = std::sync::Arc::new(t);
-                tickets.extend(due.iter().map(|_| shared.clone()));
+                tickets.extend((before..actions.len()).map(|_| shared.clone()));
             }
-            actions.extend(due);
-        }
-        (actions, tickets)
+        });
+        (actions, tickets, parsed)
     };
     let planners = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let mut rows = 0u64;
-    let (to_plan, batches) = std::sync::mpsc::sync_channel::<Vec<Ticket>>(planners * 2);
-    let batches = std::sync::Mutex::new(batches);
-    let (to_keep, planned) = std::sync::mpsc::channel::<PlannedBatch>();
+    let (to_plan, chunks) = std::sync::mpsc::sync_channel::<input::Chunk>(planners * 2);
+    let chunks = std::sync::Mutex::new(chunks);
+    let (to_keep, planned) = std::sync::mpsc::channel::<PlannedChunk>();
     let mut actions: Vec<Action> = Vec::new();
     let mut tickets: Vec<std::sync::Arc<Ticket>> = Vec::new();
-    // Planned batches join one vector as they come: no second copy of a million actions.
-    let mut keep = |(a, t): PlannedBatch| {
+    let mut found = input::Parsed::default();
+    // Planned chunks join one vector as they come: no second copy of a million actions.
+    let mut keep = |(a, t, p): PlannedChunk| {
         actions.extend(a);
         tickets.extend(t);
+        found.merge(p);
     };
-    let stats = std::thread::scope(|scope| -> Result<_, Failure> {
+    let (stats, mine) = std::thread::scope(|scope| -> Result<_, Failure> {
         let workers: Vec<_> = (0..planners)
             .map(|_| {
                 let to_keep = to_keep.clone();
-                let (batches, plan_batch) = (&batches, &plan_batch);
+                let (chunks, plan_chunk) = (&chunks, &plan_chunk);
                 scope.spawn(move || {
+                    let parser = input::Parser::new(rules, keep_tickets);
                     loop {
-                        let next = batches.lock().map(|rx| rx.recv());
-                        let Ok(Ok(batch)) = next else { break };
-                        if to_keep.send(plan_batch(batch)).is_err() {
+                        let next = chunks.lock().map(|rx| rx.recv());
+                        let Ok(Ok(chunk)) = next else { break };
+                        if to_keep.send(plan_chunk(chunk, &parser)).is_err() {
                             break;
                         }
                     }
@@ -445,30 +448,21 @@ fn plan_export(
             })
             .collect();
         drop(to_keep);
-        let mut batch = Vec::with_capacity(BATCH);
-        let read = input::read(
+        let read = input::read_rows(
             &sources(&args.input),
             rules,
             args.input.input_format,
-            |mut t| {
-                rows += 1;
-                if rows.is_multiple_of(4096) {
-                    progress.set_position(rows);
+            keep_tickets,
+            |chunk| {
+                rows += chunk.len() as u64;
+                progress.set_position(rows);
+                let _ = to_plan.send(chunk);
+                while let Ok(done) = planned.try_recv() {
+                    keep(done);
                 }
-                supply(&mut t);
-                batch.push(t);
-                if batch.len() == BATCH {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                    let _ = to_plan.send(full);
-                    while let Ok(done) = planned.try_recv() {
-                        keep(done);
-                    }
-                }
+                Ok(())
             },
         );
-        if !batch.is_empty() {
-            let _ = to_plan.send(batch);
-        }
         drop(to_plan);
         for done in planned.iter() {
             keep(done);
@@ -479,6 +473,8 @@ fn plan_export(
         }
         read
     })?;
+    found.merge(mine);
+    let stats = found.close(stats)?;
     // Planners finish in any order; levelling does not depend on it, and `finish` sorts.
     finish(
         rules, now, horizon, actions, tickets, &filters, levelling, drafter, stats, ui, progress,
@@ -527,7 +523,7 @@ fn finish(
             )));
         }
     }
-    actions.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    engine::sort(&mut actions);
     ui.info(&format!(
         "{} rows read, {} actions due by {}",
         stats.rows,

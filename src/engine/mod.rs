@@ -149,6 +149,33 @@ impl Action {
     }
 }
 
+/// Sorts actions in the order of SPEC §7. Equal keys keep their order, as a stable sort
+/// would; but only indices are sorted, and each action then moves once.
+pub fn sort(actions: &mut [Action]) {
+    let mut order: Vec<usize> = (0..actions.len()).collect();
+    order.sort_unstable_by(|&x, &y| {
+        let (a, b) = (&actions[x], &actions[y]);
+        a.sort_key().cmp(&b.sort_key()).then(x.cmp(&y))
+    });
+    // `order[i]` is the action that belongs at `i`: follow each cycle of the permutation.
+    let mut done = vec![false; actions.len()];
+    for start in 0..actions.len() {
+        if done[start] {
+            continue;
+        }
+        let mut at = start;
+        loop {
+            done[at] = true;
+            let from = order[at];
+            if from == start {
+                break;
+            }
+            actions.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 /// One computed value and why, for `explain`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Fact {

@@ -778,3 +778,34 @@ mod recurring {
         }
     }
 }
+
+#[test]
+fn sorting_orders_by_the_spec_key_and_keeps_equal_keys_in_order() {
+    let r = rules();
+    let one = plan_at(&awaiting("T1"), &r, NOW).remove(0);
+    let mut actions = Vec::new();
+    for (i, (id, day)) in [
+        ("T9", 25),
+        ("T2", 24),
+        ("T5", 24),
+        ("T2", 23),
+        ("T9", 25),
+        ("T1", 30),
+        ("T2", 24),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut a = one.clone();
+        a.ticket_id = id.into();
+        a.due_date = d(&format!("2026-11-{day}"));
+        a.reason = format!("#{i}");
+        actions.push(a);
+    }
+    let mut stable = actions.clone();
+    stable.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    sort(&mut actions);
+    let order = |v: &[Action]| v.iter().map(|a| a.reason.clone()).collect::<Vec<_>>();
+    assert_eq!(order(&actions), ["#3", "#1", "#6", "#2", "#0", "#4", "#5"]);
+    assert_eq!(order(&actions), order(&stable));
+}

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::fs;
 use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -110,17 +110,43 @@ pub fn read(
     format: Option<Format>,
     mut sink: impl FnMut(Ticket),
 ) -> Result<Stats, Failure> {
+    let parser = Parser::new(rules, true);
+    let mut parsed = Parsed::default();
+    let (stats, mine) = read_rows(sources, rules, format, true, |chunk| {
+        chunk.tickets(&parser, &mut parsed, &mut sink);
+        // A file in another encoding stops the read at its first row.
+        match parsed.fatal.take() {
+            Some((_, f)) => Err(f),
+            None => Ok(()),
+        }
+    })?;
+    parsed.merge(mine);
+    parsed.close(stats)
+}
+
+/// Reads every source as one export and hands `sink` its tickets in order, in chunks: CSV
+/// rows come unparsed, so that other threads may parse them (`Chunk::tickets`). Their
+/// rejects are merged into the returned `Parsed`, and `Parsed::close` gives the `Stats`.
+/// `texts` keeps the fields only drafts and `explain` show (subject, customer, notes, the
+/// columns no rule reads).
+pub fn read_rows(
+    sources: &[Source],
+    rules: &Rules,
+    format: Option<Format>,
+    texts: bool,
+    mut sink: impl FnMut(Chunk) -> Result<(), Failure>,
+) -> Result<(Stats, Parsed), Failure> {
     let mut r = Reader {
         rules,
-        values: Values {
-            rules: &rules.input,
-        },
+        parser: Parser::new(rules, texts),
         stats: Stats::default(),
-        seen: FxHashSet::default(),
-        cached: Cached::new(&rules.input),
+        parsed: Parsed::default(),
+        seen: Ids::default(),
         latest: HashMap::new(),
         order: 0,
         names: Field::ALL.iter().map(|f| f.name().to_string()).collect(),
+        seq: 0,
+        pending: Vec::new(),
     };
     let stdin_only = [Source::Stdin];
     let sources = if sources.is_empty() {
@@ -128,7 +154,8 @@ pub fn read(
     } else {
         sources
     };
-    for src in sources {
+    for (seq, src) in sources.iter().enumerate() {
+        r.seq = seq;
         let name = src.name();
         let raw: Box<dyn io::Read> = match src {
             Source::Stdin => Box::new(io::stdin()),
@@ -156,6 +183,7 @@ pub fn read(
             Format::Ndjson => r.ndjson(&name, input, &mut sink)?,
             Format::Json => r.json(&name, input, &mut sink)?,
         }
+        r.flush_tickets(&mut sink, 1)?;
     }
     // Event logs: the newest row of each id, in the order the ids first appeared.
     let mut latest: Vec<_> = r
@@ -165,9 +193,234 @@ pub fn read(
         .collect();
     latest.sort_by_key(|(order, _)| *order);
     for (_, t) in latest {
-        sink(t);
+        r.pending.push(t);
+        r.flush_tickets(&mut sink, BATCH)?;
     }
-    Ok(r.stats)
+    r.flush_tickets(&mut sink, 1)?;
+    Ok((r.stats, r.parsed))
+}
+
+/// Rows or tickets handed to `sink` at a time.
+const BATCH: usize = 2048;
+
+/// A run of input in reading order: tickets parsed already (JSON, event logs), or CSV rows
+/// still to parse.
+pub enum Chunk {
+    Tickets(Vec<Ticket>),
+    Rows(Rows),
+}
+
+impl Chunk {
+    /// Rows or tickets in the chunk.
+    pub fn len(&self) -> usize {
+        match self {
+            Chunk::Tickets(t) => t.len(),
+            Chunk::Rows(r) => r.at.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Gives each ticket of the chunk to `each`, in order, parsing rows with `parser`; bad
+    /// rows go to `out`.
+    pub fn tickets(self, parser: &Parser<'_>, out: &mut Parsed, each: &mut dyn FnMut(Ticket)) {
+        match self {
+            Chunk::Tickets(ts) => ts.into_iter().for_each(each),
+            Chunk::Rows(rows) => rows.parse(parser, out, each),
+        }
+    }
+}
+
+/// CSV rows of one source as read: every row's cells in one buffer. The reading thread fills
+/// it; any thread parses it.
+pub struct Rows {
+    layout: Arc<Layout>,
+    bytes: Vec<u8>,
+    /// Where each cell ends in `bytes`; each row has `layout.width` cells.
+    ends: Vec<usize>,
+    /// Each row's line and record number, for rejects.
+    at: Vec<(Option<u64>, u64)>,
+}
+
+/// How one CSV source maps its columns.
+struct Layout {
+    source: String,
+    seq: usize,
+    width: usize,
+    index: [Option<usize>; Field::ALL.len()],
+    /// The column each field is read from, for messages.
+    names: Vec<String>,
+    /// Columns the mapping does not use.
+    extra: Vec<(usize, Arc<str>)>,
+}
+
+impl Rows {
+    fn new(layout: Arc<Layout>) -> Rows {
+        Rows {
+            layout,
+            bytes: Vec::new(),
+            ends: Vec::new(),
+            at: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, rec: &csv::ByteRecord, line: Option<u64>, record: u64) {
+        for cell in rec.iter() {
+            self.bytes.extend_from_slice(cell);
+            self.ends.push(self.bytes.len());
+        }
+        self.at.push((line, record));
+    }
+
+    fn parse(self, p: &Parser<'_>, out: &mut Parsed, each: &mut dyn FnMut(Ticket)) {
+        let l = &*self.layout;
+        let extra: Vec<&(usize, Arc<str>)> =
+            l.extra.iter().filter(|(_, h)| p.wants_extra(h)).collect();
+        let mut cells: Vec<&str> = Vec::with_capacity(l.width);
+        for (row, &(line, record)) in self.at.iter().enumerate() {
+            let at = At {
+                source: &l.source,
+                seq: l.seq,
+                line,
+                record,
+            };
+            let first = row * l.width;
+            cells.clear();
+            let mut start = if first == 0 { 0 } else { self.ends[first - 1] };
+            let mut utf8 = true;
+            for &end in &self.ends[first..first + l.width] {
+                let cell = std::str::from_utf8(&self.bytes[start..end]);
+                utf8 &= cell.is_ok();
+                cells.push(cell.unwrap_or_default());
+                start = end;
+            }
+            if !utf8 {
+                // Not a bad row but a file in another encoding: every row would be mojibake.
+                out.fail(
+                    at.key(),
+                    Failure::usage(format!(
+                        "{}:{}: the file is not UTF-8; if a spreadsheet saved it, set [input].encoding = \"windows-1252\" (or re-save it as CSV UTF-8)",
+                        l.source,
+                        line.unwrap_or(record + 1)
+                    )),
+                );
+                continue;
+            }
+            let mut fields: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
+            for f in Field::ALL {
+                if let Some(i) = l.index[f as usize] {
+                    fields[f as usize] = Some(Cow::Borrowed(cells[i]));
+                }
+            }
+            let extra = || {
+                extra
+                    .iter()
+                    .map(|(i, h)| (h.clone(), cells[*i].trim().to_string()))
+                    .collect()
+            };
+            if let Some(t) = p.row(at, &l.names, &fields, extra, out) {
+                each(t);
+            }
+        }
+    }
+}
+
+/// Where a reject sorts: source, then record. Rows parsed on several threads still list
+/// their rejects in file order.
+type Key = (usize, u64);
+
+/// What parsing found besides tickets. Merged from every thread, then closed into `Stats`.
+#[derive(Default)]
+pub struct Parsed {
+    rejects: Vec<(Key, Reject)>,
+    unknown_channels: HashMap<String, u64>,
+    /// A row that is not UTF-8 (the file is in another encoding): the first one wins.
+    fatal: Option<(Key, Failure)>,
+}
+
+impl Parsed {
+    fn reject(&mut self, r: Reject, seq: usize) {
+        self.rejects.push(((seq, r.record), r));
+    }
+
+    fn fail(&mut self, key: Key, f: Failure) {
+        if self.fatal.as_ref().is_none_or(|(k, _)| key < *k) {
+            self.fatal = Some((key, f));
+        }
+    }
+
+    pub fn merge(&mut self, other: Parsed) {
+        self.rejects.extend(other.rejects);
+        for (raw, n) in other.unknown_channels {
+            *self.unknown_channels.entry(raw).or_default() += n;
+        }
+        if let Some((k, f)) = other.fatal {
+            self.fail(k, f);
+        }
+    }
+
+    /// The read's `Stats`, rejects in file order; the first row in another encoding fails
+    /// the whole read.
+    pub fn close(mut self, mut stats: Stats) -> Result<Stats, Failure> {
+        if let Some((_, f)) = self.fatal {
+            return Err(f);
+        }
+        self.rejects.sort_by_key(|(k, _)| *k);
+        stats.rejects = self.rejects.into_iter().map(|(_, r)| r).collect();
+        stats.unknown_channels = self.unknown_channels;
+        Ok(stats)
+    }
+}
+
+/// A set of ticket ids in little memory: the ids' bytes in one buffer, the table holding
+/// where each starts. Exact, unlike a set of hashes.
+#[derive(Default)]
+struct Ids {
+    bytes: Vec<u8>,
+    /// Start of each id in `bytes`; an id runs to the next one's start.
+    starts: Vec<usize>,
+    table: hashbrown::HashTable<u32>,
+}
+
+impl Ids {
+    /// The id at `i`, from the buffer and starts (borrowed apart while the table changes).
+    fn get<'a>(bytes: &'a [u8], starts: &[usize], i: u32) -> &'a [u8] {
+        let i = i as usize;
+        let end = starts.get(i + 1).copied().unwrap_or(bytes.len());
+        &bytes[starts[i]..end]
+    }
+
+    fn hash(id: &[u8]) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(id)
+    }
+
+    /// Adds an id; false when it was there already.
+    fn insert(&mut self, id: &str) -> bool {
+        let id = id.as_bytes();
+        let h = Ids::hash(id);
+        let (bytes, starts) = (&self.bytes, &self.starts);
+        if self
+            .table
+            .find(h, |&i| Ids::get(bytes, starts, i) == id)
+            .is_some()
+        {
+            return false;
+        }
+        let Ok(n) = u32::try_from(self.starts.len()) else {
+            // Past four billion ids the set stops growing; so large an export is not read
+            // whole anyway.
+            return true;
+        };
+        self.starts.push(self.bytes.len());
+        self.bytes.extend_from_slice(id);
+        let (bytes, starts) = (&self.bytes, &self.starts);
+        self.table
+            .insert_unique(h, n, |&i| Ids::hash(Ids::get(bytes, starts, i)));
+        true
+    }
 }
 
 /// The input as UTF-8: as it is when it is UTF-8 already, else transcoded from the
@@ -231,27 +484,37 @@ fn sniff(input: &mut Box<dyn BufRead>) -> io::Result<Format> {
 
 struct Reader<'r> {
     rules: &'r Rules,
-    values: Values<'r>,
+    /// Parses JSON records and, for event logs, CSV rows, on the reading thread.
+    parser: Parser<'r>,
     stats: Stats,
-    seen: FxHashSet<Box<str>>,
-    /// Values that repeat on every row (statuses, channels, zones), looked up once each.
-    cached: Cached<'r>,
+    parsed: Parsed,
+    /// `dedupe = "reject"`: the ids read so far.
+    seen: Ids,
     /// `dedupe = "last"`: id → (first order, newest ticket).
     latest: HashMap<String, (u64, DateTime<Utc>, Option<Ticket>)>,
     order: u64,
     /// The column each field is read from in the current source or record, for messages.
     names: Vec<String>,
+    /// The source being read, by its place among the sources.
+    seq: usize,
+    /// Tickets parsed here, not yet handed on.
+    pending: Vec<Ticket>,
 }
 
 /// Where a row is, for rejects.
 #[derive(Clone, Copy)]
 struct At<'a> {
     source: &'a str,
+    seq: usize,
     line: Option<u64>,
     record: u64,
 }
 
 impl<'a> At<'a> {
+    fn key(&self) -> Key {
+        (self.seq, self.record)
+    }
+
     fn reject(
         &self,
         id: Option<&str>,
@@ -302,7 +565,7 @@ impl Reader<'_> {
         &mut self,
         name: &str,
         input: Box<dyn BufRead>,
-        sink: &mut impl FnMut(Ticket),
+        sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
     ) -> Result<(), Failure> {
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(true)
@@ -343,12 +606,21 @@ impl Reader<'_> {
             }
         }
         let used: HashSet<usize> = index.iter().flatten().copied().collect();
-        let extra_cols: Vec<(usize, Arc<str>)> = headers
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !used.contains(i))
-            .map(|(i, h)| (i, Arc::from(h.as_str())))
-            .collect();
+        let layout = Arc::new(Layout {
+            source: name.to_string(),
+            seq: self.seq,
+            width: headers.len(),
+            index,
+            names: self.names.clone(),
+            extra: headers
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !used.contains(i))
+                .map(|(i, h)| (i, Arc::from(h.as_str())))
+                .collect(),
+        });
+        let id_cell = index[Field::Id as usize];
+        let mut rows = Rows::new(layout.clone());
         let mut record = 0u64;
         loop {
             match rdr.read_byte_record(&mut rec) {
@@ -361,6 +633,7 @@ impl Reader<'_> {
             record += 1;
             let at = At {
                 source: name,
+                seq: self.seq,
                 line: rec.position().map(|p| p.line()),
                 record,
             };
@@ -374,7 +647,7 @@ impl Reader<'_> {
             }
             self.stats.rows += 1;
             if rec.len() != headers.len() {
-                let id = index[Field::Id as usize]
+                let id = id_cell
                     .and_then(|i| rec.get(i))
                     .map(String::from_utf8_lossy);
                 let r = at.reject(
@@ -387,40 +660,85 @@ impl Reader<'_> {
                         headers.len()
                     ),
                 );
-                self.stats.rejects.push(r);
+                self.parsed.reject(r, self.seq);
                 continue;
             }
-            if std::str::from_utf8(rec.as_slice()).is_err() {
-                // Not a bad row but a file in another encoding: every row would be mojibake.
-                return Err(Failure::usage(format!(
-                    "{name}:{}: the file is not UTF-8; if a spreadsheet saved it, set [input].encoding = \"windows-1252\" (or re-save it as CSV UTF-8)",
-                    at.line.unwrap_or(record + 1)
-                )));
+            // Ids repeat or not in reading order, so this check stays on the reading thread.
+            let id = id_cell
+                .and_then(|i| rec.get(i))
+                .and_then(|c| std::str::from_utf8(c).ok());
+            if self.repeated(at, id) {
+                continue;
             }
-            let mut cells: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
-            for f in Field::ALL {
-                if let Some(i) = index[f as usize] {
-                    let cell =
-                        std::str::from_utf8(rec.get(i).unwrap_or_default()).unwrap_or_default();
-                    cells[f as usize] = Some(Cow::Borrowed(cell));
-                }
+            rows.push(&rec, at.line, record);
+            if rows.at.len() == BATCH {
+                let full = std::mem::replace(&mut rows, Rows::new(layout.clone()));
+                self.flush_rows(full, sink)?;
             }
-            let extra = || {
-                extra_cols
-                    .iter()
-                    .map(|(i, h)| {
-                        (
-                            h.clone(),
-                            String::from_utf8_lossy(rec.get(*i).unwrap_or_default())
-                                .trim()
-                                .to_string(),
-                        )
-                    })
-                    .collect()
-            };
-            self.accept(at, &cells, extra, sink);
+        }
+        self.flush_rows(rows, sink)
+    }
+
+    /// `dedupe = "reject"`: whether the row's id was read before (then rejected). Checked
+    /// before the row is parsed: a row whose id repeats is rejected as such even when the
+    /// earlier row was rejected for another reason.
+    fn repeated(&mut self, at: At<'_>, id: Option<&str>) -> bool {
+        if self.rules.input.dedupe != Dedupe::Reject {
+            return false;
+        }
+        let Some(id) = id.filter(|s| !self.parser.values.is_null(s)).map(str::trim) else {
+            return false;
+        };
+        if self.seen.insert(id) {
+            return false;
+        }
+        let r = at.reject(
+            Some(id),
+            &self.column_name(Field::Id),
+            id,
+            "this id repeats an earlier row; ids must be unique (for event logs set [input].dedupe = \"last\")",
+        );
+        self.parsed.reject(r, self.seq);
+        true
+    }
+
+    /// Hands rows on, or, for event logs, parses them here: the newest row of an id wins,
+    /// which needs them in order.
+    fn flush_rows(
+        &mut self,
+        rows: Rows,
+        sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        if rows.at.is_empty() {
+            return Ok(());
+        }
+        if self.rules.input.dedupe == Dedupe::Reject {
+            return sink(Chunk::Rows(rows));
+        }
+        let mut parsed = std::mem::take(&mut self.parsed);
+        let mut tickets = Vec::new();
+        rows.parse(&self.parser, &mut parsed, &mut |t| tickets.push(t));
+        let fatal = parsed.fatal.take();
+        self.parsed = parsed;
+        if let Some((_, f)) = fatal {
+            return Err(f);
+        }
+        for t in tickets {
+            self.keep_latest(t);
         }
         Ok(())
+    }
+
+    /// Hands on the tickets parsed here once there are at least `min`.
+    fn flush_tickets(
+        &mut self,
+        sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
+        min: usize,
+    ) -> Result<(), Failure> {
+        if self.pending.len() < min.max(1) {
+            return Ok(());
+        }
+        sink(Chunk::Tickets(std::mem::take(&mut self.pending)))
     }
 
     fn required_names(&self) -> Vec<String> {
@@ -475,7 +793,7 @@ impl Reader<'_> {
         &mut self,
         name: &str,
         mut input: Box<dyn BufRead>,
-        sink: &mut impl FnMut(Ticket),
+        sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
     ) -> Result<(), Failure> {
         self.reset_names();
         let mut buf = Vec::new();
@@ -498,6 +816,7 @@ impl Reader<'_> {
             self.stats.rows += 1;
             let at = At {
                 source: name,
+                seq: self.seq,
                 line: Some(line),
                 record,
             };
@@ -506,11 +825,12 @@ impl Reader<'_> {
                     if record == 1 {
                         self.require_keys(name, &v)?;
                     }
-                    self.json_record(at, v, sink)
+                    self.json_record(at, v);
+                    self.flush_tickets(sink, BATCH)?;
                 }
                 Err(e) => {
                     let r = at.reject(None, "", "", format!("not valid JSON: {e}"));
-                    self.stats.rejects.push(r);
+                    self.parsed.reject(r, self.seq);
                 }
             }
         }
@@ -521,33 +841,33 @@ impl Reader<'_> {
         &mut self,
         name: &str,
         input: Box<dyn BufRead>,
-        sink: &mut impl FnMut(Ticket),
+        sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
     ) -> Result<(), Failure> {
         self.reset_names();
         let mut record = 0u64;
         let mut missing = None;
+        let mut failed = None;
         let mut de = serde_json::Deserializer::from_reader(input);
         let mut each = |v: Value| {
             record += 1;
             if record == 1 {
                 missing = self.require_keys(name, &v).err();
             }
-            if missing.is_some() {
+            if missing.is_some() || failed.is_some() {
                 return;
             }
             self.stats.rows += 1;
-            self.json_record(
-                At {
-                    source: name,
-                    line: None,
-                    record,
-                },
-                v,
-                sink,
-            );
+            let at = At {
+                source: name,
+                seq: self.seq,
+                line: None,
+                record,
+            };
+            self.json_record(at, v);
+            failed = self.flush_tickets(sink, BATCH).err();
         };
         let read = Each(&mut each).deserialize(&mut de).and_then(|_| de.end());
-        if let Some(m) = missing {
+        if let Some(m) = missing.or(failed) {
             return Err(m);
         }
         read.map_err(|e| Failure::io(format!("cannot read {name}: not valid JSON tickets: {e}")))
@@ -569,10 +889,10 @@ impl Reader<'_> {
         self.require(name, &index, &keys)
     }
 
-    fn json_record(&mut self, at: At<'_>, v: Value, sink: &mut impl FnMut(Ticket)) {
+    fn json_record(&mut self, at: At<'_>, v: Value) {
         let Value::Object(obj) = v else {
             let r = at.reject(None, "", "", "expected an object of ticket fields");
-            self.stats.rejects.push(r);
+            self.parsed.reject(r, self.seq);
             return;
         };
         let mut cells: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
@@ -609,7 +929,7 @@ impl Reader<'_> {
                         "",
                         format!("expected a single value, found {kind}"),
                     );
-                    self.stats.rejects.push(r);
+                    self.parsed.reject(r, self.seq);
                     return;
                 }
             }
@@ -625,68 +945,113 @@ impl Reader<'_> {
                 })
                 .collect()
         };
-        self.accept(at, &cells, extra, sink);
+        self.accept(at, &cells, extra);
     }
 
+    /// A JSON record: its id checked against those read, then parsed here.
     fn accept(
         &mut self,
         at: At<'_>,
         cells: &[Option<Cow<str>>; Field::ALL.len()],
         extra: impl FnOnce() -> Vec<(Arc<str>, String)>,
-        sink: &mut impl FnMut(Ticket),
     ) {
-        let ticket = match self.ticket(at, cells) {
-            Ok(mut t) => {
-                t.extra = extra();
-                t.extra.retain(|(_, v)| !self.values.is_null(v));
-                if let Err(r) = self.rule_columns(at, &mut t) {
-                    self.stats.rejects.push(*r);
-                    return;
+        if self.repeated(at, cells[Field::Id as usize].as_deref()) {
+            return;
+        }
+        let Some(t) = self
+            .parser
+            .row(at, &self.names, cells, extra, &mut self.parsed)
+        else {
+            return;
+        };
+        match self.rules.input.dedupe {
+            Dedupe::Reject => self.pending.push(t),
+            Dedupe::Last => self.keep_latest(t),
+        }
+    }
+
+    /// `dedupe = "last"`: keeps the newest row of each id.
+    fn keep_latest(&mut self, ticket: Ticket) {
+        self.order += 1;
+        let order = self.order;
+        let newest = ticket.updated_at.unwrap_or(DateTime::<Utc>::MIN_UTC);
+        // Closed and canceled tickets plan nothing: only their time is kept, so memory
+        // follows the tickets still open, not the rows read.
+        let done = matches!(ticket.state, State::Closed | State::Canceled);
+        let id = ticket.id.clone();
+        let keep = (!done).then_some(ticket);
+        match self.latest.get_mut(&id) {
+            Some(slot) => {
+                if newest >= slot.1 {
+                    slot.1 = newest;
+                    slot.2 = keep;
                 }
-                t
+            }
+            None => {
+                self.latest.insert(id, (order, newest, keep));
+            }
+        }
+    }
+}
+
+/// Maps rows to tickets: one per thread that parses (its lookups are cached per thread).
+pub struct Parser<'r> {
+    rules: &'r Rules,
+    values: Values<'r>,
+    /// Values that repeat on every row (statuses, channels, zones), looked up once each.
+    cached: Cached<'r>,
+    texts: bool,
+}
+
+impl<'r> Parser<'r> {
+    /// `texts`: keep the fields only drafts and `explain` show.
+    pub fn new(rules: &'r Rules, texts: bool) -> Parser<'r> {
+        Parser {
+            rules,
+            values: Values {
+                rules: &rules.input,
+            },
+            cached: Cached::new(&rules.input),
+            texts,
+        }
+    }
+
+    /// Whether an extra column is kept: always with texts, else when a rule reads it.
+    fn wants_extra(&self, column: &str) -> bool {
+        self.texts
+            || self
+                .rules
+                .date_columns
+                .iter()
+                .chain(&self.rules.flag_columns)
+                .any(|c| c.eq_ignore_ascii_case(column))
+    }
+
+    /// One row's cells as a ticket, or its reject in `out`. `names` are the columns the
+    /// fields are read from, for messages.
+    fn row(
+        &self,
+        at: At<'_>,
+        names: &[String],
+        cells: &[Option<Cow<str>>; Field::ALL.len()],
+        extra: impl FnOnce() -> Vec<(Arc<str>, String)>,
+        out: &mut Parsed,
+    ) -> Option<Ticket> {
+        let parsed = self.ticket(at, names, cells).and_then(|mut t| {
+            t.extra = extra();
+            t.extra.retain(|(_, v)| !self.values.is_null(v));
+            self.rule_columns(at, &mut t).map(|_| t)
+        });
+        match parsed {
+            Ok(t) => {
+                if let Origin::Unknown(raw) = &t.origin {
+                    *out.unknown_channels.entry(raw.clone()).or_default() += 1;
+                }
+                Some(t)
             }
             Err(r) => {
-                self.stats.rejects.push(*r);
-                return;
-            }
-        };
-        if let Origin::Unknown(raw) = &ticket.origin {
-            *self.stats.unknown_channels.entry(raw.clone()).or_default() += 1;
-        }
-        match self.rules.input.dedupe {
-            Dedupe::Reject => {
-                if !self.seen.insert(Box::from(ticket.id.as_str())) {
-                    let r = at.reject(
-                        Some(&ticket.id),
-                        &self.column_name(Field::Id),
-                        &ticket.id,
-                        "this id repeats an earlier row; ids must be unique (for event logs set [input].dedupe = \"last\")",
-                    );
-                    self.stats.rejects.push(r);
-                    return;
-                }
-                sink(ticket);
-            }
-            Dedupe::Last => {
-                self.order += 1;
-                let order = self.order;
-                let newest = ticket.updated_at.unwrap_or(DateTime::<Utc>::MIN_UTC);
-                // Closed and canceled tickets plan nothing: only their time is kept, so
-                // memory follows the tickets still open, not the rows read.
-                let done = matches!(ticket.state, State::Closed | State::Canceled);
-                let id = ticket.id.clone();
-                let keep = (!done).then_some(ticket);
-                match self.latest.get_mut(&id) {
-                    Some(slot) => {
-                        if newest >= slot.1 {
-                            slot.1 = newest;
-                            slot.2 = keep;
-                        }
-                    }
-                    None => {
-                        self.latest.insert(id, (order, newest, keep));
-                    }
-                }
+                out.reject(*r, at.seq);
+                None
             }
         }
     }
@@ -719,9 +1084,11 @@ impl Reader<'_> {
     fn ticket(
         &self,
         at: At<'_>,
+        names: &[String],
         cells: &[Option<Cow<str>>; Field::ALL.len()],
     ) -> Result<Ticket, Box<Reject>> {
         let v = &self.values;
+        let column = |f: Field| names[f as usize].as_str();
         let get = |f: Field| {
             cells[f as usize]
                 .as_deref()
@@ -730,16 +1097,10 @@ impl Reader<'_> {
         };
         let id = get(Field::Id);
         let fail = |f: Field, value: &str, reason: String| {
-            Box::new(at.reject(id, &self.column_name(f), value, reason))
+            Box::new(at.reject(id, column(f), value, reason))
         };
         let required = |f: Field| {
-            get(f).ok_or_else(|| {
-                fail(
-                    f,
-                    "",
-                    format!("{} is required but blank", self.column_name(f)),
-                )
-            })
+            get(f).ok_or_else(|| fail(f, "", format!("{} is required but blank", column(f))))
         };
         let id = required(Field::Id)?;
         let status = required(Field::Status)?;
@@ -767,6 +1128,8 @@ impl Reader<'_> {
         let opened_at = v
             .time(required(Field::OpenedAt)?)
             .map_err(|e| fail(Field::OpenedAt, get(Field::OpenedAt).unwrap_or(""), e))?;
+        // Texts only drafts and `explain` show are left out when not wanted.
+        let text = |f: Field| get(f).filter(|_| self.texts).map(str::to_string);
         let mut t = Ticket::new(id, state, opened_at);
         t.status = status;
         t.kind = get(Field::Type).map(str::to_string);
@@ -777,10 +1140,10 @@ impl Reader<'_> {
                 None => Origin::Unknown(raw.to_string()),
             },
         };
-        t.subject = get(Field::Subject).map(str::to_string);
-        t.customer = get(Field::Customer).map(str::to_string);
-        t.customer_email = get(Field::CustomerEmail).map(str::to_string);
-        t.customer_phone = get(Field::CustomerPhone).map(str::to_string);
+        t.subject = text(Field::Subject);
+        t.customer = text(Field::Customer);
+        t.customer_email = text(Field::CustomerEmail);
+        t.customer_phone = text(Field::CustomerPhone);
         t.customer_tz = get(Field::CustomerTz)
             .map(|s| {
                 self.cached
@@ -836,7 +1199,7 @@ impl Reader<'_> {
                 "",
                 format!(
                     "{n} attempts are recorded but {} is blank; give the time of the latest attempt",
-                    self.column_name(Field::LastAttemptAt)
+                    column(Field::LastAttemptAt)
                 ),
             ));
         }
@@ -848,7 +1211,7 @@ impl Reader<'_> {
             .transpose()?;
         t.resolved_at = time(Field::ResolvedAt)?;
         t.last_followup_at = time(Field::LastFollowupAt)?;
-        t.last_note = get(Field::LastNote).map(str::to_string);
+        t.last_note = text(Field::LastNote);
         t.cadence = get(Field::Cadence)
             .map(|s| {
                 crate::time::Span::parse(s)
@@ -1020,5 +1383,27 @@ impl<'de, F: FnMut(Value)> Visitor<'de> for Each<'_, F> {
                 ARRAY_KEYS.join(", ")
             )))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ids;
+
+    #[test]
+    fn the_id_set_knows_each_id_exactly() {
+        let mut ids = Ids::default();
+        let all: Vec<String> = (0..50_000).map(|i| format!("INC{i:07}")).collect();
+        for id in &all {
+            assert!(ids.insert(id), "{id} is new");
+        }
+        for id in &all {
+            assert!(!ids.insert(id), "{id} was read");
+        }
+        // Prefixes and extensions of known ids are other ids.
+        for id in ["INC000001", "INC00000011", "", "inc0000001"] {
+            assert!(ids.insert(id), "{id:?} is new");
+        }
+        assert!(!ids.insert(""));
     }
 }

@@ -127,3 +127,67 @@ fn a_json_export_without_a_required_key_is_a_usage_error() {
         out.stderr
     );
 }
+
+/// Rows are parsed on several threads in chunks; rejects still list in file order, and an id
+/// that repeats an earlier row is rejected as such even when that row was rejected too.
+#[test]
+fn rejects_of_a_large_export_list_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,status,opened_at,awaiting_since\n");
+    let mut want = Vec::new();
+    for i in 1..=9000u32 {
+        let (id, opened) = match i {
+            // A bad date, then the same id again, far apart.
+            17 | 4500 | 8999 => (format!("B{i}"), "2026-13-01T10:00:00Z".to_string()),
+            6000 => ("B17".to_string(), "2026-11-18T10:00:00Z".to_string()),
+            2048 | 2049 => ("T2048".to_string(), "2026-11-18T10:00:00Z".to_string()),
+            _ => (format!("T{i}"), "2026-11-18T10:00:00Z".to_string()),
+        };
+        if matches!(i, 17 | 2049 | 4500 | 6000 | 8999) {
+            want.push(format!("{},{id}", i + 1));
+        }
+        csv.push_str(&format!("{id},Pending,{opened},2026-11-20T10:00:00Z\n"));
+    }
+    let p = dir.path().join("big.csv");
+    std::fs::write(&p, csv).unwrap();
+    let rejects = dir.path().join("rejects.csv");
+    let out = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        p.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("5 of 9000 rows rejected"),
+        "{}",
+        out.stderr
+    );
+    let listed = std::fs::read_to_string(&rejects).unwrap();
+    let got: Vec<String> = listed
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            format!("{},{}", cells[1], cells[3])
+        })
+        .collect();
+    assert_eq!(got, want, "{listed}");
+    assert!(
+        listed
+            .lines()
+            .nth(4)
+            .unwrap()
+            .contains("repeats an earlier row"),
+        "{listed}"
+    );
+    assert_eq!(
+        out.stdout.lines().count(),
+        1 + 9000 - 5,
+        "one strike per ticket kept"
+    );
+}
