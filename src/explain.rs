@@ -175,7 +175,7 @@ pub fn write(
                     )?,
                     None => writeln!(w, "  Assigned to {}.", a.assignee)?,
                 }
-                writeln!(w, "  Why: {}", a.reason)?;
+                writeln!(w, "  Why: {}", a.reason_text())?;
             }
             Ok(())
         }

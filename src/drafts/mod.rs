@@ -282,7 +282,7 @@ pub fn context(a: &Action, t: &Ticket, rules: &Rules) -> Value {
         "suggested_at": time::rfc3339_in(a.suggested_at, tz),
         "window_start": time::rfc3339_in(a.window_start, tz),
         "window_end": time::rfc3339_in(a.window_end, tz),
-        "reason": a.reason,
+        "reason": a.reason_text(),
         "last_strike": false,
         "missed": [],
     });

@@ -79,10 +79,7 @@ pub fn level(actions: &mut [Action], rules: &Rules, now: DateTime<Utc>) -> Vec<O
         match target {
             Some((d, slot)) => {
                 let primary = a.channels[slot.primary];
-                a.reason.push_str(&format!(
-                    " Moved from {day} to {d}: {} is at capacity ({cap} a day) on {day}.",
-                    a.assignee
-                ));
+                a.reason.capacity = Some(cap as u32);
                 a.moved_from = Some(day);
                 a.due_date = d;
                 a.overdue_days = 0;

@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Action, Ctx, Detail, Kind, Trace};
+use super::{Action, Ctx, DayMoved, Detail, Kind, Trace, Why};
 use crate::config::{Anchor, Step, TicketType};
 use crate::ticket::{Channel, DateOrTime, Field, Segment, State};
 use crate::time::{Span, anchor_date};
@@ -98,21 +98,21 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
         out.extend(candidates.into_iter().map(|c| c.action));
         return;
     };
-    let missed: Vec<String> = due
+    let missed: Vec<(u32, NaiveDate)> = due
         .iter()
         .filter(|i| **i != latest)
-        .map(|i| {
-            format!(
-                "step {} (due {})",
-                candidates[*i].step, candidates[*i].nominal
-            )
-        })
+        .map(|i| (candidates[*i].step, candidates[*i].nominal))
         .collect();
     if !missed.is_empty() {
-        let list = missed.join(", ");
         trace.fact(
             "missed",
-            || list.clone(),
+            || {
+                let list: Vec<String> = missed
+                    .iter()
+                    .map(|(step, on)| format!("step {step} (due {on})"))
+                    .collect();
+                list.join(", ")
+            },
             || {
                 format!(
                     "due and not done, superseded by step {}",
@@ -120,10 +120,9 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
                 )
             },
         );
-        let a = &mut candidates[latest].action;
-        a.reason.push_str(&format!(
-            " Missed earlier: {list}; cover them in this contact."
-        ));
+        if let Detail::CheckIn { missed: m, .. } = &mut candidates[latest].action.detail {
+            *m = missed;
+        }
     }
     for (i, c) in candidates.into_iter().enumerate() {
         if i == latest || !due.contains(&i) {
@@ -229,14 +228,16 @@ fn schedule_step(
         why_moved = Some(format!("the customer is out of office until {until}"));
     }
     let count = ty.steps.len();
-    let mut reason = format!(
-        "Check-in {n} of {count} ({} ticket): {what} ({}), by {channel}: ask whether the issue is solved and offer help.",
-        ty.name,
-        anchor_text(ctx, anchor)
-    );
-    if let Some(m) = &why_moved {
-        reason.push_str(&format!(" On {date} rather than {nominal}: {m}."));
-    }
+    let reason = Why::CheckIn {
+        what: what.as_str().into(),
+        anchor: match anchor {
+            DateOrTime::Date(d) => d,
+            DateOrTime::Time(x) => ctx.local_date(x),
+        },
+        moved: why_moved
+            .clone()
+            .map(|why| Box::new(DayMoved { date, nominal, why })),
+    };
     trace.fact(
         &label,
         || date.to_string(),
@@ -255,13 +256,6 @@ fn schedule_step(
         nominal,
         action,
     })
-}
-
-fn anchor_text(ctx: &Ctx<'_>, anchor: DateOrTime) -> String {
-    match anchor {
-        DateOrTime::Date(d) => d.to_string(),
-        DateOrTime::Time(x) => ctx.local_date(x).to_string(),
-    }
 }
 
 /// The day of a check-in within its window (SPEC §5–6): the first business day on which
@@ -353,8 +347,8 @@ fn recurring(
         return;
     }
     let (anchor, from) = match t.last_followup_at {
-        Some(x) => (x, "last_followup_at"),
-        None => (t.opened_at, "opened_at"),
+        Some(x) => (x, Field::LastFollowupAt),
+        None => (t.opened_at, Field::OpenedAt),
     };
     let nominal = ctx.add_bd(anchor_date(ctx.zone, DateOrTime::Time(anchor), every), 0);
     let window = ty.window.unwrap_or(Span {
@@ -382,19 +376,18 @@ fn recurring(
         || date.to_string(),
         || {
             format!(
-                "every {every} ({cadence}) after {from} {}; slack until {last}",
+                "every {every} ({cadence}) after {} {}; slack until {last}",
+                from.name(),
                 ctx.local_date(anchor)
             )
         },
     );
-    let mut reason = format!(
-        "Recurring check-in every {every} ({} account), by {channel}: the last follow-up was {} ({from}); ask how things are going and offer help.",
-        ty.name,
-        ctx.local_date(anchor)
-    );
-    if let Some(m) = &why_moved {
-        reason.push_str(&format!(" On {date} rather than {nominal}: {m}."));
-    }
+    let reason = Why::Recurring {
+        every,
+        from,
+        anchor: ctx.local_date(anchor),
+        moved: why_moved.map(|why| Box::new(DayMoved { date, nominal, why })),
+    };
     let detail = Detail::CheckIn {
         of: 1,
         missed: Vec::new(),
@@ -439,9 +432,6 @@ fn alert(ctx: &Ctx<'_>, ty: &TicketType, trace: &mut Trace<'_>, out: &mut Vec<Ac
         || due.to_string(),
         || format!("[types.{}] alert = true; listed until {until}", ty.name),
     );
-    let reason = format!(
-        "A {} ticket opened on {opened}: tell the team this customer had a service failure, and that every further contact with them must be rechecked.",
-        ty.name
-    );
+    let reason = Why::Alert { opened };
     out.extend(ctx.action(Kind::InternalAlert, 1, due, &[], reason, Detail::None));
 }

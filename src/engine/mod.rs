@@ -2,7 +2,10 @@
 
 mod capacity;
 mod checkins;
+mod reason;
 mod strikes;
+
+pub use reason::{DayMoved, Moved, Reason, Since, Why};
 
 pub use capacity::{Overload, level};
 
@@ -103,7 +106,7 @@ pub struct Action {
     pub fallback_channels: Vec<Channel>,
     pub assignee: String,
     pub covering_for: Option<String>,
-    pub reason: String,
+    pub reason: Reason,
     pub detail: Detail,
     /// Check-ins with slack: the last business day they may move to (capacity levelling).
     pub slack_until: Option<NaiveDate>,
@@ -231,11 +234,7 @@ pub fn evaluate(
         checkins::plan(&ctx, &mut trace, &mut actions);
         for a in &mut actions {
             if a.overdue_days > 0 {
-                let s = if a.overdue_days == 1 { "" } else { "s" };
-                a.reason.push_str(&format!(
-                    " Due {}, {} business day{s} overdue.",
-                    a.due_date, a.overdue_days
-                ));
+                a.reason.overdue = Some((a.due_date, a.overdue_days));
             }
         }
         actions
@@ -346,7 +345,7 @@ impl<'a> Ctx<'a> {
         step: u32,
         due: NaiveDate,
         channels: &[Channel],
-        reason: String,
+        why: Why,
         detail: Detail,
     ) -> Option<Action> {
         let windows: Vec<&[Interval]> = if channels.is_empty() {
@@ -383,7 +382,7 @@ impl<'a> Ctx<'a> {
             fallback_channels,
             assignee,
             covering_for,
-            reason,
+            reason: why.into(),
             detail,
             draft: None,
             slack_until: None,

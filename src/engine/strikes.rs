@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{Action, Ctx, Detail, Kind, Trace};
+use super::{Action, Ctx, Detail, Kind, Moved, Since, Trace, Why};
 use crate::ticket::{DateOrTime, Field, State, Ticket};
 
 fn days(n: u32) -> String {
@@ -107,7 +107,7 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
     };
     trace.fact("next date", || base.to_string(), || base_why.clone());
     let mut next = base;
-    let mut moved = String::new();
+    let mut moved = None;
     let reactivation = t.reactivation_at.map(|r| match r {
         DateOrTime::Date(d) => d,
         DateOrTime::Time(x) => ctx.local_date(x),
@@ -116,7 +116,7 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
         && r > next
     {
         next = ctx.add_bd(r, 0);
-        moved = format!(" Moved to {next} by the ticket's reactivation date.");
+        moved = Some(Moved::Reactivation { to: next });
         trace.fact(
             "next date",
             || next.to_string(),
@@ -131,7 +131,7 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
             // At least one business day: with first_after_bd = 0 the return date itself
             // would be the customer's last day away.
             next = ctx.add_bd(until, s.first_after_bd.max(1));
-            moved = format!(" Moved to {next}: the customer is out of office until {until}.");
+            moved = Some(Moved::OutOfOffice { to: next, until });
             trace.fact(
                 "next date",
                 || next.to_string(),
@@ -166,17 +166,11 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
         }
     }
 
-    let what_next = if k < s.count {
-        format!("strike {}", k + 1)
-    } else {
-        "the resolution".to_string()
-    };
     if let Some(reactivation_date) = hold {
-        let until = t.customer_ooo_until.unwrap_or(reactivation_date);
-        let reason = format!(
-            "The customer is out of office until {until}: set the ticket to \"{}\" with reactivation date {reactivation_date}, when {what_next} is due.",
-            s.hold_status
-        );
+        let reason = Why::Hold {
+            until: t.customer_ooo_until.unwrap_or(reactivation_date),
+            next: (k < s.count).then_some(k + 1),
+        };
         let detail = Detail::Hold {
             status: s.hold_status.clone(),
             reactivation_date,
@@ -211,48 +205,44 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
                 format!("row {n} of [strikes.ladder].{row}{portal}")
             },
         );
-        let why = if k == 0 && restarted {
-            format!(
-                "the customer replied on {}, after the last attempt, so the count restarts.",
-                anchor_date
-            )
+        let since = if k == 0 && restarted {
+            Since::Restarted {
+                replied: anchor_date,
+            }
         } else if k == 0 {
-            format!(
-                "no reply since {anchor_date} ({}); first attempt after {}.",
-                anchor_field.name(),
-                days(s.first_after_bd)
-            )
+            Since::First {
+                anchor: anchor_date,
+                field: anchor_field,
+                after_bd: s.first_after_bd,
+            }
         } else {
-            format!("attempt {k} on {last_date} got no reply.")
+            Since::NoReply {
+                attempt: k,
+                on: last_date,
+            }
         };
-        let mut reason = format!("Strike {n} of {}: {why}{moved}", s.count);
         let detail = Detail::Strike {
             count: s.count,
             resolution_date: None,
         };
-        let mut action = ctx.action(Kind::Strike, n, next, &channels, String::new(), detail);
-        if let Some(a) = action.as_mut() {
-            if n == s.count {
-                // Done on its contact date, the last strike leaves this long for a reply.
-                let resolve_on = ctx.add_bd(a.contact_date, s.resolve_after_bd);
-                reason.push_str(&format!(
-                    " Last attempt: tell the customer the ticket will be resolved on {resolve_on} if they do not reply."
-                ));
-                a.detail = Detail::Strike {
-                    count: s.count,
-                    resolution_date: Some(resolve_on),
-                };
-            }
-            a.reason = reason;
+        let why = Why::Strike { since, moved };
+        let mut action = ctx.action(Kind::Strike, n, next, &channels, why, detail);
+        if let Some(a) = action.as_mut()
+            && n == s.count
+        {
+            // Done on its contact date, the last strike leaves this long for a reply.
+            let resolve_on = ctx.add_bd(a.contact_date, s.resolve_after_bd);
+            a.detail = Detail::Strike {
+                count: s.count,
+                resolution_date: Some(resolve_on),
+            };
         }
         out.extend(action);
     } else {
-        let reason = format!(
-            "No reply to {k} attempt{} (the last on {last_date}) after {}: resolve with close code \"{}\".{moved}",
-            if k == 1 { "" } else { "s" },
-            days(s.resolve_after_bd),
-            s.close_code
-        );
+        let reason = Why::Resolve {
+            after_bd: s.resolve_after_bd,
+            moved,
+        };
         let notes = format!(
             "Resolved without a reply from the customer after {k} contact attempt{} (the last on {last_date}), \
              following the {}-strike follow-up process. Close code: {}.",

@@ -108,16 +108,16 @@ fn strikes_two_and_three_follow_the_last_attempt_and_the_last_names_the_resoluti
         Some(Channel::Email),
         "ladder row 2 starts with e-mail"
     );
-    assert!(!s.reason.contains("resolved on"));
+    assert!(!s.reason_text().contains("resolved on"));
 
     t.attempts = Some(2);
     t.last_attempt_at = Some(at("2026-11-24T11:00:00-05:00"));
     let s = &plan_at(&t, &r, "2026-11-25T14:00:00Z")[0];
     assert_eq!((s.step, s.due_date), (3, d("2026-11-25")));
     assert!(
-        s.reason.contains("resolved on 2026-11-27"),
+        s.reason_text().contains("resolved on 2026-11-27"),
         "Thanksgiving skipped: {}",
-        s.reason
+        s.reason_text()
     );
 }
 
@@ -173,7 +173,7 @@ fn a_reply_after_the_last_attempt_restarts_the_count() {
         (s.kind, s.step, s.due_date),
         (Kind::Strike, 1, d("2026-11-23"))
     );
-    assert!(s.reason.contains("restarts"));
+    assert!(s.reason_text().contains("restarts"));
 }
 
 #[test]
@@ -332,7 +332,7 @@ fn overdue_strikes_stay_due_and_count_business_days() {
     );
     assert_eq!(s.contact_date, d("2026-11-23"));
     assert!(
-        s.reason
+        s.reason_text()
             .ends_with("Due 2026-11-17, 4 business days overdue.")
     );
 }
@@ -490,10 +490,10 @@ mod checkins {
         let a = listed(&t, &r, NOW, 0);
         assert_eq!(checkins(&a), [(2, d("2026-11-23"))]);
         assert!(
-            a[0].reason
+            a[0].reason_text()
                 .contains("Missed earlier: step 1 (due 2026-11-09)"),
             "{}",
-            a[0].reason
+            a[0].reason_text()
         );
         let all = plan_at(&t, &r, NOW);
         assert_eq!(
@@ -612,9 +612,9 @@ mod checkins {
         assert_eq!(c.assignee, "alice");
         assert!(c.covering_for.is_none());
         assert!(
-            c.reason.contains("alice is out on 2026-11-27"),
+            c.reason_text().contains("alice is out on 2026-11-27"),
             "{}",
-            c.reason
+            c.reason_text()
         );
     }
 
@@ -799,13 +799,14 @@ fn sorting_orders_by_the_spec_key_and_keeps_equal_keys_in_order() {
         let mut a = one.clone();
         a.ticket_id = id.into();
         a.due_date = d(&format!("2026-11-{day}"));
-        a.reason = format!("#{i}");
+        // Not part of the key: marks where each action started.
+        a.overdue_days = i as u32;
         actions.push(a);
     }
     let mut stable = actions.clone();
     stable.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     sort(&mut actions);
-    let order = |v: &[Action]| v.iter().map(|a| a.reason.clone()).collect::<Vec<_>>();
-    assert_eq!(order(&actions), ["#3", "#1", "#6", "#2", "#0", "#4", "#5"]);
+    let order = |v: &[Action]| v.iter().map(|a| a.overdue_days).collect::<Vec<_>>();
+    assert_eq!(order(&actions), [3, 1, 6, 2, 0, 4, 5]);
     assert_eq!(order(&actions), order(&stable));
 }

@@ -89,7 +89,7 @@ pub struct Row<'a> {
     fallback_channels: Vec<&'static str>,
     assignee: &'a str,
     covering_for: Option<&'a str>,
-    reason: &'a str,
+    reason: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     resolve_status: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -151,7 +151,7 @@ impl<'a> Row<'a> {
             fallback_channels: a.fallback_channels.iter().map(|c| c.name()).collect(),
             assignee: &a.assignee,
             covering_for: a.covering_for.as_deref(),
-            reason: &a.reason,
+            reason: a.reason_text(),
             resolve_status,
             close_code,
             close_notes,
@@ -179,7 +179,7 @@ impl<'a> Row<'a> {
             self.fallback_channels.join(";"),
             self.assignee.to_string(),
             o(self.covering_for),
-            self.reason.to_string(),
+            self.reason.clone(),
             o(self.resolve_status),
             o(self.close_code),
             o(self.close_notes),
@@ -328,7 +328,7 @@ fn write_table(w: &mut dyn Write, actions: &[Action], width: Option<u16>) -> io:
             when,
             channel,
             assignee,
-            a.reason.clone(),
+            a.reason_text(),
         ]);
     }
     writeln!(w, "{t}")?;

@@ -229,3 +229,44 @@ fn rules_check_warns_about_incomplete_templates_and_fails_on_broken_ones() {
         out.stderr
     );
 }
+
+/// A check-in that supersedes an earlier missed step names it in its reason, and its draft
+/// says the message also covers the follow-up that did not reach the customer.
+#[test]
+fn a_draft_covers_the_missed_step_its_reason_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("t.csv");
+    std::fs::write(
+        &p,
+        "id,status,opened_at,type,channel,customer,owner\nS1,Open,2026-11-02T15:00:00Z,complaint,email,Ana Lima,bob\n",
+    )
+    .unwrap();
+    let out = followup(&[
+        "--now",
+        NOW,
+        "plan",
+        p.to_str().unwrap(),
+        "--format",
+        "json",
+        "--drafts",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v[0]["action_id"], "S1.check_in-2", "{}", out.stdout);
+    assert!(
+        v[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains(" Missed earlier: step 1 (due 2026-11-09); cover them in this contact."),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        v[0]["draft_body"]
+            .as_str()
+            .unwrap()
+            .contains("(This also covers our earlier follow-up that did not reach you.)"),
+        "{}",
+        out.stdout
+    );
+}
