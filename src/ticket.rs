@@ -50,6 +50,55 @@ impl std::fmt::Display for Channel {
     }
 }
 
+/// Channels in order of preference, each at most once: at most five, kept inline, so an
+/// action's channels cost no allocation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Channels {
+    len: u8,
+    items: [Channel; 5],
+}
+
+impl Channels {
+    pub const NONE: Channels = Channels {
+        len: 0,
+        items: [Channel::Phone; 5],
+    };
+}
+
+impl FromIterator<Channel> for Channels {
+    /// Keeps the first of each channel.
+    fn from_iter<I: IntoIterator<Item = Channel>>(iter: I) -> Channels {
+        let mut cs = Channels::NONE;
+        for c in iter {
+            if !cs.contains(&c) {
+                cs.items[cs.len as usize] = c;
+                cs.len += 1;
+            }
+        }
+        cs
+    }
+}
+
+impl std::ops::Deref for Channels {
+    type Target = [Channel];
+
+    fn deref(&self) -> &[Channel] {
+        &self.items[..self.len as usize]
+    }
+}
+
+impl std::fmt::Debug for Channels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq<Vec<Channel>> for Channels {
+    fn eq(&self, other: &Vec<Channel>) -> bool {
+        **self == other[..]
+    }
+}
+
 /// Where the customer reached us from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {

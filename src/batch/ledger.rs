@@ -173,7 +173,7 @@ impl Ledger {
                 run_date,
                 first_run,
                 action_id: id,
-                ticket_id: a.ticket_id.clone(),
+                ticket_id: a.ticket_id.to_string(),
                 kind: a.kind,
                 step: a.step,
                 due_date: a.due_date,

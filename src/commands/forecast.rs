@@ -25,9 +25,9 @@ fn done(t: &mut Ticket, a: &Action) {
             t.attempts = Some(a.step);
             t.last_attempt_at = Some(a.suggested_at);
         }
-        Detail::Resolve { status, .. } => {
+        Detail::Resolve(r) => {
             t.state = State::Resolved;
-            t.status = status.clone();
+            t.status = r.status.clone();
             t.resolved_at = Some(a.suggested_at);
         }
         Detail::Hold {
@@ -85,7 +85,7 @@ fn simulate(
             if a.kind == Kind::InternalAlert {
                 alerted.insert(a.id());
             }
-            if let Some(i) = index.get(&a.ticket_id) {
+            if let Some(i) = index.get(a.ticket_id.as_str()) {
                 done(&mut tickets[*i], a);
             }
         }
@@ -304,7 +304,7 @@ impl Side {
             contact: a.contact_date,
             suggested: local_rfc3339(a.suggested_at, a.timezone),
             channel: a.channel.map(|c| c.name()),
-            assignee: a.assignee.clone(),
+            assignee: a.assignee.to_string(),
         }
     }
 

@@ -511,7 +511,7 @@ fn finish(
         let mut failed: Vec<String> = Vec::new();
         for (a, t) in actions.iter_mut().zip(&tickets) {
             match d.render(a, t, rules) {
-                Ok(draft) => a.draft = Some(draft),
+                Ok(draft) => a.draft = Some(Box::new(draft)),
                 Err(e) => failed.push(format!("{}: {e}", a.id())),
             }
         }

@@ -242,7 +242,7 @@ pub fn context(a: &Action, t: &Ticket, rules: &Rules) -> Value {
         })
         .collect();
     ticket.insert("state".into(), t.state.name().into());
-    ticket.insert("type".into(), a.ticket_type.clone().into());
+    ticket.insert("type".into(), a.ticket_type.as_str().into());
     let extra: BTreeMap<&str, &str> = t.extra.iter().map(|(k, v)| (&**k, v.as_str())).collect();
     ticket.insert("extra".into(), json!(extra));
 
@@ -305,20 +305,14 @@ pub fn context(a: &Action, t: &Ticket, rules: &Rules) -> Value {
                     .collect();
                 m.insert("missed".into(), Value::Array(list));
             }
-            Detail::Resolve {
-                status,
-                close_code,
-                close_notes,
-                attempts,
-                last_attempt,
-            } => {
-                m.insert("resolve_status".into(), json!(status));
-                m.insert("close_code".into(), json!(close_code));
-                m.insert("close_notes".into(), json!(close_notes));
-                m.insert("attempts".into(), json!(attempts));
-                let list: Vec<Value> = (1..=*attempts)
+            Detail::Resolve(r) => {
+                m.insert("resolve_status".into(), json!(r.status));
+                m.insert("close_code".into(), json!(r.close_code));
+                m.insert("close_notes".into(), json!(r.close_notes));
+                m.insert("attempts".into(), json!(r.attempts));
+                let list: Vec<Value> = (1..=r.attempts)
                     .map(|n| {
-                        let when = (n == *attempts).then(|| date(*last_attempt));
+                        let when = (n == r.attempts).then(|| date(r.last_attempt));
                         json!({ "number": n, "date": when, "channel": null })
                     })
                     .collect();

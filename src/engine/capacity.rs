@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use compact_str::CompactString;
 
 use super::{Action, Kind};
 use crate::config::Rules;
@@ -30,7 +31,7 @@ pub fn level(actions: &mut [Action], rules: &Rules, now: DateTime<Utc>) -> Vec<O
     if !rules.levels() {
         return Vec::new();
     }
-    let mut load: HashMap<(String, NaiveDate), usize> = HashMap::new();
+    let mut load: HashMap<(CompactString, NaiveDate), usize> = HashMap::new();
     for a in actions.iter().filter(|a| !movable(a)) {
         *load
             .entry((a.assignee.clone(), a.contact_date))
@@ -105,7 +106,7 @@ pub fn level(actions: &mut [Action], rules: &Rules, now: DateTime<Utc>) -> Vec<O
         .filter_map(|((assignee, date), n)| {
             let cap = rules.capacity(&assignee)?;
             (n > cap as usize).then_some(Overload {
-                assignee,
+                assignee: assignee.to_string(),
                 date,
                 actions: n,
                 capacity: cap,

@@ -13,9 +13,10 @@ pub use strikes::anchor as strike_anchor;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use compact_str::CompactString;
 
 use crate::config::Rules;
-use crate::ticket::{Channel, Ticket};
+use crate::ticket::{Channel, Channels, Ticket};
 use crate::time::{self, Interval, Zone};
 
 /// What an action asks the agent to do, in sorting order.
@@ -72,23 +73,28 @@ pub enum Detail {
         /// Earlier steps due and not done, with their dates.
         missed: Vec<(u32, NaiveDate)>,
     },
-    Resolve {
-        status: String,
-        close_code: String,
-        close_notes: String,
-        attempts: u32,
-        last_attempt: NaiveDate,
-    },
+    /// Boxed: resolutions are few, and their texts would widen every action.
+    Resolve(Box<Resolution>),
     Hold {
         status: String,
         reactivation_date: NaiveDate,
     },
 }
 
+/// What a resolution sets on the ticket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolution {
+    pub status: String,
+    pub close_code: String,
+    pub close_notes: String,
+    pub attempts: u32,
+    pub last_attempt: NaiveDate,
+}
+
 /// One follow-up action (SPEC §7).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Action {
-    pub ticket_id: String,
+    pub ticket_id: CompactString,
     pub kind: Kind,
     pub step: u32,
     /// Nominal due date, customer local.
@@ -103,9 +109,9 @@ pub struct Action {
     pub window_end: DateTime<Utc>,
     pub timezone: Tz,
     pub channel: Option<Channel>,
-    pub fallback_channels: Vec<Channel>,
-    pub assignee: String,
-    pub covering_for: Option<String>,
+    pub fallback_channels: Channels,
+    pub assignee: CompactString,
+    pub covering_for: Option<CompactString>,
     pub reason: Reason,
     pub detail: Detail,
     /// Check-ins with slack: the last business day they may move to (capacity levelling).
@@ -116,12 +122,12 @@ pub struct Action {
     /// and the action's channels in their order.
     pub(crate) calendar: usize,
     pub(crate) preferred: Option<u16>,
-    pub(crate) channels: Vec<Channel>,
+    pub(crate) channels: Channels,
     /// The drafted message, when asked for (filled in after planning).
-    pub draft: Option<crate::drafts::Draft>,
+    pub draft: Option<Box<crate::drafts::Draft>>,
     /// The ticket's type as the rules resolve it (`default` for unknown types), for filters
     /// and summaries.
-    pub ticket_type: String,
+    pub ticket_type: CompactString,
 }
 
 impl Action {
@@ -356,7 +362,7 @@ impl<'a> Ctx<'a> {
         let start = time::first_start(self.zone, due, &windows)?;
         let slot = time::schedule(self.zone, due, &windows, self.now, self.preferred_minute())?;
         let (channel, fallback_channels) = if channels.is_empty() {
-            (None, Vec::new())
+            (None, Channels::NONE)
         } else {
             let primary = channels[slot.primary];
             (
@@ -367,7 +373,7 @@ impl<'a> Ctx<'a> {
         let (assignee, covering_for) = self.assign(slot.contact_date);
         let overdue_days = self.zone.calendar.business_days_between(due, self.today);
         Some(Action {
-            ticket_id: self.t.id.clone(),
+            ticket_id: self.t.id.as_str().into(),
             kind,
             step,
             due_date: due,
@@ -389,26 +395,25 @@ impl<'a> Ctx<'a> {
             moved_from: None,
             calendar: self.t.calendar.unwrap_or(self.rules.default_calendar),
             preferred: self.preferred_minute(),
-            channels: channels.to_vec(),
-            ticket_type: self
-                .ty
-                .map(|ty| ty.name.clone())
-                .unwrap_or_else(|| "default".to_string()),
+            channels: channels.iter().copied().collect(),
+            ticket_type: self.ty.map_or(CompactString::const_new("default"), |ty| {
+                ty.name.as_str().into()
+            }),
         })
     }
 
     /// Who does an action on `date`: the owner, or while the owner is out, the first of their
     /// cover chain who is in (SPEC §6); a ticket without owner goes to `[defaults].unassigned`.
-    fn assign(&self, date: NaiveDate) -> (String, Option<String>) {
+    fn assign(&self, date: NaiveDate) -> (CompactString, Option<CompactString>) {
         let defaults = &self.rules.file.defaults;
         let Some(owner) = self.t.owner.as_deref() else {
-            return (defaults.unassigned.clone(), None);
+            return (defaults.unassigned.as_str().into(), None);
         };
         let Some(agent) = self.rules.agent(owner) else {
-            return (owner.to_string(), None);
+            return (owner.into(), None);
         };
         if !agent.is_out(date) {
-            return (owner.to_string(), None);
+            return (owner.into(), None);
         }
         let mut seen = vec![agent.id.as_str()];
         let mut cover = agent.cover.as_deref().unwrap_or(&defaults.cover);
@@ -420,7 +425,7 @@ impl<'a> Ctx<'a> {
             seen.push(next.id.as_str());
             cover = next.cover.as_deref().unwrap_or(&defaults.cover);
         }
-        (cover.to_string(), Some(owner.to_string()))
+        (cover.into(), Some(owner.into()))
     }
 }
 

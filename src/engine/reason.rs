@@ -176,18 +176,15 @@ impl Action {
                 }
             }
             Why::Resolve { after_bd, moved: m } => {
-                if let Detail::Resolve {
-                    close_code,
-                    attempts,
-                    last_attempt,
-                    ..
-                } = &self.detail
-                {
+                if let Detail::Resolve(r) = &self.detail {
                     let _ = write!(
                         out,
-                        "No reply to {attempts} attempt{} (the last on {last_attempt}) after {}: resolve with close code \"{close_code}\".",
-                        plural(*attempts),
+                        "No reply to {} attempt{} (the last on {}) after {}: resolve with close code \"{}\".",
+                        r.attempts,
+                        plural(r.attempts),
+                        r.last_attempt,
                         days(*after_bd),
+                        r.close_code
                     );
                 }
                 moved(out, *m);

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{Action, Ctx, Detail, Kind, Moved, Since, Trace, Why};
+use super::{Action, Ctx, Detail, Kind, Moved, Resolution, Since, Trace, Why};
 use crate::ticket::{DateOrTime, Field, State, Ticket};
 
 fn days(n: u32) -> String {
@@ -250,13 +250,13 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
             s.count,
             s.close_code
         );
-        let detail = Detail::Resolve {
+        let detail = Detail::Resolve(Box::new(Resolution {
             status: s.resolve_status.clone(),
             close_code: s.close_code.clone(),
             close_notes: notes,
             attempts: k,
             last_attempt: last_date,
-        };
+        }));
         out.extend(ctx.action(Kind::Resolve, k, next, &[], reason, detail));
     }
 }

@@ -137,18 +137,13 @@ fn the_resolution_comes_after_the_count_with_status_code_and_notes() {
         "internal: business hours, at the customer's time like every action"
     );
     match &x.detail {
-        Detail::Resolve {
-            status,
-            close_code,
-            close_notes,
-            attempts,
-            last_attempt,
-        } => {
-            assert_eq!((*attempts, *last_attempt), (3, d("2026-11-20")));
-            assert_eq!(status, "Resolved");
-            assert_eq!(close_code, "User not responded");
+        Detail::Resolve(r) => {
+            assert_eq!((r.attempts, r.last_attempt), (3, d("2026-11-20")));
+            assert_eq!(r.status, "Resolved");
+            assert_eq!(r.close_code, "User not responded");
             assert!(
-                close_notes.contains("3 contact attempts") && close_notes.contains("2026-11-20")
+                r.close_notes.contains("3 contact attempts")
+                    && r.close_notes.contains("2026-11-20")
             );
         }
         other => panic!("{other:?}"),

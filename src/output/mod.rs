@@ -113,15 +113,10 @@ impl<'a> Row<'a> {
                 Detail::None | Detail::Strike { .. } | Detail::CheckIn { .. } => {
                     (None, None, None, None, None)
                 }
-                Detail::Resolve {
-                    status,
-                    close_code,
-                    close_notes,
-                    ..
-                } => (
-                    Some(status.as_str()),
-                    Some(close_code.as_str()),
-                    Some(close_notes.as_str()),
+                Detail::Resolve(r) => (
+                    Some(r.status.as_str()),
+                    Some(r.close_code.as_str()),
+                    Some(r.close_notes.as_str()),
                     None,
                     None,
                 ),
@@ -319,11 +314,11 @@ fn write_table(w: &mut dyn Write, actions: &[Action], width: Option<u16>) -> io:
         };
         let assignee = match &a.covering_for {
             Some(o) => format!("{}\n(for {o})", a.assignee),
-            None => a.assignee.clone(),
+            None => a.assignee.to_string(),
         };
         t.add_row([
             due,
-            a.ticket_id.clone(),
+            a.ticket_id.to_string(),
             format!("{} {}", a.kind.name(), a.step),
             when,
             channel,
@@ -369,8 +364,8 @@ pub fn write_rejects(w: &mut dyn Write, rejects: &[Reject]) -> io::Result<()> {
 /// What an action counts under in `summary` and `forecast`.
 pub fn summary_key(a: &Action, by: SummaryKey) -> String {
     match by {
-        SummaryKey::Owner => a.assignee.clone(),
-        SummaryKey::Type => a.ticket_type.clone(),
+        SummaryKey::Owner => a.assignee.to_string(),
+        SummaryKey::Type => a.ticket_type.to_string(),
         SummaryKey::Kind => a.kind.name().to_string(),
         SummaryKey::Channel => a
             .channel
@@ -512,18 +507,12 @@ pub fn write_resolutions(
         "resolved_at",
     ])?;
     for a in actions {
-        if let Detail::Resolve {
-            status,
-            close_code,
-            close_notes,
-            ..
-        } = &a.detail
-        {
+        if let Detail::Resolve(r) = &a.detail {
             c.write_record(guarded([
                 a.ticket_id.as_str(),
-                status,
-                close_code,
-                close_notes,
+                &r.status,
+                &r.close_code,
+                &r.close_notes,
                 &local_rfc3339(a.suggested_at, a.timezone),
             ]))?;
         }
