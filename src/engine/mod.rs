@@ -231,10 +231,22 @@ pub fn evaluate(
     horizon: DateTime<Utc>,
     explain: bool,
 ) -> Evaluation {
+    plan(t, rules, now, horizon, explain, false)
+}
+
+fn plan(
+    t: &Ticket,
+    rules: &Rules,
+    now: DateTime<Utc>,
+    horizon: DateTime<Utc>,
+    explain: bool,
+    only_due: bool,
+) -> Evaluation {
     let mut facts = Vec::new();
     let actions = {
         let mut trace = Trace(explain.then_some(&mut facts));
-        let ctx = Ctx::new(t, rules, now, horizon, &mut trace);
+        let mut ctx = Ctx::new(t, rules, now, horizon, &mut trace);
+        ctx.only_due = only_due;
         let mut actions = Vec::new();
         strikes::plan(&ctx, &mut trace, &mut actions);
         checkins::plan(&ctx, &mut trace, &mut actions);
@@ -250,7 +262,7 @@ pub fn evaluate(
 
 /// The actions of a ticket that are due by `now + within`.
 pub fn due(t: &Ticket, rules: &Rules, now: DateTime<Utc>, horizon: DateTime<Utc>) -> Vec<Action> {
-    let mut actions = evaluate(t, rules, now, horizon, false).actions;
+    let mut actions = plan(t, rules, now, horizon, false, true).actions;
     actions.retain(|a| a.is_due(horizon));
     actions
 }
@@ -265,6 +277,8 @@ pub(crate) struct Ctx<'a> {
     pub today: NaiveDate,
     /// The ticket's type as the rules resolve it, looked up once per ticket.
     pub ty: Option<&'a crate::config::TicketType>,
+    /// Only actions due by the horizon are wanted: the others are not scheduled.
+    pub only_due: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -321,6 +335,7 @@ impl<'a> Ctx<'a> {
             zone,
             today,
             ty: rules.ticket_type(t.kind.as_deref()),
+            only_due: false,
         }
     }
 
@@ -344,7 +359,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Schedules an action due on `due` through `channels` (none: an internal action) and
-    /// fills in who does it. `None` only when no window exists within years of `due`.
+    /// fills in who does it. `None` when no window exists within years of `due`, or when
+    /// only actions due by the horizon are wanted and this one is not.
     pub fn action(
         &self,
         kind: Kind,
@@ -360,6 +376,9 @@ impl<'a> Ctx<'a> {
             channels.iter().map(|c| self.rules.windows(*c)).collect()
         };
         let start = time::first_start(self.zone, due, &windows)?;
+        if self.only_due && start > self.horizon {
+            return None;
+        }
         let slot = time::schedule(self.zone, due, &windows, self.now, self.preferred_minute())?;
         let (channel, fallback_channels) = if channels.is_empty() {
             (None, Channels::NONE)

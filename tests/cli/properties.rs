@@ -6,7 +6,7 @@
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 use followup::config::Rules;
-use followup::engine::{Detail, Kind, evaluate};
+use followup::engine::{Detail, Kind, due, evaluate};
 use followup::ticket::{Channel, DateOrTime, Origin, Segment, State, Ticket};
 use followup::time::{Interval, ceil_minute, local_date, parse_interval};
 use proptest::prelude::*;
@@ -264,6 +264,14 @@ proptest! {
         let eval = evaluate(&c.ticket, &rules, c.now, c.now, false);
         let again = evaluate(&c.ticket, &rules, c.now, c.now, false);
         prop_assert_eq!(&eval.actions, &again.actions, "the same input gives the same output");
+        // `due` schedules only what is due by the horizon: the same actions as planning them
+        // all and keeping those due.
+        for days in [0, 3, 20] {
+            let horizon = c.now + TimeDelta::days(days);
+            let mut all = evaluate(&c.ticket, &rules, c.now, horizon, false).actions;
+            all.retain(|a| a.is_due(horizon));
+            prop_assert_eq!(due(&c.ticket, &rules, c.now, horizon), all, "within {}d", days);
+        }
 
         let t = &c.ticket;
         if matches!(t.state, State::Closed | State::Canceled) {
