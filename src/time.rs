@@ -190,20 +190,75 @@ impl Calendar {
 
 /// RFC 3339 in a zone's offset, to the second: `2026-11-23T10:00:00-05:00`.
 pub fn rfc3339_in(t: DateTime<Utc>, tz: Tz) -> String {
+    let mut out = Vec::with_capacity(25);
+    write_rfc3339_in(&mut out, t, tz);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends `rfc3339_in(t, tz)` to `out`, without allocating.
+pub fn write_rfc3339_in(out: &mut Vec<u8>, t: DateTime<Utc>, tz: Tz) {
     let local = t.with_timezone(&tz);
     let off = local.offset().fix().local_minus_utc();
-    let (sign, off) = if off < 0 { ('-', -off) } else { ('+', off) };
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
-        local.year(),
-        local.month(),
-        local.day(),
-        local.hour(),
-        local.minute(),
-        local.second(),
-        off / 3600,
-        off / 60 % 60
-    )
+    let (sign, off) = if off < 0 { (b'-', -off) } else { (b'+', off) };
+    let year = local.year();
+    if !(0..=9999).contains(&year) {
+        // Far outside any export: chrono's own forms.
+        out.extend_from_slice(
+            format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
+                year,
+                local.month(),
+                local.day(),
+                local.hour(),
+                local.minute(),
+                local.second(),
+                sign as char,
+                off / 3600,
+                off / 60 % 60
+            )
+            .as_bytes(),
+        );
+        return;
+    }
+    write_date(out, local.date_naive());
+    let off = off as u32;
+    let [h1, h2] = two_digits(off / 3600);
+    let [m1, m2] = two_digits(off / 60 % 60);
+    let [hh1, hh2] = two_digits(local.hour());
+    let [mi1, mi2] = two_digits(local.minute());
+    let [s1, s2] = two_digits(local.second());
+    out.extend_from_slice(&[
+        b'T', hh1, hh2, b':', mi1, mi2, b':', s1, s2, sign, h1, h2, b':', m1, m2,
+    ]);
+}
+
+fn two_digits(n: u32) -> [u8; 2] {
+    [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8]
+}
+
+/// Appends a date as chrono writes it (`YYYY-MM-DD`), without allocating in four-digit
+/// years.
+pub fn write_date(out: &mut Vec<u8>, d: NaiveDate) {
+    let y = d.year();
+    if !(0..=9999).contains(&y) {
+        out.extend_from_slice(d.to_string().as_bytes());
+        return;
+    }
+    let y = y as u32;
+    let [m1, m2] = two_digits(d.month());
+    let [d1, d2] = two_digits(d.day());
+    out.extend_from_slice(&[
+        b'0' + (y / 1000) as u8,
+        b'0' + (y / 100 % 10) as u8,
+        b'0' + (y / 10 % 10) as u8,
+        b'0' + (y % 10) as u8,
+        b'-',
+        m1,
+        m2,
+        b'-',
+        d1,
+        d2,
+    ]);
 }
 
 /// The local date of an instant in a zone.

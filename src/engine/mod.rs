@@ -159,13 +159,47 @@ impl Action {
 }
 
 /// Sorts actions in the order of SPEC §7. Equal keys keep their order, as a stable sort
-/// would; but only indices are sorted, and each action then moves once.
+/// would. Only indices are sorted, on two threads, next to what settles most comparisons
+/// (the dates, the time and the id's first bytes); each action then moves once.
 pub fn sort(actions: &mut [Action]) {
-    let mut order: Vec<usize> = (0..actions.len()).collect();
-    order.sort_unstable_by(|&x, &y| {
-        let (a, b) = (&actions[x], &actions[y]);
-        a.sort_key().cmp(&b.sort_key()).then(x.cmp(&y))
+    type Entry = ((NaiveDate, DateTime<Utc>, u64), usize);
+    let mut entries: Vec<Entry> = actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut head = [0u8; 8];
+            let id = a.ticket_id.as_bytes();
+            let n = id.len().min(8);
+            head[..n].copy_from_slice(&id[..n]);
+            ((a.due_date, a.suggested_at, u64::from_be_bytes(head)), i)
+        })
+        .collect();
+    let all: &[Action] = actions;
+    let cmp = |x: &Entry, y: &Entry| {
+        x.0.cmp(&y.0)
+            .then_with(|| all[x.1].sort_key().cmp(&all[y.1].sort_key()))
+            .then(x.1.cmp(&y.1))
+    };
+    let mid = entries.len() / 2;
+    let (left, right) = entries.split_at_mut(mid);
+    std::thread::scope(|scope| {
+        scope.spawn(|| left.sort_unstable_by(cmp));
+        right.sort_unstable_by(cmp);
     });
+    let (left, right) = entries.split_at(mid);
+    let mut order: Vec<usize> = Vec::with_capacity(entries.len());
+    let (mut l, mut r) = (left.iter().peekable(), right.iter().peekable());
+    while let (Some(x), Some(y)) = (l.peek(), r.peek()) {
+        if cmp(x, y).is_le() {
+            order.push(x.1);
+            l.next();
+        } else {
+            order.push(y.1);
+            r.next();
+        }
+    }
+    order.extend(l.chain(r).map(|e| e.1));
+    drop(entries);
     // `order[i]` is the action that belongs at `i`: follow each cycle of the permutation.
     let mut done = vec![false; actions.len()];
     for start in 0..actions.len() {

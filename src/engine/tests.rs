@@ -805,3 +805,45 @@ fn sorting_orders_by_the_spec_key_and_keeps_equal_keys_in_order() {
     assert_eq!(order(&actions), [3, 1, 6, 2, 0, 4, 5]);
     assert_eq!(order(&actions), order(&stable));
 }
+
+#[test]
+fn sorting_many_actions_matches_a_stable_sort() {
+    let r = rules();
+    let one = plan_at(&awaiting("T1"), &r, NOW).remove(0);
+    // Ids that share their first eight bytes, are shorter than eight, end in NUL, or whose
+    // first and last bytes order them differently.
+    let ids = [
+        "INCIDENT-2",
+        "INCIDENT-10",
+        "INCIDENT",
+        "INCIDEN",
+        "A",
+        "A\0",
+        "",
+        "INCIDENT-1",
+        "AZ",
+        "BA",
+    ];
+    let mut seed = 7u64;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let mut actions = Vec::new();
+    for i in 0..3001 {
+        let mut a = one.clone();
+        a.ticket_id = ids[next(ids.len() as u64) as usize].into();
+        a.due_date = d("2026-11-23") + chrono::Days::new(next(3));
+        a.suggested_at = at(NOW) + chrono::TimeDelta::minutes(next(4) as i64 * 30);
+        a.kind = Kind::ALL[next(5) as usize];
+        a.step = next(3) as u32;
+        a.overdue_days = i;
+        actions.push(a);
+    }
+    let mut stable = actions.clone();
+    stable.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    sort(&mut actions);
+    assert_eq!(actions, stable);
+}

@@ -179,7 +179,13 @@ pub fn read_rows(
                 sniff(&mut input).map_err(|e| Failure::io(format!("cannot read {name}: {e}")))
             })?;
         match fmt {
-            Format::Csv => r.csv(&name, input, &mut sink)?,
+            Format::Csv => {
+                let size = match src {
+                    Source::Path(p) => fs::metadata(p).ok().map(|m| m.len()),
+                    Source::Stdin | Source::Bytes(..) => None,
+                };
+                r.csv(&name, input, size, &mut sink)?
+            }
             Format::Ndjson => r.ndjson(&name, input, &mut sink)?,
             Format::Json => r.json(&name, input, &mut sink)?,
         }
@@ -266,11 +272,22 @@ impl Rows {
         }
     }
 
-    fn push(&mut self, rec: &csv::ByteRecord, line: Option<u64>, record: u64) {
-        for cell in rec.iter() {
-            self.bytes.extend_from_slice(cell);
-            self.ends.push(self.bytes.len());
+    /// Rows of the same layout, with room for as many as `like` held.
+    fn like(like: &Rows) -> Rows {
+        Rows {
+            layout: like.layout.clone(),
+            bytes: Vec::with_capacity(like.bytes.len()),
+            ends: Vec::with_capacity(like.ends.len()),
+            at: Vec::with_capacity(like.at.len()),
         }
+    }
+
+    fn push(&mut self, rec: &csv::ByteRecord, line: Option<u64>, record: u64) {
+        // The record holds its cells back to back: one copy, then where each ends.
+        let base = self.bytes.len();
+        self.bytes.extend_from_slice(rec.as_slice());
+        self.ends
+            .extend((0..rec.len()).map(|i| base + rec.range(i).map_or(0, |r| r.end)));
         self.at.push((line, record));
     }
 
@@ -288,13 +305,17 @@ impl Rows {
             };
             let first = row * l.width;
             cells.clear();
-            let mut start = if first == 0 { 0 } else { self.ends[first - 1] };
-            let mut utf8 = true;
-            for &end in &self.ends[first..first + l.width] {
-                let cell = std::str::from_utf8(&self.bytes[start..end]);
-                utf8 &= cell.is_ok();
+            let begin = if first == 0 { 0 } else { self.ends[first - 1] };
+            let ends = &self.ends[first..first + l.width];
+            // One check for the row; a cell that would split a character fails on its own.
+            let text = std::str::from_utf8(&self.bytes[begin..ends[l.width - 1]]).ok();
+            let mut utf8 = text.is_some();
+            let mut start = 0;
+            for &end in ends {
+                let cell = text.and_then(|t| t.get(start..end - begin));
+                utf8 &= cell.is_some();
                 cells.push(cell.unwrap_or_default());
-                start = end;
+                start = end - begin;
             }
             if !utf8 {
                 // Not a bad row but a file in another encoding: every row would be mojibake.
@@ -395,6 +416,14 @@ impl Ids {
     fn hash(id: &[u8]) -> u64 {
         use std::hash::BuildHasher;
         rustc_hash::FxBuildHasher.hash_one(id)
+    }
+
+    /// Room for `n` more ids.
+    fn reserve(&mut self, n: usize) {
+        let (bytes, starts) = (&self.bytes, &self.starts);
+        self.table
+            .reserve(n, |&i| Ids::hash(Ids::get(bytes, starts, i)));
+        self.starts.reserve(n);
     }
 
     /// Adds an id; false when it was there already.
@@ -565,6 +594,7 @@ impl Reader<'_> {
         &mut self,
         name: &str,
         input: Box<dyn BufRead>,
+        size: Option<u64>,
         sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
     ) -> Result<(), Failure> {
         let mut rdr = csv::ReaderBuilder::new()
@@ -622,6 +652,7 @@ impl Reader<'_> {
         let id_cell = index[Field::Id as usize];
         let mut rows = Rows::new(layout.clone());
         let mut record = 0u64;
+        let mut sized = false;
         loop {
             match rdr.read_byte_record(&mut rec) {
                 Ok(false) => break,
@@ -672,7 +703,15 @@ impl Reader<'_> {
             }
             rows.push(&rec, at.line, record);
             if rows.at.len() == BATCH {
-                let full = std::mem::replace(&mut rows, Rows::new(layout.clone()));
+                if let Some(size) = size.filter(|_| !sized) {
+                    sized = true;
+                    // The first rows tell how many the file holds: room for their ids now
+                    // spares growing the set step by step.
+                    let per_row = (rows.bytes.len() + rows.ends.len()) / BATCH + 1;
+                    self.seen.reserve(size as usize / per_row);
+                }
+                let next = Rows::like(&rows);
+                let full = std::mem::replace(&mut rows, next);
                 self.flush_rows(full, sink)?;
             }
         }
@@ -686,7 +725,7 @@ impl Reader<'_> {
         if self.rules.input.dedupe != Dedupe::Reject {
             return false;
         }
-        let Some(id) = id.filter(|s| !self.parser.values.is_null(s)).map(str::trim) else {
+        let Some(id) = id.and_then(|s| self.parser.values.present(s)) else {
             return false;
         };
         if self.seen.insert(id) {
@@ -1089,12 +1128,9 @@ impl<'r> Parser<'r> {
     ) -> Result<Ticket, Box<Reject>> {
         let v = &self.values;
         let column = |f: Field| names[f as usize].as_str();
-        let get = |f: Field| {
-            cells[f as usize]
-                .as_deref()
-                .filter(|s| !v.is_null(s))
-                .map(str::trim)
-        };
+        let present: [Option<&str>; Field::ALL.len()] =
+            std::array::from_fn(|i| cells[i].as_deref().and_then(|s| v.present(s)));
+        let get = |f: Field| present[f as usize];
         let id = get(Field::Id);
         let fail = |f: Field, value: &str, reason: String| {
             Box::new(at.reject(id, column(f), value, reason))

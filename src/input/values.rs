@@ -20,6 +20,15 @@ const WITH_OFFSET: [&str; 5] = [
 /// ISO 8601 forms without an offset, always accepted before `[input].date_formats`.
 const NAIVE_ISO: [&str; 2] = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"];
 
+/// `str::trim`, without its Unicode tables for the common cell that starts and ends in a
+/// visible ASCII character.
+pub fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 pub struct Values<'r> {
     pub rules: &'r InputRules,
 }
@@ -27,8 +36,13 @@ pub struct Values<'r> {
 impl Values<'_> {
     /// Whether a cell counts as absent (blank or a null marker).
     pub fn is_null(&self, s: &str) -> bool {
-        let t = s.trim();
-        t.is_empty() || self.rules.null_values.iter().any(|n| n == t)
+        self.present(s).is_none()
+    }
+
+    /// A cell trimmed, or `None` when it counts as absent.
+    pub fn present<'s>(&self, s: &'s str) -> Option<&'s str> {
+        let t = trim(s);
+        (!t.is_empty() && !self.rules.null_values.iter().any(|n| n == t)).then_some(t)
     }
 
     /// An instant: with an offset, or naive in `[input].timezone`; a bare date is midnight there.

@@ -11,6 +11,8 @@ use crate::cli::SummaryKey;
 use crate::engine::{Action, Detail, Kind};
 use crate::input::Reject;
 
+mod line;
+
 /// Whether csv cells that a spreadsheet would run as a formula are defused (the default).
 static CSV_GUARD: AtomicBool = AtomicBool::new(true);
 
@@ -227,9 +229,9 @@ pub fn write_actions(
             writeln!(w)?;
         }
         Format::Ndjson => in_parallel(w, actions, |chunk, out| {
+            let mut reason = String::new();
             for a in chunk {
-                serde_json::to_writer(&mut *out, &Row::new(a))?;
-                out.push(b'\n');
+                line::ndjson(a, out, &mut reason);
             }
             Ok(())
         })?,

@@ -601,3 +601,29 @@ fn counting_back_and_step_dates() {
         d("2026-11-30")
     );
 }
+
+#[test]
+fn instants_are_written_in_the_local_offset_to_the_second() {
+    let t = DateTime::parse_from_rfc3339("2026-03-08T06:59:05Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    for (tz, want) in [
+        (chrono_tz::UTC, "2026-03-08T06:59:05+00:00"),
+        (chrono_tz::America::New_York, "2026-03-08T01:59:05-05:00"),
+        (chrono_tz::America::St_Johns, "2026-03-08T04:29:05-02:30"),
+        (chrono_tz::Asia::Kolkata, "2026-03-08T12:29:05+05:30"),
+        (chrono_tz::Pacific::Chatham, "2026-03-08T20:44:05+13:45"),
+        (chrono_tz::Pacific::Kiritimati, "2026-03-08T20:59:05+14:00"),
+    ] {
+        assert_eq!(rfc3339_in(t, tz), want, "{tz}");
+    }
+    // A minute later New York has sprung forward.
+    let after = t + chrono::TimeDelta::minutes(1);
+    assert_eq!(
+        rfc3339_in(after, chrono_tz::America::New_York),
+        "2026-03-08T03:00:05-04:00"
+    );
+    let mut out = Vec::new();
+    write_date(&mut out, NaiveDate::from_ymd_opt(7, 2, 3).unwrap());
+    assert_eq!(out, b"0007-02-03");
+}
