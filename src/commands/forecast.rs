@@ -27,7 +27,7 @@ fn done(t: &mut Ticket, a: &Action) {
         }
         Detail::Resolve(r) => {
             t.state = State::Resolved;
-            t.status = r.status.clone();
+            t.status = r.status.to_string();
             t.resolved_at = Some(a.suggested_at);
         }
         Detail::Hold {

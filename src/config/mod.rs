@@ -8,6 +8,7 @@ pub mod file;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -101,9 +102,10 @@ pub struct StrikeRules {
     pub first_after_bd: u32,
     pub spacing_bd: u32,
     pub resolve_after_bd: u32,
-    pub hold_status: String,
-    pub resolve_status: String,
-    pub close_code: String,
+    /// Shared with every hold and resolution planned.
+    pub hold_status: Arc<str>,
+    pub resolve_status: Arc<str>,
+    pub close_code: Arc<str>,
     /// Ladder rows per origin channel; `None` key is the `default` row.
     pub ladder: HashMap<Option<Channel>, Vec<Vec<Channel>>>,
 }
@@ -185,6 +187,22 @@ pub struct Step {
     pub only_if: Option<String>,
     /// `None` is `same`: the ticket's origin channel.
     pub channel: Option<Channel>,
+    /// The rule in words ("7d after opened_at"), written once for every check-in's reason.
+    pub what: Arc<str>,
+}
+
+impl Step {
+    fn what(after: Span, from: &Anchor) -> Arc<str> {
+        if after.amount < 0 {
+            let back = Span {
+                amount: -after.amount,
+                unit: after.unit,
+            };
+            format!("{back} before {}", from.name()).into()
+        } else {
+            format!("{after} after {}", from.name()).into()
+        }
+    }
 }
 
 /// The follow-up policy of one ticket type.
@@ -834,9 +852,9 @@ impl Validator<'_> {
             first_after_bd: s.first_after_bd,
             spacing_bd: s.spacing_bd,
             resolve_after_bd: s.resolve_after_bd,
-            hold_status: s.hold_status.clone(),
-            resolve_status: s.resolve_status.clone(),
-            close_code: s.close_code.clone(),
+            hold_status: s.hold_status.as_str().into(),
+            resolve_status: s.resolve_status.as_str().into(),
+            close_code: s.close_code.as_str().into(),
             ladder: ladder.into_iter().map(|(k, (rows, _))| (k, rows)).collect(),
         }
     }
@@ -933,6 +951,7 @@ impl Validator<'_> {
                 };
                 if let (Some(after), Some(from), Some(window)) = (after, anchor, window) {
                     steps.push(Step {
+                        what: Step::what(after, &from),
                         after,
                         from,
                         window,

@@ -306,9 +306,9 @@ pub fn context(a: &Action, t: &Ticket, rules: &Rules) -> Value {
                 m.insert("missed".into(), Value::Array(list));
             }
             Detail::Resolve(r) => {
-                m.insert("resolve_status".into(), json!(r.status));
-                m.insert("close_code".into(), json!(r.close_code));
-                m.insert("close_notes".into(), json!(r.close_notes));
+                m.insert("resolve_status".into(), json!(&*r.status));
+                m.insert("close_code".into(), json!(&*r.close_code));
+                m.insert("close_notes".into(), json!(r.close_notes()));
                 m.insert("attempts".into(), json!(r.attempts));
                 let list: Vec<Value> = (1..=r.attempts)
                     .map(|n| {
@@ -322,7 +322,7 @@ pub fn context(a: &Action, t: &Ticket, rules: &Rules) -> Value {
                 status,
                 reactivation_date,
             } => {
-                m.insert("hold_status".into(), json!(status));
+                m.insert("hold_status".into(), json!(&**status));
                 m.insert("reactivation_date".into(), json!(date(*reactivation_date)));
             }
         }

@@ -121,7 +121,7 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
             },
         );
         if let Detail::CheckIn { missed: m, .. } = &mut candidates[latest].action.detail {
-            *m = missed;
+            *m = missed.into();
         }
     }
     for (i, c) in candidates.into_iter().enumerate() {
@@ -181,15 +181,7 @@ fn schedule_step(
         }
     }
     let nominal = ctx.add_bd(anchor_date(ctx.zone, anchor, step.after), 0);
-    let what = if step.after.amount < 0 {
-        let back = Span {
-            amount: -step.after.amount,
-            unit: step.after.unit,
-        };
-        format!("{back} before {}", step.from.name())
-    } else {
-        format!("{} after {}", step.after, step.from.name())
-    };
+    let what = &step.what;
     if let Some(done) = t
         .last_followup_at
         .map(|x| ctx.local_date(x))
@@ -229,7 +221,7 @@ fn schedule_step(
     }
     let count = ty.steps.len();
     let reason = Why::CheckIn {
-        what: what.as_str().into(),
+        what: what.clone(),
         anchor: match anchor {
             DateOrTime::Date(d) => d,
             DateOrTime::Time(x) => ctx.local_date(x),
@@ -243,12 +235,12 @@ fn schedule_step(
         || date.to_string(),
         || match &why_moved {
             Some(m) => format!("{what} gives {nominal}; {m}"),
-            None => what.clone(),
+            None => what.to_string(),
         },
     );
     let detail = Detail::CheckIn {
         of: count as u32,
-        missed: Vec::new(),
+        missed: Box::default(),
     };
     let action = ctx.action(Kind::CheckIn, n, date, &[channel], reason, detail)?;
     Some(Candidate {
@@ -390,7 +382,7 @@ fn recurring(
     };
     let detail = Detail::CheckIn {
         of: 1,
-        missed: Vec::new(),
+        missed: Box::default(),
     };
     if let Some(mut a) = ctx.action(Kind::CheckIn, 1, date, &[channel], reason, detail) {
         a.slack_until = (last > date).then_some(last);

@@ -71,12 +71,12 @@ pub enum Detail {
         /// Steps of the type.
         of: u32,
         /// Earlier steps due and not done, with their dates.
-        missed: Vec<(u32, NaiveDate)>,
+        missed: Box<[(u32, NaiveDate)]>,
     },
     /// Boxed: resolutions are few, and their texts would widen every action.
     Resolve(Box<Resolution>),
     Hold {
-        status: String,
+        status: std::sync::Arc<str>,
         reactivation_date: NaiveDate,
     },
 }
@@ -84,11 +84,27 @@ pub enum Detail {
 /// What a resolution sets on the ticket.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Resolution {
-    pub status: String,
-    pub close_code: String,
-    pub close_notes: String,
+    pub status: std::sync::Arc<str>,
+    pub close_code: std::sync::Arc<str>,
+    /// Strikes in the process.
+    pub count: u32,
     pub attempts: u32,
     pub last_attempt: NaiveDate,
+}
+
+impl Resolution {
+    /// The note the ticket is closed with.
+    pub fn close_notes(&self) -> String {
+        format!(
+            "Resolved without a reply from the customer after {} contact attempt{} (the last on {}), \
+             following the {}-strike follow-up process. Close code: {}.",
+            self.attempts,
+            if self.attempts == 1 { "" } else { "s" },
+            self.last_attempt,
+            self.count,
+            self.close_code
+        )
+    }
 }
 
 /// One follow-up action (SPEC §7).
@@ -111,7 +127,8 @@ pub struct Action {
     pub channel: Option<Channel>,
     pub fallback_channels: Channels,
     pub assignee: CompactString,
-    pub covering_for: Option<CompactString>,
+    /// Boxed: few actions have one, and it would widen every action.
+    pub covering_for: Option<Box<str>>,
     pub reason: Reason,
     pub detail: Detail,
     /// Check-ins with slack: the last business day they may move to (capacity levelling).
@@ -457,7 +474,7 @@ impl<'a> Ctx<'a> {
 
     /// Who does an action on `date`: the owner, or while the owner is out, the first of their
     /// cover chain who is in (SPEC §6); a ticket without owner goes to `[defaults].unassigned`.
-    fn assign(&self, date: NaiveDate) -> (CompactString, Option<CompactString>) {
+    fn assign(&self, date: NaiveDate) -> (CompactString, Option<Box<str>>) {
         let defaults = &self.rules.file.defaults;
         let Some(owner) = self.t.owner.as_deref() else {
             return (defaults.unassigned.as_str().into(), None);

@@ -50,7 +50,7 @@ pub enum Why {
     },
     CheckIn {
         /// The step's rule, as "7d after opened_at".
-        what: Box<str>,
+        what: std::sync::Arc<str>,
         /// The local date the step counts from.
         anchor: NaiveDate,
         moved: Option<Box<DayMoved>>,
@@ -195,7 +195,7 @@ impl Action {
                     Detail::Hold {
                         status,
                         reactivation_date,
-                    } => (status.as_str(), *reactivation_date),
+                    } => (&**status, *reactivation_date),
                     _ => ("", *until),
                 };
                 let _ = write!(
@@ -213,7 +213,7 @@ impl Action {
                 moved: m,
             } => {
                 let (of, missed) = match &self.detail {
-                    Detail::CheckIn { of, missed } => (*of, missed.as_slice()),
+                    Detail::CheckIn { of, missed } => (*of, &missed[..]),
                     _ => (self.step, &[][..]),
                 };
                 let _ = write!(

@@ -243,17 +243,10 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
             after_bd: s.resolve_after_bd,
             moved,
         };
-        let notes = format!(
-            "Resolved without a reply from the customer after {k} contact attempt{} (the last on {last_date}), \
-             following the {}-strike follow-up process. Close code: {}.",
-            if k == 1 { "" } else { "s" },
-            s.count,
-            s.close_code
-        );
         let detail = Detail::Resolve(Box::new(Resolution {
             status: s.resolve_status.clone(),
             close_code: s.close_code.clone(),
-            close_notes: notes,
+            count: s.count,
             attempts: k,
             last_attempt: last_date,
         }));

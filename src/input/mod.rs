@@ -395,22 +395,55 @@ impl Parsed {
     }
 }
 
+/// Bits of an id's start kept per id (few in tests, so that they cover the rest).
+#[cfg(not(test))]
+const WRAP: u32 = 32;
+#[cfg(test)]
+const WRAP: u32 = 8;
+
 /// A set of ticket ids in little memory: the ids' bytes in one buffer, the table holding
-/// where each starts. Exact, unlike a set of hashes.
+/// the number of each. Exact, unlike a set of hashes.
 #[derive(Default)]
 struct Ids {
     bytes: Vec<u8>,
-    /// Start of each id in `bytes`; an id runs to the next one's start.
-    starts: Vec<usize>,
+    /// Where each id starts in `bytes`, modulo 2^WRAP; an id runs to the next one's start.
+    starts: Vec<u32>,
+    /// The ids at which `starts` passed another 2^WRAP: what the low bits leave out.
+    wraps: Vec<usize>,
     table: hashbrown::HashTable<u32>,
 }
 
-impl Ids {
-    /// The id at `i`, from the buffer and starts (borrowed apart while the table changes).
-    fn get<'a>(bytes: &'a [u8], starts: &[usize], i: u32) -> &'a [u8] {
+/// The parts of `Ids` an id is read from, borrowed apart from the table that changes.
+struct Spans<'a> {
+    bytes: &'a [u8],
+    starts: &'a [u32],
+    wraps: &'a [usize],
+}
+
+impl Spans<'_> {
+    fn start(&self, i: usize) -> usize {
+        let high = self.wraps.partition_point(|&w| w <= i);
+        (high << WRAP) | self.starts[i] as usize
+    }
+
+    fn get(&self, i: u32) -> &[u8] {
         let i = i as usize;
-        let end = starts.get(i + 1).copied().unwrap_or(bytes.len());
-        &bytes[starts[i]..end]
+        let end = if i + 1 < self.starts.len() {
+            self.start(i + 1)
+        } else {
+            self.bytes.len()
+        };
+        &self.bytes[self.start(i)..end]
+    }
+}
+
+impl Ids {
+    fn spans(&self) -> Spans<'_> {
+        Spans {
+            bytes: &self.bytes,
+            starts: &self.starts,
+            wraps: &self.wraps,
+        }
     }
 
     fn hash(id: &[u8]) -> u64 {
@@ -420,9 +453,12 @@ impl Ids {
 
     /// Room for `n` more ids.
     fn reserve(&mut self, n: usize) {
-        let (bytes, starts) = (&self.bytes, &self.starts);
-        self.table
-            .reserve(n, |&i| Ids::hash(Ids::get(bytes, starts, i)));
+        let spans = Spans {
+            bytes: &self.bytes,
+            starts: &self.starts,
+            wraps: &self.wraps,
+        };
+        self.table.reserve(n, |&i| Ids::hash(spans.get(i)));
         self.starts.reserve(n);
     }
 
@@ -430,24 +466,26 @@ impl Ids {
     fn insert(&mut self, id: &str) -> bool {
         let id = id.as_bytes();
         let h = Ids::hash(id);
-        let (bytes, starts) = (&self.bytes, &self.starts);
-        if self
-            .table
-            .find(h, |&i| Ids::get(bytes, starts, i) == id)
-            .is_some()
-        {
+        let spans = self.spans();
+        if self.table.find(h, |&i| spans.get(i) == id).is_some() {
             return false;
         }
         let Ok(n) = u32::try_from(self.starts.len()) else {
-            // Past four billion ids the set stops growing; so large an export is not read
-            // whole anyway.
+            // Four billion ids: far more than any export; the set stops growing.
             return true;
         };
-        self.starts.push(self.bytes.len());
+        let start = self.bytes.len();
+        while start >> WRAP > self.wraps.len() {
+            self.wraps.push(self.starts.len());
+        }
+        self.starts.push((start & ((1 << WRAP) - 1)) as u32);
         self.bytes.extend_from_slice(id);
-        let (bytes, starts) = (&self.bytes, &self.starts);
-        self.table
-            .insert_unique(h, n, |&i| Ids::hash(Ids::get(bytes, starts, i)));
+        let spans = Spans {
+            bytes: &self.bytes,
+            starts: &self.starts,
+            wraps: &self.wraps,
+        };
+        self.table.insert_unique(h, n, |&i| Ids::hash(spans.get(i)));
         true
     }
 }
@@ -1436,6 +1474,11 @@ mod tests {
         for id in &all {
             assert!(!ids.insert(id), "{id} was read");
         }
+        assert!(ids.wraps.len() > 1000, "starts passed 2^WRAP many times");
+        // An id longer than 2^WRAP bytes, and the ids after it.
+        let long = "x".repeat(700);
+        assert!(ids.insert(&long) && ids.insert("after") && !ids.insert(&long));
+        assert!(!ids.insert("after") && !ids.insert("INC0000007"));
         // Prefixes and extensions of known ids are other ids.
         for id in ["INC000001", "INC00000011", "", "inc0000001"] {
             assert!(ids.insert(id), "{id:?} is new");

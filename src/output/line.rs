@@ -67,7 +67,7 @@ pub fn ndjson(a: &Action, out: &mut Vec<u8>, reason: &mut String) {
             out.extend_from_slice(b",\"close_code\":");
             string(out, &r.close_code);
             out.extend_from_slice(b",\"close_notes\":");
-            string(out, &r.close_notes);
+            string(out, &r.close_notes());
         }
         Detail::Hold {
             status,

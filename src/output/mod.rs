@@ -97,7 +97,7 @@ pub struct Row<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     close_code: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    close_notes: Option<&'a str>,
+    close_notes: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     hold_status: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -116,9 +116,9 @@ impl<'a> Row<'a> {
                     (None, None, None, None, None)
                 }
                 Detail::Resolve(r) => (
-                    Some(r.status.as_str()),
-                    Some(r.close_code.as_str()),
-                    Some(r.close_notes.as_str()),
+                    Some(&*r.status),
+                    Some(&*r.close_code),
+                    Some(r.close_notes()),
                     None,
                     None,
                 ),
@@ -129,7 +129,7 @@ impl<'a> Row<'a> {
                     None,
                     None,
                     None,
-                    Some(status.as_str()),
+                    Some(&**status),
                     Some(reactivation_date.to_string()),
                 ),
             };
@@ -179,7 +179,7 @@ impl<'a> Row<'a> {
             self.reason.clone(),
             o(self.resolve_status),
             o(self.close_code),
-            o(self.close_notes),
+            self.close_notes.clone().unwrap_or_default(),
             o(self.hold_status),
             self.reactivation_date.clone().unwrap_or_default(),
         ]
@@ -514,7 +514,7 @@ pub fn write_resolutions(
                 a.ticket_id.as_str(),
                 &r.status,
                 &r.close_code,
-                &r.close_notes,
+                &r.close_notes(),
                 &local_rfc3339(a.suggested_at, a.timezone),
             ]))?;
         }

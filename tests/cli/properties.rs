@@ -316,7 +316,7 @@ proptest! {
                     prop_assert!(k >= p.count && a.step == k);
                     let last = local_date(t.last_attempt_at.expect("resolutions follow attempts"), tz);
                     prop_assert!(a.due_date >= cal.add_bd(last, p.resolve), "not before the last attempt plus its wait: {a:?}");
-                    let resolved = matches!(&a.detail, Detail::Resolve(r) if r.status == "Resolved");
+                    let resolved = matches!(&a.detail, Detail::Resolve(r) if &*r.status == "Resolved");
                     prop_assert!(resolved, "resolves, never closes: {:?}", a);
                 }
                 Kind::OooHold => {
