@@ -236,18 +236,12 @@ fn two_digits(n: u32) -> [u8; 2] {
     [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8]
 }
 
-/// Appends a date as chrono writes it (`YYYY-MM-DD`), without allocating in four-digit
-/// years.
-pub fn write_date(out: &mut Vec<u8>, d: NaiveDate) {
-    let y = d.year();
-    if !(0..=9999).contains(&y) {
-        out.extend_from_slice(d.to_string().as_bytes());
-        return;
-    }
-    let y = y as u32;
+/// A date's `YYYY-MM-DD`, in four-digit years.
+fn date_digits(d: NaiveDate) -> Option<[u8; 10]> {
+    let y = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
     let [m1, m2] = two_digits(d.month());
     let [d1, d2] = two_digits(d.day());
-    out.extend_from_slice(&[
+    Some([
         b'0' + (y / 1000) as u8,
         b'0' + (y / 100 % 10) as u8,
         b'0' + (y / 10 % 10) as u8,
@@ -258,7 +252,30 @@ pub fn write_date(out: &mut Vec<u8>, d: NaiveDate) {
         b'-',
         d1,
         d2,
-    ]);
+    ])
+}
+
+/// Appends a date as chrono writes it (`YYYY-MM-DD`), without allocating in four-digit
+/// years.
+pub fn write_date(out: &mut Vec<u8>, d: NaiveDate) {
+    match date_digits(d) {
+        Some(digits) => out.extend_from_slice(&digits),
+        None => out.extend_from_slice(d.to_string().as_bytes()),
+    }
+}
+
+/// A date that displays as chrono's does, without its formatting machinery: reasons name
+/// several dates each, and hundreds of thousands of reasons are written at a time.
+#[derive(Clone, Copy)]
+pub struct Day(pub NaiveDate);
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match date_digits(self.0) {
+            Some(digits) => f.write_str(std::str::from_utf8(&digits).unwrap_or_default()),
+            None => self.0.fmt(f),
+        }
+    }
 }
 
 /// The local date of an instant in a zone.

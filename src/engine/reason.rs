@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::{Action, Detail};
 use crate::ticket::Field;
-use crate::time::Span;
+use crate::time::{Day, Span};
 
 /// The reason of one action: its kind's sentence, then what happened to it on the way.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,12 +109,18 @@ fn moved(out: &mut String, m: Option<Moved>) {
     match m {
         None => {}
         Some(Moved::Reactivation { to }) => {
-            let _ = write!(out, " Moved to {to} by the ticket's reactivation date.");
+            let _ = write!(
+                out,
+                " Moved to {} by the ticket's reactivation date.",
+                Day(to)
+            );
         }
         Some(Moved::OutOfOffice { to, until }) => {
             let _ = write!(
                 out,
-                " Moved to {to}: the customer is out of office until {until}."
+                " Moved to {}: the customer is out of office until {}.",
+                Day(to),
+                Day(until)
             );
         }
     }
@@ -122,7 +128,13 @@ fn moved(out: &mut String, m: Option<Moved>) {
 
 fn day_moved(out: &mut String, m: &Option<Box<DayMoved>>) {
     if let Some(m) = m {
-        let _ = write!(out, " On {} rather than {}: {}.", m.date, m.nominal, m.why);
+        let _ = write!(
+            out,
+            " On {} rather than {}: {}.",
+            Day(m.date),
+            Day(m.nominal),
+            m.why
+        );
     }
 }
 
@@ -150,7 +162,8 @@ impl Action {
                 let _ = match *since {
                     Since::Restarted { replied } => write!(
                         out,
-                        "the customer replied on {replied}, after the last attempt, so the count restarts."
+                        "the customer replied on {}, after the last attempt, so the count restarts.",
+                        Day(replied)
                     ),
                     Since::First {
                         anchor,
@@ -158,19 +171,21 @@ impl Action {
                         after_bd,
                     } => write!(
                         out,
-                        "no reply since {anchor} ({}); first attempt after {}.",
+                        "no reply since {} ({}); first attempt after {}.",
+                        Day(anchor),
                         field.name(),
                         days(after_bd)
                     ),
                     Since::NoReply { attempt, on } => {
-                        write!(out, "attempt {attempt} on {on} got no reply.")
+                        write!(out, "attempt {attempt} on {} got no reply.", Day(on))
                     }
                 };
                 moved(out, *m);
                 match last {
                     Some(on) => write!(
                         out,
-                        " Last attempt: tell the customer the ticket will be resolved on {on} if they do not reply."
+                        " Last attempt: tell the customer the ticket will be resolved on {} if they do not reply.",
+                        Day(on)
                     ),
                     None => Ok(()),
                 }
@@ -182,7 +197,7 @@ impl Action {
                         "No reply to {} attempt{} (the last on {}) after {}: resolve with close code \"{}\".",
                         r.attempts,
                         plural(r.attempts),
-                        r.last_attempt,
+                        Day(r.last_attempt),
                         days(*after_bd),
                         r.close_code
                     );
@@ -200,7 +215,9 @@ impl Action {
                 };
                 let _ = write!(
                     out,
-                    "The customer is out of office until {until}: set the ticket to \"{status}\" with reactivation date {reactivation}, when "
+                    "The customer is out of office until {}: set the ticket to \"{status}\" with reactivation date {}, when ",
+                    Day(*until),
+                    Day(reactivation)
                 );
                 match next {
                     Some(n) => write!(out, "strike {n} is due."),
@@ -218,14 +235,16 @@ impl Action {
                 };
                 let _ = write!(
                     out,
-                    "Check-in {} of {of} ({} ticket): {what} ({anchor}), by {channel}: ask whether the issue is solved and offer help.",
-                    self.step, self.ticket_type
+                    "Check-in {} of {of} ({} ticket): {what} ({}), by {channel}: ask whether the issue is solved and offer help.",
+                    self.step,
+                    self.ticket_type,
+                    Day(*anchor)
                 );
                 day_moved(out, m);
                 if let Some(((first, on), rest)) = missed.split_first() {
-                    let _ = write!(out, " Missed earlier: step {first} (due {on})");
+                    let _ = write!(out, " Missed earlier: step {first} (due {})", Day(*on));
                     for (step, on) in rest {
-                        let _ = write!(out, ", step {step} (due {on})");
+                        let _ = write!(out, ", step {step} (due {})", Day(*on));
                     }
                     out.push_str("; cover them in this contact.");
                 }
@@ -239,8 +258,9 @@ impl Action {
             } => {
                 let _ = write!(
                     out,
-                    "Recurring check-in every {every} ({} account), by {channel}: the last follow-up was {anchor} ({}); ask how things are going and offer help.",
+                    "Recurring check-in every {every} ({} account), by {channel}: the last follow-up was {} ({}); ask how things are going and offer help.",
                     self.ticket_type,
+                    Day(*anchor),
                     from.name()
                 );
                 day_moved(out, m);
@@ -248,18 +268,27 @@ impl Action {
             }
             Why::Alert { opened } => write!(
                 out,
-                "A {} ticket opened on {opened}: tell the team this customer had a service failure, and that every further contact with them must be rechecked.",
-                self.ticket_type
+                "A {} ticket opened on {}: tell the team this customer had a service failure, and that every further contact with them must be rechecked.",
+                self.ticket_type,
+                Day(*opened)
             ),
         };
         if let Some((due, n)) = self.reason.overdue {
-            let _ = write!(out, " Due {due}, {n} business day{} overdue.", plural(n));
+            let _ = write!(
+                out,
+                " Due {}, {n} business day{} overdue.",
+                Day(due),
+                plural(n)
+            );
         }
         if let (Some(cap), Some(day)) = (self.reason.capacity, self.moved_from) {
             let _ = write!(
                 out,
-                " Moved from {day} to {}: {} is at capacity ({cap} a day) on {day}.",
-                self.due_date, self.assignee
+                " Moved from {} to {}: {} is at capacity ({cap} a day) on {}.",
+                Day(day),
+                Day(self.due_date),
+                self.assignee,
+                Day(day)
             );
         }
     }

@@ -1085,9 +1085,7 @@ impl<'r> Parser<'r> {
     pub fn new(rules: &'r Rules, texts: bool) -> Parser<'r> {
         Parser {
             rules,
-            values: Values {
-                rules: &rules.input,
-            },
+            values: Values::new(&rules.input),
             cached: Cached::new(&rules.input),
             texts,
         }

@@ -31,9 +31,23 @@ pub fn trim(s: &str) -> &str {
 
 pub struct Values<'r> {
     pub rules: &'r InputRules,
+    /// Bit `n` is set when a null marker is `n` bytes long (63 for any longer): most cells
+    /// are told apart from every marker by their length alone.
+    null_lengths: u64,
 }
 
-impl Values<'_> {
+impl<'r> Values<'r> {
+    pub fn new(rules: &'r InputRules) -> Values<'r> {
+        let null_lengths = rules
+            .null_values
+            .iter()
+            .fold(0, |m, n| m | 1 << n.len().min(63));
+        Values {
+            rules,
+            null_lengths,
+        }
+    }
+
     /// Whether a cell counts as absent (blank or a null marker).
     pub fn is_null(&self, s: &str) -> bool {
         self.present(s).is_none()
@@ -42,7 +56,9 @@ impl Values<'_> {
     /// A cell trimmed, or `None` when it counts as absent.
     pub fn present<'s>(&self, s: &'s str) -> Option<&'s str> {
         let t = trim(s);
-        (!t.is_empty() && !self.rules.null_values.iter().any(|n| n == t)).then_some(t)
+        let maybe_null = self.null_lengths >> t.len().min(63) & 1 == 1;
+        (!t.is_empty() && !(maybe_null && self.rules.null_values.iter().any(|n| n == t)))
+            .then_some(t)
     }
 
     /// An instant: with an offset, or naive in `[input].timezone`; a bare date is midnight there.
@@ -255,7 +271,7 @@ mod tests {
     #[test]
     fn times_with_offsets_and_naive_times_in_the_input_zone() {
         let r = rules();
-        let v = Values { rules: &r.input };
+        let v = Values::new(&r.input);
         let utc = |s: &str| v.time(s).unwrap().to_rfc3339();
         assert_eq!(utc("2026-11-20T14:05:00Z"), "2026-11-20T14:05:00+00:00");
         assert_eq!(
@@ -278,7 +294,7 @@ mod tests {
     #[test]
     fn dates_and_small_values() {
         let r = rules();
-        let v = Values { rules: &r.input };
+        let v = Values::new(&r.input);
         assert_eq!(v.date("2026-11-27").unwrap().to_string(), "2026-11-27");
         assert_eq!(
             v.date("27/11/2026 00:00").unwrap().to_string(),

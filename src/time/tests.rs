@@ -627,3 +627,17 @@ fn instants_are_written_in_the_local_offset_to_the_second() {
     write_date(&mut out, NaiveDate::from_ymd_opt(7, 2, 3).unwrap());
     assert_eq!(out, b"0007-02-03");
 }
+
+#[test]
+fn days_display_as_chrono_displays_dates() {
+    for (y, m, d) in [
+        (2026, 11, 23),
+        (1, 1, 1),
+        (9999, 12, 31),
+        (10000, 1, 1),
+        (-5, 3, 4),
+    ] {
+        let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(Day(date).to_string(), date.to_string());
+    }
+}
