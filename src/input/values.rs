@@ -57,8 +57,8 @@ impl<'r> Values<'r> {
     pub fn present<'s>(&self, s: &'s str) -> Option<&'s str> {
         let t = trim(s);
         let maybe_null = self.null_lengths >> t.len().min(63) & 1 == 1;
-        (!t.is_empty() && !(maybe_null && self.rules.null_values.iter().any(|n| n == t)))
-            .then_some(t)
+        let null = t.is_empty() || maybe_null && self.rules.null_values.iter().any(|n| n == t);
+        (!null).then_some(t)
     }
 
     /// An instant: with an offset, or naive in `[input].timezone`; a bare date is midnight there.
