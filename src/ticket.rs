@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use compact_str::CompactString;
 
 /// A medium of contact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -172,12 +173,13 @@ pub enum DateOrTime {
 /// them blank or null.
 #[derive(Clone, Debug)]
 pub struct Ticket {
-    pub id: String,
+    /// Ids, statuses, types and owners are short: inline, they cost a row no allocation.
+    pub id: CompactString,
     /// The status as the export wrote it.
-    pub status: String,
+    pub status: CompactString,
     pub state: State,
     pub opened_at: DateTime<Utc>,
-    pub kind: Option<String>,
+    pub kind: Option<CompactString>,
     pub origin: Origin,
     pub subject: Option<String>,
     pub customer: Option<String>,
@@ -191,7 +193,7 @@ pub struct Ticket {
     pub preferred_time: Option<u16>,
     /// Index into `Rules::calendars`.
     pub calendar: Option<usize>,
-    pub owner: Option<String>,
+    pub owner: Option<CompactString>,
     pub updated_at: Option<DateTime<Utc>>,
     pub awaiting_since: Option<DateTime<Utc>>,
     pub last_customer_reply_at: Option<DateTime<Utc>>,
@@ -215,10 +217,10 @@ impl Ticket {
     pub fn text(&self, f: Field, tz: Tz) -> Option<String> {
         let time = |x: Option<DateTime<Utc>>| x.map(|v| crate::time::rfc3339_in(v, tz));
         match f {
-            Field::Id => Some(self.id.clone()),
-            Field::Status => Some(self.status.clone()),
+            Field::Id => Some(self.id.to_string()),
+            Field::Status => Some(self.status.to_string()),
             Field::OpenedAt => time(Some(self.opened_at)),
-            Field::Type => self.kind.clone(),
+            Field::Type => self.kind.as_ref().map(|k| k.to_string()),
             Field::Channel => match &self.origin {
                 Origin::Absent => None,
                 Origin::Known(c) => Some(c.to_string()),
@@ -237,7 +239,7 @@ impl Ticket {
             Field::CallbackRequested => self.callback_requested.then(|| "true".to_string()),
             Field::PreferredTime => self.preferred_time.map(crate::time::fmt_minutes),
             Field::Calendar => None,
-            Field::Owner => self.owner.clone(),
+            Field::Owner => self.owner.as_ref().map(|o| o.to_string()),
             Field::UpdatedAt => time(self.updated_at),
             Field::AwaitingSince => time(self.awaiting_since),
             Field::LastCustomerReplyAt => time(self.last_customer_reply_at),
@@ -271,8 +273,8 @@ impl Ticket {
     /// A ticket with only the required fields; the rest absent.
     pub fn new(id: &str, state: State, opened_at: DateTime<Utc>) -> Ticket {
         Ticket {
-            id: id.to_string(),
-            status: state.name().to_string(),
+            id: id.into(),
+            status: CompactString::const_new(state.name()),
             state,
             opened_at,
             kind: None,

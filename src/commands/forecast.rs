@@ -27,7 +27,7 @@ fn done(t: &mut Ticket, a: &Action) {
         }
         Detail::Resolve(r) => {
             t.state = State::Resolved;
-            t.status = r.status.to_string();
+            t.status = (*r.status).into();
             t.resolved_at = Some(a.suggested_at);
         }
         Detail::Hold {
@@ -56,7 +56,7 @@ fn simulate(
     days: u32,
     filters: &Filters,
 ) -> Vec<Day> {
-    let index: HashMap<String, usize> = tickets
+    let index: HashMap<compact_str::CompactString, usize> = tickets
         .iter()
         .enumerate()
         .map(|(i, t)| (t.id.clone(), i))
@@ -343,7 +343,7 @@ fn all_actions(
                 .filter(|a| filters.action(a))
                 .map(Side::of)
                 .collect();
-            by_ticket.insert(t.id.clone(), sides);
+            by_ticket.insert(t.id.to_string(), sides);
         },
     )?;
     let code = report_read(ui, &args.select.input, &stats, false)?;

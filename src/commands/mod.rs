@@ -693,7 +693,7 @@ fn explain(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &ExplainArgs) -> Resu
             if t.id == args.ticket_id {
                 found = Some(t);
             } else if found.is_none() {
-                ids.push(t.id);
+                ids.push(t.id.to_string());
             }
         },
     )?;

@@ -443,7 +443,7 @@ impl<'a> Ctx<'a> {
         let (assignee, covering_for) = self.assign(slot.contact_date);
         let overdue_days = self.zone.calendar.business_days_between(due, self.today);
         Some(Action {
-            ticket_id: self.t.id.as_str().into(),
+            ticket_id: self.t.id.clone(),
             kind,
             step,
             due_date: due,

@@ -558,7 +558,7 @@ struct Reader<'r> {
     /// `dedupe = "reject"`: the ids read so far.
     seen: Ids,
     /// `dedupe = "last"`: id → (first order, newest ticket).
-    latest: HashMap<String, (u64, DateTime<Utc>, Option<Ticket>)>,
+    latest: HashMap<compact_str::CompactString, (u64, DateTime<Utc>, Option<Ticket>)>,
     order: u64,
     /// The column each field is read from in the current source or record, for messages.
     names: Vec<String>,
@@ -1179,7 +1179,9 @@ impl<'r> Parser<'r> {
         // A status with its detail ("On Hold" and "Awaiting Caller") is read as
         // "On Hold - Awaiting Caller" when that is mapped, else as the status alone.
         let combined = get(Field::StatusDetail).map(|d| format!("{status} - {d}"));
-        let (status, state) = match combined.and_then(|c| self.cached.state(&c).map(|s| (c, s))) {
+        let (status, state): (compact_str::CompactString, State) = match combined
+            .and_then(|c| self.cached.state(&c).map(|s| (c.into(), s)))
+        {
             Some(found) => found,
             None => {
                 let state = self.cached.state(status).ok_or_else(|| {
@@ -1189,7 +1191,7 @@ impl<'r> Parser<'r> {
                         format!("status \"{status}\" is not mapped to a state; add it under [input.status], e.g. awaiting_customer = [\"{status}\"]"),
                     )
                 })?;
-                (status.to_string(), state)
+                (status.into(), state)
             }
         };
         let time = |f: Field| -> Result<Option<DateTime<Utc>>, Box<Reject>> {
@@ -1204,7 +1206,7 @@ impl<'r> Parser<'r> {
         let text = |f: Field| get(f).filter(|_| self.texts).map(str::to_string);
         let mut t = Ticket::new(id, state, opened_at);
         t.status = status;
-        t.kind = get(Field::Type).map(str::to_string);
+        t.kind = get(Field::Type).map(Into::into);
         t.origin = match get(Field::Channel) {
             None => Origin::Absent,
             Some(raw) => match self.cached.channel(raw) {
@@ -1256,7 +1258,7 @@ impl<'r> Parser<'r> {
                 })
             })
             .transpose()?;
-        t.owner = get(Field::Owner).map(str::to_string);
+        t.owner = get(Field::Owner).map(Into::into);
         t.updated_at = time(Field::UpdatedAt)?;
         t.awaiting_since = time(Field::AwaitingSince)?;
         t.last_customer_reply_at = time(Field::LastCustomerReplyAt)?;

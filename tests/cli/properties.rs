@@ -236,11 +236,11 @@ fn case() -> impl Strategy<Value = Case> {
                 t.callback_requested = callback;
                 t.preferred_time = preferred;
                 t.customer_tz = tz.map(|i| ZONES[i].parse::<Tz>().unwrap());
-                t.kind = kind.map(str::to_string);
+                t.kind = kind.map(Into::into);
                 t.resolved_at = resolved_ago.map(secs);
                 t.last_followup_at = followup_ago.map(secs);
                 t.segment = segment;
-                t.owner = owner.map(str::to_string);
+                t.owner = owner.map(Into::into);
                 Case { now, ticket: t }
             },
         )
