@@ -11,6 +11,8 @@ use chrono::{
 use chrono_tz::Tz;
 use smallvec::SmallVec;
 
+mod memo;
+
 /// Minutes in a day; `24:00` is a valid interval end.
 pub const DAY_MINUTES: u16 = 24 * 60;
 
@@ -197,8 +199,8 @@ pub fn rfc3339_in(t: DateTime<Utc>, tz: Tz) -> String {
 
 /// Appends `rfc3339_in(t, tz)` to `out`, without allocating.
 pub fn write_rfc3339_in(out: &mut Vec<u8>, t: DateTime<Utc>, tz: Tz) {
-    let local = t.with_timezone(&tz);
-    let off = local.offset().fix().local_minus_utc();
+    let off = memo::utc_offset(tz, t);
+    let local = wall_time(t, tz, off);
     let (sign, off) = if off < 0 { (b'-', -off) } else { (b'+', off) };
     let year = local.year();
     if !(0..=9999).contains(&year) {
@@ -220,7 +222,7 @@ pub fn write_rfc3339_in(out: &mut Vec<u8>, t: DateTime<Utc>, tz: Tz) {
         );
         return;
     }
-    write_date(out, local.date_naive());
+    write_date(out, local.date());
     let off = off as u32;
     let [h1, h2] = two_digits(off / 3600);
     let [m1, m2] = two_digits(off / 60 % 60);
@@ -278,14 +280,21 @@ impl std::fmt::Display for Day {
     }
 }
 
+/// The wall time of `t` in a zone whose offset at `t` is `off`.
+fn wall_time(t: DateTime<Utc>, tz: Tz, off: i32) -> NaiveDateTime {
+    t.naive_utc()
+        .checked_add_signed(chrono::TimeDelta::seconds(i64::from(off)))
+        .unwrap_or_else(|| t.with_timezone(&tz).naive_local())
+}
+
 /// The local date of an instant in a zone.
 pub fn local_date(t: DateTime<Utc>, tz: Tz) -> NaiveDate {
-    t.with_timezone(&tz).date_naive()
+    wall_time(t, tz, memo::utc_offset(tz, t)).date()
 }
 
 /// The local wall-clock minute of the day of an instant (seconds dropped).
 pub fn local_minute(t: DateTime<Utc>, tz: Tz) -> u16 {
-    let l = t.with_timezone(&tz);
+    let l = wall_time(t, tz, memo::utc_offset(tz, t));
     (l.hour() * 60 + l.minute()) as u16
 }
 
@@ -388,18 +397,11 @@ struct DayClock {
 
 impl DayClock {
     fn new(tz: Tz, date: NaiveDate) -> DayClock {
-        let offset = |d: NaiveDate| {
-            tz.offset_from_local_datetime(&d.and_time(NaiveTime::MIN))
-                .single()
-                .map(|o| o.fix().local_minus_utc())
-        };
-        let midnight = match (offset(date), date.succ_opt().and_then(offset)) {
-            (Some(a), Some(b)) if a == b => {
-                Some(date.and_time(NaiveTime::MIN).and_utc().timestamp() - i64::from(a))
-            }
-            _ => None,
-        };
-        DayClock { tz, date, midnight }
+        DayClock {
+            tz,
+            date,
+            midnight: memo::steady_midnight(tz, date),
+        }
     }
 
     fn at(&self, minute: u16) -> DateTime<Utc> {

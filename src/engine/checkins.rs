@@ -139,7 +139,12 @@ fn schedule_step(
     trace: &mut Trace<'_>,
 ) -> Option<Candidate> {
     let t = ctx.t;
-    let label = format!("step {n}");
+    // Only `explain` shows the label.
+    let label = if trace.is_on() {
+        format!("step {n}")
+    } else {
+        String::new()
+    };
     let anchor: Option<DateOrTime> = match &step.from {
         Anchor::Field(f) => match f {
             Field::OpenedAt => Some(DateOrTime::Time(t.opened_at)),

@@ -256,6 +256,11 @@ pub struct Evaluation {
 pub struct Trace<'a>(Option<&'a mut Vec<Fact>>);
 
 impl Trace<'_> {
+    /// Whether facts are collected (`explain`).
+    pub fn is_on(&self) -> bool {
+        self.0.is_some()
+    }
+
     pub fn fact(
         &mut self,
         name: &str,

@@ -80,32 +80,35 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
     // 3. Next date.
     let last_attempt = t.last_attempt_at.unwrap_or(anchor);
     let last_date = ctx.local_date(last_attempt);
-    let (base, base_why) = if k == 0 {
-        (
-            ctx.add_bd(anchor_date, s.first_after_bd),
-            format!(
-                "{} after the anchor's date {anchor_date} ([strikes].first_after_bd)",
-                days(s.first_after_bd)
-            ),
-        )
+    let base = if k == 0 {
+        ctx.add_bd(anchor_date, s.first_after_bd)
     } else if k < s.count {
-        (
-            ctx.add_bd(last_date, s.spacing_bd),
-            format!(
-                "{} after attempt {k} on {last_date} ([strikes].spacing_bd)",
-                days(s.spacing_bd)
-            ),
-        )
+        ctx.add_bd(last_date, s.spacing_bd)
     } else {
-        (
-            ctx.add_bd(last_date, s.resolve_after_bd),
-            format!(
-                "{} after attempt {k} on {last_date} ([strikes].resolve_after_bd)",
-                days(s.resolve_after_bd)
-            ),
-        )
+        ctx.add_bd(last_date, s.resolve_after_bd)
     };
-    trace.fact("next date", || base.to_string(), || base_why.clone());
+    trace.fact(
+        "next date",
+        || base.to_string(),
+        || {
+            if k == 0 {
+                format!(
+                    "{} after the anchor's date {anchor_date} ([strikes].first_after_bd)",
+                    days(s.first_after_bd)
+                )
+            } else if k < s.count {
+                format!(
+                    "{} after attempt {k} on {last_date} ([strikes].spacing_bd)",
+                    days(s.spacing_bd)
+                )
+            } else {
+                format!(
+                    "{} after attempt {k} on {last_date} ([strikes].resolve_after_bd)",
+                    days(s.resolve_after_bd)
+                )
+            }
+        },
+    );
     let mut next = base;
     let mut moved = None;
     let reactivation = t.reactivation_at.map(|r| match r {

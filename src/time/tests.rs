@@ -641,3 +641,54 @@ fn days_display_as_chrono_displays_dates() {
         assert_eq!(Day(date).to_string(), date.to_string());
     }
 }
+
+/// Remembered offsets give what chrono-tz gives: every third zone (some 200), instants
+/// around each of its transitions in 2020–2030 and spread between them, in any order.
+#[test]
+fn remembered_offsets_match_the_zone_rules_everywhere() {
+    let start = utc("2020-01-01T00:00:00Z").timestamp();
+    let end = utc("2030-12-31T00:00:00Z").timestamp();
+    let mut checked = 0u32;
+    for tz in chrono_tz::TZ_VARIANTS.into_iter().step_by(3) {
+        let direct = |s: i64| {
+            let t = DateTime::from_timestamp(s, 0).unwrap();
+            (t, t.with_timezone(&tz))
+        };
+        // Instants every 11 days and 7 hours and 13 minutes, and either side of each change.
+        let mut instants = Vec::new();
+        let mut s = start;
+        let mut last = direct(s).1.offset().fix();
+        while s < end {
+            let next = s + 11 * 86_400 + 7 * 3600 + 13 * 60;
+            let off = direct(next).1.offset().fix();
+            if off != last {
+                // Narrow down to the second of the change.
+                let (mut lo, mut hi) = (s, next);
+                while hi - lo > 1 {
+                    let mid = (lo + hi) / 2;
+                    if direct(mid).1.offset().fix() == last {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                instants.extend([lo - 1, lo, hi, hi + 1]);
+            }
+            instants.push(next);
+            last = off;
+            s = next;
+        }
+        // Backwards too: a remembered day must not leak into its neighbours.
+        for s in instants.iter().rev().chain(instants.iter()) {
+            let (t, local) = direct(*s);
+            assert_eq!(local_date(t, tz), local.date_naive(), "{tz} at {t}");
+            assert_eq!(
+                rfc3339_in(t, tz),
+                local.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                "{tz} at {t}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 130_000, "{checked}");
+}
