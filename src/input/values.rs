@@ -215,13 +215,22 @@ fn fast_rfc3339(t: &str) -> Option<DateTime<Utc>> {
     ))
 }
 
+/// Whether `s` is one of `words`, in any case (without lowercasing a copy of every cell).
+fn one_of(s: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| s.eq_ignore_ascii_case(w))
+}
+
 pub fn boolean(s: &str) -> Result<bool, String> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "" | "false" | "no" | "n" | "0" => Ok(false),
-        "true" | "yes" | "y" | "1" => Ok(true),
-        other => Err(format!(
-            "\"{other}\" is not a yes/no value; write true/false, yes/no, y/n or 1/0"
-        )),
+    let t = s.trim();
+    if one_of(t, &["", "false", "no", "n", "0"]) {
+        Ok(false)
+    } else if one_of(t, &["true", "yes", "y", "1"]) {
+        Ok(true)
+    } else {
+        Err(format!(
+            "\"{}\" is not a yes/no value; write true/false, yes/no, y/n or 1/0",
+            t.to_ascii_lowercase()
+        ))
     }
 }
 
@@ -246,12 +255,16 @@ pub fn zone(s: &str) -> Result<Tz, String> {
 }
 
 pub fn segment(s: &str) -> Result<Segment, String> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "business" | "b2b" => Ok(Segment::Business),
-        "consumer" | "b2c" => Ok(Segment::Consumer),
-        other => Err(format!(
-            "\"{other}\" is not a segment; write business or consumer"
-        )),
+    let t = s.trim();
+    if one_of(t, &["business", "b2b"]) {
+        Ok(Segment::Business)
+    } else if one_of(t, &["consumer", "b2c"]) {
+        Ok(Segment::Consumer)
+    } else {
+        Err(format!(
+            "\"{}\" is not a segment; write business or consumer",
+            t.to_ascii_lowercase()
+        ))
     }
 }
 
@@ -262,6 +275,31 @@ pub fn time_of_day(s: &str) -> Result<u16, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yes_no_and_segments_in_any_case() {
+        for (s, b) in [
+            ("YES", true),
+            (" y ", true),
+            ("1", true),
+            ("No", false),
+            ("", false),
+        ] {
+            assert_eq!(boolean(s), Ok(b), "{s:?}");
+        }
+        assert!(
+            boolean("Maybe")
+                .unwrap_err()
+                .starts_with("\"maybe\" is not a yes/no value")
+        );
+        assert_eq!(segment(" B2B"), Ok(Segment::Business));
+        assert_eq!(segment("Consumer"), Ok(Segment::Consumer));
+        assert!(
+            segment("Retail")
+                .unwrap_err()
+                .starts_with("\"retail\" is not a segment")
+        );
+    }
     use crate::config::Rules;
 
     fn rules() -> Rules {
