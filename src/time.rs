@@ -412,6 +412,18 @@ impl DayClock {
         }
     }
 
+    /// The start of the first of `windows(intervals)`, in seconds while the day keeps one
+    /// offset: most of the actions planned are dropped on this alone.
+    fn first(&self, intervals: &[Interval]) -> Option<DateTime<Utc>> {
+        let Some(m) = self.midnight else {
+            return self.windows(intervals).first().map(|w| w.start);
+        };
+        let at = |minute: u16| m + i64::from(minute) * 60;
+        let i = intervals.iter().find(|i| at(i.start) < at(i.end))?;
+        DateTime::from_timestamp(at(i.start), 0)
+            .or_else(|| self.windows(intervals).first().map(|w| w.start))
+    }
+
     fn windows(&self, intervals: &[Interval]) -> SmallVec<[Window; 4]> {
         intervals
             .iter()
@@ -434,10 +446,7 @@ pub fn first_start(
     let mut d = zone.calendar.add_bd(due, 0);
     for _ in 0..SEARCH_DAYS {
         let clock = DayClock::new(zone.tz, d);
-        let start = channels
-            .iter()
-            .filter_map(|iv| clock.windows(iv).first().map(|w| w.start))
-            .min();
+        let start = channels.iter().filter_map(|iv| clock.first(iv)).min();
         if start.is_some() {
             return start;
         }
