@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::Value;
 
@@ -364,6 +365,12 @@ pub struct Parsed {
 impl Parsed {
     fn reject(&mut self, r: Reject, seq: usize) {
         self.rejects.push(((seq, r.record), r));
+    }
+
+    fn count_channel(&mut self, t: &Ticket) {
+        if let Origin::Unknown(raw) = &t.origin {
+            *self.unknown_channels.entry(raw.clone()).or_default() += 1;
+        }
     }
 
     fn fail(&mut self, key: Key, f: Failure) {
@@ -966,84 +973,46 @@ impl Reader<'_> {
         self.require(name, &index, &keys)
     }
 
+    /// A JSON record parsed here: what it teaches about the export's keys, then its
+    /// outcome applied in order.
     fn json_record(&mut self, at: At<'_>, v: Value) {
-        let Value::Object(obj) = v else {
-            let r = at.reject(None, "", "", "expected an object of ticket fields");
-            self.parsed.reject(r, self.seq);
-            return;
+        let learn = Learn {
+            columns: &mut self.stats.columns,
+            names: &mut self.names,
         };
-        let mut cells: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
-        let mut used: Vec<&str> = Vec::new();
-        for f in Field::ALL {
-            let rules: &crate::config::Rules = self.rules;
-            let candidates = rules
-                .input
-                .columns
-                .get(&f)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            let Some((col, (key, value))) = candidates
-                .iter()
-                .find_map(|c| lookup(&obj, c).map(|hit| (c, hit)))
-            else {
-                continue;
-            };
-            if at.record == 1 && !self.stats.columns.contains_key(&f) {
-                self.stats.columns.insert(f, col.clone());
-            }
-            // Messages name the column this record used (rarely not the first candidate).
-            if self.names[f as usize] != *col {
-                self.names[f as usize] = col.clone();
-            }
-            used.push(key);
-            match scalar(value) {
-                Ok(s) => cells[f as usize] = s,
-                Err(kind) => {
-                    let id = cells[Field::Id as usize].as_deref();
-                    let r = at.reject(
-                        id,
-                        col,
-                        "",
-                        format!("expected a single value, found {kind}"),
-                    );
-                    self.parsed.reject(r, self.seq);
-                    return;
-                }
-            }
-        }
-        let extra = || {
-            obj.iter()
-                .filter(|(k, _)| !used.contains(&k.as_str()))
-                .filter_map(|(k, v)| {
-                    scalar(v)
-                        .ok()
-                        .flatten()
-                        .map(|s| (Arc::from(k.as_str()), s.into_owned()))
-                })
-                .collect()
-        };
-        self.accept(at, &cells, extra);
+        let (id, ticket) = json_outcome(&self.parser, at, v, Some(learn));
+        self.apply(
+            at.source,
+            Outcome {
+                line: at.line,
+                record: at.record,
+                id,
+                ticket,
+            },
+        );
     }
 
-    /// A JSON record: its id checked against those read, then parsed here.
-    fn accept(
-        &mut self,
-        at: At<'_>,
-        cells: &[Option<Cow<str>>; Field::ALL.len()],
-        extra: impl FnOnce() -> Vec<(Arc<str>, String)>,
-    ) {
-        if self.repeated(at, cells[Field::Id as usize].as_deref()) {
+    /// A record parsed, here or on another thread, taken in reading order: rejected when
+    /// its id repeats an earlier record's, else kept.
+    fn apply(&mut self, source: &str, o: Outcome) {
+        let at = At {
+            source,
+            seq: self.seq,
+            line: o.line,
+            record: o.record,
+        };
+        if self.repeated(at, o.id.as_deref()) {
             return;
         }
-        let Some(t) = self
-            .parser
-            .row(at, &self.names, cells, extra, &mut self.parsed)
-        else {
-            return;
-        };
-        match self.rules.input.dedupe {
-            Dedupe::Reject => self.pending.push(t),
-            Dedupe::Last => self.keep_latest(t),
+        match o.ticket {
+            Ok(t) => {
+                self.parsed.count_channel(&t);
+                match self.rules.input.dedupe {
+                    Dedupe::Reject => self.pending.push(t),
+                    Dedupe::Last => self.keep_latest(t),
+                }
+            }
+            Err(r) => self.parsed.reject(*r, self.seq),
         }
     }
 
@@ -1107,21 +1076,14 @@ impl<'r> Parser<'r> {
     fn row(
         &self,
         at: At<'_>,
-        names: &[String],
+        names: &[impl AsRef<str>],
         cells: &[Option<Cow<str>>; Field::ALL.len()],
         extra: impl FnOnce() -> Vec<(Arc<str>, String)>,
         out: &mut Parsed,
     ) -> Option<Ticket> {
-        let parsed = self.ticket(at, names, cells).and_then(|mut t| {
-            t.extra = extra();
-            t.extra.retain(|(_, v)| !self.values.is_null(v));
-            self.rule_columns(at, &mut t).map(|_| t)
-        });
-        match parsed {
+        match self.outcome(at, names, cells, extra) {
             Ok(t) => {
-                if let Origin::Unknown(raw) = &t.origin {
-                    *out.unknown_channels.entry(raw.clone()).or_default() += 1;
-                }
+                out.count_channel(&t);
                 Some(t)
             }
             Err(r) => {
@@ -1129,6 +1091,21 @@ impl<'r> Parser<'r> {
                 None
             }
         }
+    }
+
+    /// One row's cells as a ticket, or why not.
+    fn outcome(
+        &self,
+        at: At<'_>,
+        names: &[impl AsRef<str>],
+        cells: &[Option<Cow<str>>; Field::ALL.len()],
+        extra: impl FnOnce() -> Vec<(Arc<str>, String)>,
+    ) -> Result<Ticket, Box<Reject>> {
+        self.ticket(at, names, cells).and_then(|mut t| {
+            t.extra = extra();
+            t.extra.retain(|(_, v)| !self.values.is_null(v));
+            self.rule_columns(at, &mut t).map(|_| t)
+        })
     }
 
     /// Parses the extra columns the rules read: dates steps count from, yes/no conditions.
@@ -1159,11 +1136,11 @@ impl<'r> Parser<'r> {
     fn ticket(
         &self,
         at: At<'_>,
-        names: &[String],
+        names: &[impl AsRef<str>],
         cells: &[Option<Cow<str>>; Field::ALL.len()],
     ) -> Result<Ticket, Box<Reject>> {
         let v = &self.values;
-        let column = |f: Field| names[f as usize].as_str();
+        let column = |f: Field| names[f as usize].as_ref();
         let present: [Option<&str>; Field::ALL.len()] =
             std::array::from_fn(|i| cells[i].as_deref().and_then(|s| v.present(s)));
         let get = |f: Field| present[f as usize];
@@ -1295,6 +1272,100 @@ impl<'r> Parser<'r> {
             .transpose()?;
         Ok(t)
     }
+}
+
+/// One record parsed: where it was, its id (for the repeat check, made in reading order)
+/// and the ticket, or why not.
+struct Outcome {
+    line: Option<u64>,
+    record: u64,
+    id: Option<CompactString>,
+    ticket: Result<Ticket, Box<Reject>>,
+}
+
+/// What the records read on the reading thread teach: the export's key for each field (from
+/// the first record) and the key each record used (for messages).
+struct Learn<'a> {
+    columns: &'a mut std::collections::BTreeMap<Field, String>,
+    names: &'a mut [String],
+}
+
+/// One JSON record as its id and ticket (or reject).
+fn json_outcome(
+    parser: &Parser<'_>,
+    at: At<'_>,
+    v: Value,
+    mut learn: Option<Learn<'_>>,
+) -> (Option<CompactString>, Result<Ticket, Box<Reject>>) {
+    let Value::Object(obj) = v else {
+        let r = at.reject(None, "", "", "expected an object of ticket fields");
+        return (None, Err(Box::new(r)));
+    };
+    let candidates = |f: Field| {
+        parser
+            .rules
+            .input
+            .columns
+            .get(&f)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    };
+    let mut cells: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
+    // Messages name the key this record used (rarely not the first candidate).
+    let mut names: [&str; Field::ALL.len()] = std::array::from_fn(|i| {
+        let f = Field::ALL[i];
+        candidates(f).first().map_or(f.name(), String::as_str)
+    });
+    let mut used: Vec<&str> = Vec::new();
+    let id_of = |cells: &[Option<Cow<str>>; Field::ALL.len()]| {
+        cells[Field::Id as usize]
+            .as_deref()
+            .and_then(|s| parser.values.present(s))
+            .map(CompactString::from)
+    };
+    for f in Field::ALL {
+        let Some((col, (key, value))) = candidates(f)
+            .iter()
+            .find_map(|c| lookup(&obj, c).map(|hit| (c, hit)))
+        else {
+            continue;
+        };
+        if let Some(l) = learn.as_mut() {
+            if at.record == 1 && !l.columns.contains_key(&f) {
+                l.columns.insert(f, col.clone());
+            }
+            if l.names[f as usize] != *col {
+                l.names[f as usize] = col.clone();
+            }
+        }
+        names[f as usize] = col;
+        used.push(key);
+        match scalar(value) {
+            Ok(s) => cells[f as usize] = s,
+            Err(kind) => {
+                let id = cells[Field::Id as usize].as_deref();
+                let r = at.reject(
+                    id,
+                    col,
+                    "",
+                    format!("expected a single value, found {kind}"),
+                );
+                return (id_of(&cells), Err(Box::new(r)));
+            }
+        }
+    }
+    let extra = || {
+        obj.iter()
+            .filter(|(k, _)| !used.contains(&k.as_str()))
+            .filter_map(|(k, v)| {
+                scalar(v)
+                    .ok()
+                    .flatten()
+                    .map(|s| (Arc::from(k.as_str()), s.into_owned()))
+            })
+            .collect()
+    };
+    (id_of(&cells), parser.outcome(at, &names, &cells, extra))
 }
 
 /// Lookups of values that repeat from row to row, by their exact text.
