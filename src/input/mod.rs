@@ -137,74 +137,119 @@ pub fn read_rows(
     texts: bool,
     mut sink: impl FnMut(Chunk) -> Result<(), Failure>,
 ) -> Result<(Stats, Parsed), Failure> {
-    let mut r = Reader {
-        rules,
-        parser: Parser::new(rules, texts),
-        stats: Stats::default(),
-        parsed: Parsed::default(),
-        seen: Ids::default(),
-        latest: HashMap::new(),
-        order: 0,
-        names: Field::ALL.iter().map(|f| f.name().to_string()).collect(),
-        seq: 0,
-        pending: Vec::new(),
-    };
-    let stdin_only = [Source::Stdin];
-    let sources = if sources.is_empty() {
-        &stdin_only[..]
-    } else {
-        sources
-    };
-    for (seq, src) in sources.iter().enumerate() {
-        r.seq = seq;
-        let name = src.name();
-        let raw: Box<dyn io::Read> = match src {
-            Source::Stdin => Box::new(io::stdin()),
-            Source::Path(p) => Box::new(
-                fs::File::open(p)
-                    .map_err(|e| Failure::io(format!("cannot open {}: {e}", p.display())))?,
-            ),
-            Source::Bytes(_, b) => Box::new(io::Cursor::new(b.clone())),
-        };
-        let mut input = decoded(raw, rules.input.encoding)
-            .map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
-        skip_bom(&mut input).map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
-        let fmt = format
-            .or(rules.input.format)
-            .or_else(|| match src {
-                Source::Path(p) => by_extension(p),
-                Source::Stdin | Source::Bytes(..) => None,
-            })
-            .map(Ok)
-            .unwrap_or_else(|| {
-                sniff(&mut input).map_err(|e| Failure::io(format!("cannot read {name}: {e}")))
-            })?;
-        match fmt {
-            Format::Csv => {
-                let size = match src {
-                    Source::Path(p) => fs::metadata(p).ok().map(|m| m.len()),
-                    Source::Stdin | Source::Bytes(..) => None,
-                };
-                r.csv(&name, input, size, &mut sink)?
-            }
-            Format::Ndjson => r.ndjson(&name, input, &mut sink)?,
-            Format::Json => r.json(&name, input, &mut sink)?,
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let (jobs, to_parse) = std::sync::mpsc::sync_channel::<(u64, Job)>(threads * 2);
+    let to_parse = std::sync::Mutex::new(to_parse);
+    let (parsed, done) = std::sync::mpsc::channel::<(u64, Done)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let (to_parse, parsed) = (&to_parse, parsed.clone());
+            scope.spawn(move || {
+                let parser = Parser::new(rules, texts);
+                loop {
+                    let next = to_parse.lock().map(|rx| rx.recv());
+                    let Ok(Ok((n, job))) = next else { break };
+                    if parsed.send((n, job.run(&parser))).is_err() {
+                        break;
+                    }
+                }
+            });
         }
-        r.flush_tickets(&mut sink, 1)?;
+        drop(parsed);
+        let mut r = Reader {
+            rules,
+            parser: Parser::new(rules, texts),
+            stats: Stats::default(),
+            parsed: Parsed::default(),
+            seen: Ids::default(),
+            latest: HashMap::new(),
+            order: 0,
+            names: Field::ALL.iter().map(|f| f.name().to_string()).collect(),
+            seq: 0,
+            pending: Vec::new(),
+            pool: Pool {
+                jobs,
+                done,
+                sent: 0,
+                next: 0,
+                waiting: std::collections::BTreeMap::new(),
+            },
+        };
+        // Dropping the reader (its end of the channels) lets the parser threads finish.
+        r.read_all(sources, format, &mut sink)?;
+        Ok((r.stats, r.parsed))
+    })
+}
+
+impl Reader<'_> {
+    fn read_all(
+        &mut self,
+        sources: &[Source],
+        format: Option<Format>,
+        sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        let rules = self.rules;
+        let r = self;
+        let stdin_only = [Source::Stdin];
+        let sources = if sources.is_empty() {
+            &stdin_only[..]
+        } else {
+            sources
+        };
+        for (seq, src) in sources.iter().enumerate() {
+            r.seq = seq;
+            let name = src.name();
+            let raw: Box<dyn io::Read> = match src {
+                Source::Stdin => Box::new(io::stdin()),
+                Source::Path(p) => Box::new(
+                    fs::File::open(p)
+                        .map_err(|e| Failure::io(format!("cannot open {}: {e}", p.display())))?,
+                ),
+                Source::Bytes(_, b) => Box::new(io::Cursor::new(b.clone())),
+            };
+            let mut input = decoded(raw, rules.input.encoding)
+                .map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
+            skip_bom(&mut input).map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
+            let fmt = format
+                .or(rules.input.format)
+                .or_else(|| match src {
+                    Source::Path(p) => by_extension(p),
+                    Source::Stdin | Source::Bytes(..) => None,
+                })
+                .map(Ok)
+                .unwrap_or_else(|| {
+                    sniff(&mut input).map_err(|e| Failure::io(format!("cannot read {name}: {e}")))
+                })?;
+            match fmt {
+                Format::Csv => {
+                    let size = match src {
+                        Source::Path(p) => fs::metadata(p).ok().map(|m| m.len()),
+                        Source::Stdin | Source::Bytes(..) => None,
+                    };
+                    r.csv(&name, input, size, sink)?
+                }
+                Format::Ndjson => r.ndjson(&name, input, sink)?,
+                Format::Json => r.json(&name, input, sink)?,
+            }
+            // The next source's ids and rows come after all of this one's.
+            r.take_parsed(sink, true)?;
+            r.flush_tickets(sink, 1)?;
+        }
+        // Event logs: the newest row of each id, in the order the ids first appeared.
+        let mut latest: Vec<_> = r
+            .latest
+            .drain()
+            .filter_map(|(_, (order, _, t))| Some((order, t?)))
+            .collect();
+        latest.sort_by_key(|(order, _)| *order);
+        for (_, t) in latest {
+            r.pending.push(t);
+            r.flush_tickets(sink, BATCH)?;
+        }
+        r.flush_tickets(sink, 1)
     }
-    // Event logs: the newest row of each id, in the order the ids first appeared.
-    let mut latest: Vec<_> = r
-        .latest
-        .drain()
-        .filter_map(|(_, (order, _, t))| Some((order, t?)))
-        .collect();
-    latest.sort_by_key(|(order, _)| *order);
-    for (_, t) in latest {
-        r.pending.push(t);
-        r.flush_tickets(&mut sink, BATCH)?;
-    }
-    r.flush_tickets(&mut sink, 1)?;
-    Ok((r.stats, r.parsed))
 }
 
 /// Rows or tickets handed to `sink` at a time.
@@ -293,6 +338,21 @@ impl Rows {
     }
 
     fn parse(self, p: &Parser<'_>, out: &mut Parsed, each: &mut dyn FnMut(Ticket)) {
+        let seq = self.layout.seq;
+        let mut found = Parsed::default();
+        self.outcomes(p, out, &mut |o| match o.ticket {
+            Ok(t) => {
+                found.count_channel(&t);
+                each(t)
+            }
+            Err(r) => found.reject(*r, seq),
+        });
+        out.merge(found);
+    }
+
+    /// Each row's outcome, in order (ids are left out: repeats are checked as rows are
+    /// read); a row in another encoding fails in `out`.
+    fn outcomes(self, p: &Parser<'_>, out: &mut Parsed, each: &mut dyn FnMut(Outcome)) {
         let l = &*self.layout;
         let extra: Vec<&(usize, Arc<str>)> =
             l.extra.iter().filter(|(_, h)| p.wants_extra(h)).collect();
@@ -342,9 +402,12 @@ impl Rows {
                     .map(|(i, h)| (h.clone(), cells[*i].trim().to_string()))
                     .collect()
             };
-            if let Some(t) = p.row(at, &l.names, &fields, extra, out) {
-                each(t);
-            }
+            each(Outcome {
+                line,
+                record,
+                id: None,
+                ticket: p.outcome(at, &l.names, &fields, extra),
+            });
         }
     }
 }
@@ -573,6 +636,7 @@ struct Reader<'r> {
     seq: usize,
     /// Tickets parsed here, not yet handed on.
     pending: Vec<Ticket>,
+    pool: Pool,
 }
 
 /// Where a row is, for rejects.
@@ -782,7 +846,7 @@ impl Reader<'_> {
             id,
             "this id repeats an earlier row; ids must be unique (for event logs set [input].dedupe = \"last\")",
         );
-        self.parsed.reject(r, self.seq);
+        self.parsed.reject(r, at.seq);
         true
     }
 
@@ -799,18 +863,61 @@ impl Reader<'_> {
         if self.rules.input.dedupe == Dedupe::Reject {
             return sink(Chunk::Rows(rows));
         }
-        let mut parsed = std::mem::take(&mut self.parsed);
-        let mut tickets = Vec::new();
-        rows.parse(&self.parser, &mut parsed, &mut |t| tickets.push(t));
-        let fatal = parsed.fatal.take();
-        self.parsed = parsed;
-        if let Some((_, f)) = fatal {
-            return Err(f);
+        self.hand(Job::Rows(rows), sink)
+    }
+
+    /// Hands records to the parser threads, and takes in order what they have parsed.
+    fn hand(
+        &mut self,
+        job: Job,
+        sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        self.pool
+            .jobs
+            .send((self.pool.sent, job))
+            .map_err(|_| Failure::io("a parser thread failed"))?;
+        self.pool.sent += 1;
+        self.take_parsed(sink, false)
+    }
+
+    /// Applies, in reading order, the records the parser threads are done with; with
+    /// `all`, waits until they are done with every record handed to them.
+    fn take_parsed(
+        &mut self,
+        sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
+        all: bool,
+    ) -> Result<(), Failure> {
+        loop {
+            while let Ok((n, done)) = self.pool.done.try_recv() {
+                self.pool.waiting.insert(n, done);
+            }
+            while let Some(done) = self.pool.waiting.remove(&self.pool.next) {
+                self.pool.next += 1;
+                let Done {
+                    source,
+                    seq,
+                    outcomes,
+                    mut parsed,
+                } = done;
+                if let Some((_, f)) = parsed.fatal.take() {
+                    return Err(f);
+                }
+                self.parsed.merge(parsed);
+                for o in outcomes {
+                    self.apply(&source, seq, o);
+                }
+                self.flush_tickets(sink, BATCH)?;
+            }
+            if !all || self.pool.next == self.pool.sent {
+                return Ok(());
+            }
+            let (n, done) = self
+                .pool
+                .done
+                .recv()
+                .map_err(|_| Failure::io("a parser thread failed"))?;
+            self.pool.waiting.insert(n, done);
         }
-        for t in tickets {
-            self.keep_latest(t);
-        }
-        Ok(())
     }
 
     /// Hands on the tickets parsed here once there are at least `min`.
@@ -883,6 +990,9 @@ impl Reader<'_> {
         let mut buf = Vec::new();
         let mut line = 0u64;
         let mut record = 0u64;
+        // The first record is parsed here (it stands for the header); the rest on the parser
+        // threads, a chunk of lines at a time.
+        let mut lines = Lines::new(name, self.seq);
         loop {
             buf.clear();
             let n = input
@@ -898,6 +1008,16 @@ impl Reader<'_> {
             }
             record += 1;
             self.stats.rows += 1;
+            if record > 1 {
+                lines.bytes.extend_from_slice(text);
+                lines.ends.push(lines.bytes.len());
+                lines.at.push((line, record));
+                if lines.at.len() == BATCH {
+                    let full = std::mem::replace(&mut lines, Lines::new(name, self.seq));
+                    self.hand(Job::Lines(full), sink)?;
+                }
+                continue;
+            }
             let at = At {
                 source: name,
                 seq: self.seq,
@@ -906,17 +1026,17 @@ impl Reader<'_> {
             };
             match serde_json::from_slice::<Value>(text) {
                 Ok(v) => {
-                    if record == 1 {
-                        self.require_keys(name, &v)?;
-                    }
+                    self.require_keys(name, &v)?;
                     self.json_record(at, v);
-                    self.flush_tickets(sink, BATCH)?;
                 }
                 Err(e) => {
                     let r = at.reject(None, "", "", format!("not valid JSON: {e}"));
                     self.parsed.reject(r, self.seq);
                 }
             }
+        }
+        if !lines.at.is_empty() {
+            self.hand(Job::Lines(lines), sink)?;
         }
         Ok(())
     }
@@ -983,6 +1103,7 @@ impl Reader<'_> {
         let (id, ticket) = json_outcome(&self.parser, at, v, Some(learn));
         self.apply(
             at.source,
+            at.seq,
             Outcome {
                 line: at.line,
                 record: at.record,
@@ -994,10 +1115,10 @@ impl Reader<'_> {
 
     /// A record parsed, here or on another thread, taken in reading order: rejected when
     /// its id repeats an earlier record's, else kept.
-    fn apply(&mut self, source: &str, o: Outcome) {
+    fn apply(&mut self, source: &str, seq: usize, o: Outcome) {
         let at = At {
             source,
-            seq: self.seq,
+            seq,
             line: o.line,
             record: o.record,
         };
@@ -1012,7 +1133,7 @@ impl Reader<'_> {
                     Dedupe::Last => self.keep_latest(t),
                 }
             }
-            Err(r) => self.parsed.reject(*r, self.seq),
+            Err(r) => self.parsed.reject(*r, seq),
         }
     }
 
@@ -1069,28 +1190,6 @@ impl<'r> Parser<'r> {
                 .iter()
                 .chain(&self.rules.flag_columns)
                 .any(|c| c.eq_ignore_ascii_case(column))
-    }
-
-    /// One row's cells as a ticket, or its reject in `out`. `names` are the columns the
-    /// fields are read from, for messages.
-    fn row(
-        &self,
-        at: At<'_>,
-        names: &[impl AsRef<str>],
-        cells: &[Option<Cow<str>>; Field::ALL.len()],
-        extra: impl FnOnce() -> Vec<(Arc<str>, String)>,
-        out: &mut Parsed,
-    ) -> Option<Ticket> {
-        match self.outcome(at, names, cells, extra) {
-            Ok(t) => {
-                out.count_channel(&t);
-                Some(t)
-            }
-            Err(r) => {
-                out.reject(*r, at.seq);
-                None
-            }
-        }
     }
 
     /// One row's cells as a ticket, or why not.
@@ -1272,6 +1371,107 @@ impl<'r> Parser<'r> {
             .transpose()?;
         Ok(t)
     }
+}
+
+/// Records parsed on other threads but taken back in reading order: NDJSON lines (their
+/// ids are checked for repeats in that order) and event log rows (the newest row of each
+/// id wins, then by order).
+enum Job {
+    Rows(Rows),
+    Lines(Lines),
+}
+
+/// NDJSON lines of one source as read, all in one buffer.
+struct Lines {
+    source: Arc<str>,
+    seq: usize,
+    bytes: Vec<u8>,
+    /// Where each line ends in `bytes`.
+    ends: Vec<usize>,
+    /// Each line's number and record number.
+    at: Vec<(u64, u64)>,
+}
+
+impl Lines {
+    fn new(source: &str, seq: usize) -> Lines {
+        Lines {
+            source: Arc::from(source),
+            seq,
+            bytes: Vec::new(),
+            ends: Vec::new(),
+            at: Vec::new(),
+        }
+    }
+}
+
+/// A job parsed: its records' outcomes in reading order, and what else parsing found.
+struct Done {
+    source: Arc<str>,
+    seq: usize,
+    outcomes: Vec<Outcome>,
+    parsed: Parsed,
+}
+
+impl Job {
+    fn run(self, parser: &Parser<'_>) -> Done {
+        let mut parsed = Parsed::default();
+        let mut outcomes = Vec::new();
+        match self {
+            Job::Rows(rows) => {
+                let (source, seq) = (Arc::from(rows.layout.source.as_str()), rows.layout.seq);
+                rows.outcomes(parser, &mut parsed, &mut |o| outcomes.push(o));
+                Done {
+                    source,
+                    seq,
+                    outcomes,
+                    parsed,
+                }
+            }
+            Job::Lines(lines) => {
+                let mut start = 0;
+                for (&end, &(line, record)) in lines.ends.iter().zip(&lines.at) {
+                    let at = At {
+                        source: &lines.source,
+                        seq: lines.seq,
+                        line: Some(line),
+                        record,
+                    };
+                    let (id, ticket) =
+                        match serde_json::from_slice::<Value>(&lines.bytes[start..end]) {
+                            Ok(v) => json_outcome(parser, at, v, None),
+                            Err(e) => {
+                                let r = at.reject(None, "", "", format!("not valid JSON: {e}"));
+                                (None, Err(Box::new(r)))
+                            }
+                        };
+                    outcomes.push(Outcome {
+                        line: Some(line),
+                        record,
+                        id,
+                        ticket,
+                    });
+                    start = end;
+                }
+                Done {
+                    source: lines.source,
+                    seq: lines.seq,
+                    outcomes,
+                    parsed,
+                }
+            }
+        }
+    }
+}
+
+/// The reading thread's end of the parser threads.
+struct Pool {
+    jobs: std::sync::mpsc::SyncSender<(u64, Job)>,
+    done: std::sync::mpsc::Receiver<(u64, Done)>,
+    /// Jobs handed out, and the next one to take back.
+    sent: u64,
+    next: u64,
+    /// Jobs done before the ones handed out ahead of them.
+    waiting: std::collections::BTreeMap<u64, Done>,
 }
 
 /// One record parsed: where it was, its id (for the repeat check, made in reading order)

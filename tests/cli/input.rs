@@ -128,6 +128,30 @@ fn a_json_export_without_a_required_key_is_a_usage_error() {
     );
 }
 
+/// Plans `inputs` with `--rejects`; the exit code, the plan, and the rejects file with each
+/// reject as "source file:line:ticket".
+fn plan_with_rejects(
+    dir: &std::path::Path,
+    inputs: &[&std::path::Path],
+) -> (crate::Out, String, Vec<String>) {
+    let rejects = dir.join("rejects.csv");
+    let mut args = vec!["--now", NOW, "plan"];
+    args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+    args.extend(["--format", "csv", "--rejects", rejects.to_str().unwrap()]);
+    let out = followup(&args);
+    let listed = std::fs::read_to_string(&rejects).unwrap_or_default();
+    let rows = listed
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            let file = cells[0].rsplit('/').next().unwrap_or_default();
+            format!("{file}:{}:{}", cells[1], cells[3])
+        })
+        .collect();
+    (out, listed, rows)
+}
+
 /// Rows are parsed on several threads in chunks; rejects still list in file order, and an id
 /// that repeats an earlier row is rejected as such even when that row was rejected too.
 #[test]
@@ -144,38 +168,19 @@ fn rejects_of_a_large_export_list_in_file_order() {
             _ => (format!("T{i}"), "2026-11-18T10:00:00Z".to_string()),
         };
         if matches!(i, 17 | 2049 | 4500 | 6000 | 8999) {
-            want.push(format!("{},{id}", i + 1));
+            want.push(format!("big.csv:{}:{id}", i + 1));
         }
         csv.push_str(&format!("{id},Pending,{opened},2026-11-20T10:00:00Z\n"));
     }
     let p = dir.path().join("big.csv");
     std::fs::write(&p, csv).unwrap();
-    let rejects = dir.path().join("rejects.csv");
-    let out = followup(&[
-        "--now",
-        NOW,
-        "plan",
-        p.to_str().unwrap(),
-        "--format",
-        "csv",
-        "--rejects",
-        rejects.to_str().unwrap(),
-    ]);
+    let (out, listed, got) = plan_with_rejects(dir.path(), &[&p]);
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(
         out.stderr.contains("5 of 9000 rows rejected"),
         "{}",
         out.stderr
     );
-    let listed = std::fs::read_to_string(&rejects).unwrap();
-    let got: Vec<String> = listed
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let cells: Vec<&str> = l.split(',').collect();
-            format!("{},{}", cells[1], cells[3])
-        })
-        .collect();
     assert_eq!(got, want, "{listed}");
     assert!(
         listed
@@ -189,5 +194,65 @@ fn rejects_of_a_large_export_list_in_file_order() {
         out.stdout.lines().count(),
         1 + 9000 - 5,
         "one strike per ticket kept"
+    );
+}
+
+/// NDJSON lines are parsed on other threads, a chunk at a time, but their ids are checked in
+/// reading order, also against the next source's: the first record with an id owns it.
+#[test]
+fn ndjson_ids_repeat_in_reading_order_across_chunks_and_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ndjson = String::new();
+    for i in 1..=5000u32 {
+        let (id, opened) = match i {
+            // A bad date owns its id all the same; a list is not a value.
+            30 => ("N30".to_string(), "2026-13-01T10:00:00Z".to_string()),
+            4000 => ("N30".to_string(), "2026-11-18T10:00:00Z".to_string()),
+            2500 => ("N7".to_string(), "2026-11-18T10:00:00Z".to_string()),
+            _ => (format!("N{i}"), "2026-11-18T10:00:00Z".to_string()),
+        };
+        if i == 3000 {
+            ndjson.push_str("{\"id\": \"N3000\", \"status\": [\"Pending\"]}\n");
+            continue;
+        }
+        ndjson.push_str(&format!(
+            "{{\"id\": \"{id}\", \"status\": \"Pending\", \"opened_at\": \"{opened}\", \"awaiting_since\": \"2026-11-20T10:00:00Z\"}}\n"
+        ));
+    }
+    let first = dir.path().join("a.ndjson");
+    std::fs::write(&first, ndjson).unwrap();
+    let second = dir.path().join("b.csv");
+    std::fs::write(
+        &second,
+        "id,status,opened_at,awaiting_since\nN4999,Pending,2026-11-18T10:00:00Z,2026-11-20T10:00:00Z\nC1,Pending,2026-11-18T10:00:00Z,2026-11-20T10:00:00Z\n",
+    )
+    .unwrap();
+    let (out, listed, got) = plan_with_rejects(dir.path(), &[&first, &second]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert_eq!(
+        got,
+        [
+            "a.ndjson:30:N30",
+            "a.ndjson:2500:N7",
+            "a.ndjson:3000:N3000",
+            "a.ndjson:4000:N30",
+            "b.csv:2:N4999"
+        ],
+        "{listed}"
+    );
+    assert!(
+        listed.contains("expected a single value, found a list"),
+        "{listed}"
+    );
+    assert_eq!(
+        listed.matches("repeats an earlier row").count(),
+        3,
+        "{listed}"
+    );
+    assert_eq!(
+        out.stdout.lines().count(),
+        1 + 5000 + 2 - 5,
+        "{}",
+        out.stderr
     );
 }

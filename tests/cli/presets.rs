@@ -133,6 +133,20 @@ fn a_volvo_event_log_cut_plans_with_the_worked_example() {
     insta::assert_snapshot!(out.stdout);
 }
 
+/// Plans an event log (`dedupe = "last"`) as csv.
+fn plan_event_log(log: &str) -> crate::Out {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rules.toml"),
+        "[input]\ndedupe = \"last\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("log.csv"), log).unwrap();
+    Case::new(&["--now", NOW, "plan", "log.csv", "--format", "csv"])
+        .dir(dir.path())
+        .run()
+}
+
 #[test]
 fn event_logs_keep_the_newest_row_of_each_ticket() {
     let log = "id,status,opened_at,updated_at,awaiting_since\n\
@@ -143,16 +157,7 @@ fn event_logs_keep_the_newest_row_of_each_ticket() {
         B,Closed,2026-11-16T10:00:00Z,2026-11-21T10:00:00Z,\n\
         C,Pending,2026-11-16T10:00:00Z,2026-11-20T10:00:00Z,2026-11-20T10:00:00Z\n\
         C,Pending,2026-11-16T10:00:00Z,2026-11-20T10:00:00Z,2026-11-19T10:00:00Z\n";
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("rules.toml"),
-        "[input]\ndedupe = \"last\"\n",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("log.csv"), log).unwrap();
-    let out = Case::new(&["--now", NOW, "plan", "log.csv", "--format", "csv"])
-        .dir(dir.path())
-        .run();
+    let out = plan_event_log(log);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let rows: Vec<String> = out
         .stdout
@@ -394,4 +399,35 @@ fn servicenow_excel_export_with_labels() {
         ["INC0010102.strike-1"],
         "awaiting caller: a strike; awaiting vendor: on hold"
     );
+}
+
+/// Event log rows are parsed on other threads, a chunk at a time, and taken back in file
+/// order: of two rows of a ticket at the same time, the later in the file wins, however far
+/// apart they are.
+#[test]
+fn event_logs_keep_file_order_across_chunks() {
+    let mut log = String::from("id,status,opened_at,updated_at,awaiting_since\n");
+    for i in 1..=6000u32 {
+        let row =
+            match i {
+                10 => "E1,Pending,2026-11-16T10:00:00Z,2026-11-20T10:00:00Z,2026-11-20T10:00:00Z"
+                    .into(),
+                4000 => "E1,Closed,2026-11-16T10:00:00Z,2026-11-20T10:00:00Z,".into(),
+                20 => "E2,Closed,2026-11-16T10:00:00Z,2026-11-20T10:00:00Z,".into(),
+                5999 => "E2,Pending,2026-11-16T10:00:00Z,2026-11-20T10:00:00Z,2026-11-20T10:00:00Z"
+                    .into(),
+                _ => format!("F{i},Closed,2026-11-16T10:00:00Z,2026-11-20T10:00:00Z,"),
+            };
+        log.push_str(&row);
+        log.push('\n');
+    }
+    let out = plan_event_log(&log);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let ids: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| &l[..l.find(',').unwrap()])
+        .collect();
+    assert_eq!(ids, ["E2.strike-1"], "{}", out.stdout);
 }
