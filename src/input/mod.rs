@@ -390,12 +390,8 @@ impl Rows {
                 );
                 continue;
             }
-            let mut fields: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
-            for f in Field::ALL {
-                if let Some(i) = l.index[f as usize] {
-                    fields[f as usize] = Some(Cow::Borrowed(cells[i]));
-                }
-            }
+            let fields: [Option<&str>; Field::ALL.len()] =
+                std::array::from_fn(|f| l.index[f].and_then(|i| p.values.present(cells[i])));
             let extra = || {
                 extra
                     .iter()
@@ -1192,12 +1188,13 @@ impl<'r> Parser<'r> {
                 .any(|c| c.eq_ignore_ascii_case(column))
     }
 
-    /// One row's cells as a ticket, or why not.
+    /// One row's cells as a ticket, or why not. `cells` are trimmed, `None` when absent
+    /// (`Values::present`).
     fn outcome(
         &self,
         at: At<'_>,
         names: &[impl AsRef<str>],
-        cells: &[Option<Cow<str>>; Field::ALL.len()],
+        cells: &[Option<&str>; Field::ALL.len()],
         extra: impl FnOnce() -> Vec<(Arc<str>, String)>,
     ) -> Result<Ticket, Box<Reject>> {
         self.ticket(at, names, cells).and_then(|mut t| {
@@ -1236,13 +1233,11 @@ impl<'r> Parser<'r> {
         &self,
         at: At<'_>,
         names: &[impl AsRef<str>],
-        cells: &[Option<Cow<str>>; Field::ALL.len()],
+        cells: &[Option<&str>; Field::ALL.len()],
     ) -> Result<Ticket, Box<Reject>> {
         let v = &self.values;
         let column = |f: Field| names[f as usize].as_ref();
-        let present: [Option<&str>; Field::ALL.len()] =
-            std::array::from_fn(|i| cells[i].as_deref().and_then(|s| v.present(s)));
-        let get = |f: Field| present[f as usize];
+        let get = |f: Field| cells[f as usize];
         let id = get(Field::Id);
         let fail = |f: Field, value: &str, reason: String| {
             Box::new(at.reject(id, column(f), value, reason))
@@ -1565,7 +1560,9 @@ fn json_outcome(
             })
             .collect()
     };
-    (id_of(&cells), parser.outcome(at, &names, &cells, extra))
+    let present: [Option<&str>; Field::ALL.len()] =
+        std::array::from_fn(|i| cells[i].as_deref().and_then(|s| parser.values.present(s)));
+    (id_of(&cells), parser.outcome(at, &names, &present, extra))
 }
 
 /// Lookups of values that repeat from row to row, by their exact text.
