@@ -266,17 +266,11 @@ pub fn write_date(out: &mut Vec<u8>, d: NaiveDate) {
     }
 }
 
-/// A date that displays as chrono's does, without its formatting machinery: reasons name
-/// several dates each, and hundreds of thousands of reasons are written at a time.
-#[derive(Clone, Copy)]
-pub struct Day(pub NaiveDate);
-
-impl std::fmt::Display for Day {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match date_digits(self.0) {
-            Some(digits) => f.write_str(std::str::from_utf8(&digits).unwrap_or_default()),
-            None => self.0.fmt(f),
-        }
+/// Appends a date as chrono writes it (`YYYY-MM-DD`) to a string.
+pub fn push_date(out: &mut String, d: NaiveDate) {
+    match date_digits(d) {
+        Some(digits) => out.push_str(std::str::from_utf8(&digits).unwrap_or_default()),
+        None => out.push_str(&d.to_string()),
     }
 }
 

@@ -24,3 +24,29 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
         + 1;
     (line, col)
 }
+
+/// A number's decimal digits, written into `buf` without `std::fmt` (for output written by
+/// the hundred thousand lines).
+pub fn decimal(n: u32, buf: &mut [u8; 10]) -> &str {
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decimals_are_written_as_display_writes_them() {
+        for n in [0, 7, 10, 99, 100, 4_000_000_000, u32::MAX] {
+            assert_eq!(super::decimal(n, &mut [0; 10]), n.to_string());
+        }
+    }
+}

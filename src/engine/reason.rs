@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::{Action, Detail};
 use crate::ticket::Field;
-use crate::time::{Day, Span};
+use crate::time::Span;
 
 /// The reason of one action: its kind's sentence, then what happened to it on the way.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,30 +97,66 @@ pub struct DayMoved {
     pub why: String,
 }
 
-fn days(n: u32) -> String {
-    format!("{n} business day{}", plural(n))
+/// A piece of a reason, appended without `std::fmt`: hundreds of thousands of reasons are
+/// written at a time, and its machinery costs more than the text.
+trait Put {
+    fn put(self, out: &mut String);
+}
+
+impl Put for &str {
+    fn put(self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Put for u32 {
+    fn put(self, out: &mut String) {
+        out.push_str(crate::util::decimal(self, &mut [0; 10]));
+    }
+}
+
+impl Put for NaiveDate {
+    fn put(self, out: &mut String) {
+        crate::time::push_date(out, self);
+    }
+}
+
+impl Put for Span {
+    fn put(self, out: &mut String) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+/// Appends each piece in turn.
+macro_rules! put {
+    ($out:expr, $($piece:expr),+ $(,)?) => {{
+        $( Put::put($piece, $out); )+
+    }};
 }
 
 fn plural(n: u32) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// "3 business days".
+fn days(out: &mut String, n: u32) {
+    put!(out, n, " business day", plural(n));
+}
+
 fn moved(out: &mut String, m: Option<Moved>) {
     match m {
         None => {}
         Some(Moved::Reactivation { to }) => {
-            let _ = write!(
-                out,
-                " Moved to {} by the ticket's reactivation date.",
-                Day(to)
-            );
+            put!(out, " Moved to ", to, " by the ticket's reactivation date.");
         }
         Some(Moved::OutOfOffice { to, until }) => {
-            let _ = write!(
+            put!(
                 out,
-                " Moved to {}: the customer is out of office until {}.",
-                Day(to),
-                Day(until)
+                " Moved to ",
+                to,
+                ": the customer is out of office until ",
+                until,
+                "."
             );
         }
     }
@@ -128,12 +164,15 @@ fn moved(out: &mut String, m: Option<Moved>) {
 
 fn day_moved(out: &mut String, m: &Option<Box<DayMoved>>) {
     if let Some(m) = m {
-        let _ = write!(
+        put!(
             out,
-            " On {} rather than {}: {}.",
-            Day(m.date),
-            Day(m.nominal),
-            m.why
+            " On ",
+            m.date,
+            " rather than ",
+            m.nominal,
+            ": ",
+            m.why.as_str(),
+            "."
         );
     }
 }
@@ -149,7 +188,8 @@ impl Action {
     /// Appends the reason as sentences to `out`.
     pub fn write_reason(&self, out: &mut String) {
         let channel = self.channel.map(|c| c.name()).unwrap_or("");
-        let _ = match &self.reason.why {
+        let ty = self.ticket_type.as_str();
+        match &self.reason.why {
             Why::Strike { since, moved: m } => {
                 let (count, last) = match self.detail {
                     Detail::Strike {
@@ -158,52 +198,60 @@ impl Action {
                     } => (count, resolution_date),
                     _ => (self.step, None),
                 };
-                let _ = write!(out, "Strike {} of {count}: ", self.step);
-                let _ = match *since {
-                    Since::Restarted { replied } => write!(
+                put!(out, "Strike ", self.step, " of ", count, ": ");
+                match *since {
+                    Since::Restarted { replied } => put!(
                         out,
-                        "the customer replied on {}, after the last attempt, so the count restarts.",
-                        Day(replied)
+                        "the customer replied on ",
+                        replied,
+                        ", after the last attempt, so the count restarts."
                     ),
                     Since::First {
                         anchor,
                         field,
                         after_bd,
-                    } => write!(
-                        out,
-                        "no reply since {} ({}); first attempt after {}.",
-                        Day(anchor),
-                        field.name(),
-                        days(after_bd)
-                    ),
-                    Since::NoReply { attempt, on } => {
-                        write!(out, "attempt {attempt} on {} got no reply.", Day(on))
+                    } => {
+                        put!(
+                            out,
+                            "no reply since ",
+                            anchor,
+                            " (",
+                            field.name(),
+                            "); first attempt after "
+                        );
+                        days(out, after_bd);
+                        out.push('.');
                     }
-                };
+                    Since::NoReply { attempt, on } => {
+                        put!(out, "attempt ", attempt, " on ", on, " got no reply.")
+                    }
+                }
                 moved(out, *m);
-                match last {
-                    Some(on) => write!(
+                if let Some(on) = last {
+                    put!(
                         out,
-                        " Last attempt: tell the customer the ticket will be resolved on {} if they do not reply.",
-                        Day(on)
-                    ),
-                    None => Ok(()),
+                        " Last attempt: tell the customer the ticket will be resolved on ",
+                        on,
+                        " if they do not reply."
+                    );
                 }
             }
             Why::Resolve { after_bd, moved: m } => {
                 if let Detail::Resolve(r) = &self.detail {
-                    let _ = write!(
+                    put!(
                         out,
-                        "No reply to {} attempt{} (the last on {}) after {}: resolve with close code \"{}\".",
+                        "No reply to ",
                         r.attempts,
+                        " attempt",
                         plural(r.attempts),
-                        Day(r.last_attempt),
-                        days(*after_bd),
-                        r.close_code
+                        " (the last on ",
+                        r.last_attempt,
+                        ") after "
                     );
+                    days(out, *after_bd);
+                    put!(out, ": resolve with close code \"", &*r.close_code, "\".");
                 }
                 moved(out, *m);
-                Ok(())
             }
             Why::Hold { until, next } => {
                 let (status, reactivation) = match &self.detail {
@@ -213,15 +261,19 @@ impl Action {
                     } => (&**status, *reactivation_date),
                     _ => ("", *until),
                 };
-                let _ = write!(
+                put!(
                     out,
-                    "The customer is out of office until {}: set the ticket to \"{status}\" with reactivation date {}, when ",
-                    Day(*until),
-                    Day(reactivation)
+                    "The customer is out of office until ",
+                    *until,
+                    ": set the ticket to \"",
+                    status,
+                    "\" with reactivation date ",
+                    reactivation,
+                    ", when "
                 );
                 match next {
-                    Some(n) => write!(out, "strike {n} is due."),
-                    None => write!(out, "the resolution is due."),
+                    Some(n) => put!(out, "strike ", *n, " is due."),
+                    None => out.push_str("the resolution is due."),
                 }
             }
             Why::CheckIn {
@@ -233,22 +285,30 @@ impl Action {
                     Detail::CheckIn { of, missed } => (*of, &missed[..]),
                     _ => (self.step, &[][..]),
                 };
-                let _ = write!(
+                put!(
                     out,
-                    "Check-in {} of {of} ({} ticket): {what} ({}), by {channel}: ask whether the issue is solved and offer help.",
+                    "Check-in ",
                     self.step,
-                    self.ticket_type,
-                    Day(*anchor)
+                    " of ",
+                    of,
+                    " (",
+                    ty,
+                    " ticket): ",
+                    &**what,
+                    " (",
+                    *anchor,
+                    "), by ",
+                    channel,
+                    ": ask whether the issue is solved and offer help."
                 );
                 day_moved(out, m);
                 if let Some(((first, on), rest)) = missed.split_first() {
-                    let _ = write!(out, " Missed earlier: step {first} (due {})", Day(*on));
+                    put!(out, " Missed earlier: step ", *first, " (due ", *on, ")");
                     for (step, on) in rest {
-                        let _ = write!(out, ", step {step} (due {})", Day(*on));
+                        put!(out, ", step ", *step, " (due ", *on, ")");
                     }
                     out.push_str("; cover them in this contact.");
                 }
-                Ok(())
             }
             Why::Recurring {
                 every,
@@ -256,39 +316,57 @@ impl Action {
                 anchor,
                 moved: m,
             } => {
-                let _ = write!(
+                put!(
                     out,
-                    "Recurring check-in every {every} ({} account), by {channel}: the last follow-up was {} ({}); ask how things are going and offer help.",
-                    self.ticket_type,
-                    Day(*anchor),
-                    from.name()
+                    "Recurring check-in every ",
+                    *every,
+                    " (",
+                    ty,
+                    " account), by ",
+                    channel,
+                    ": the last follow-up was ",
+                    *anchor,
+                    " (",
+                    from.name(),
+                    "); ask how things are going and offer help."
                 );
                 day_moved(out, m);
-                Ok(())
             }
-            Why::Alert { opened } => write!(
+            Why::Alert { opened } => put!(
                 out,
-                "A {} ticket opened on {}: tell the team this customer had a service failure, and that every further contact with them must be rechecked.",
-                self.ticket_type,
-                Day(*opened)
+                "A ",
+                ty,
+                " ticket opened on ",
+                *opened,
+                ": tell the team this customer had a service failure, and that every further contact with them must be rechecked."
             ),
-        };
+        }
         if let Some((due, n)) = self.reason.overdue {
-            let _ = write!(
+            put!(
                 out,
-                " Due {}, {n} business day{} overdue.",
-                Day(due),
-                plural(n)
+                " Due ",
+                due,
+                ", ",
+                n,
+                " business day",
+                plural(n),
+                " overdue."
             );
         }
         if let (Some(cap), Some(day)) = (self.reason.capacity, self.moved_from) {
-            let _ = write!(
+            put!(
                 out,
-                " Moved from {} to {}: {} is at capacity ({cap} a day) on {}.",
-                Day(day),
-                Day(self.due_date),
-                self.assignee,
-                Day(day)
+                " Moved from ",
+                day,
+                " to ",
+                self.due_date,
+                ": ",
+                self.assignee.as_str(),
+                " is at capacity (",
+                cap,
+                " a day) on ",
+                day,
+                "."
             );
         }
     }

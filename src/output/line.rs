@@ -102,18 +102,7 @@ fn quoted_id(a: &Action, out: &mut Vec<u8>) {
 }
 
 fn number(out: &mut Vec<u8>, n: u32) {
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
+    out.extend_from_slice(crate::util::decimal(n, &mut [0; 10]).as_bytes());
 }
 
 /// A JSON string.

@@ -638,7 +638,9 @@ fn days_display_as_chrono_displays_dates() {
         (-5, 3, 4),
     ] {
         let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(Day(date).to_string(), date.to_string());
+        let mut written = String::new();
+        push_date(&mut written, date);
+        assert_eq!(written, date.to_string());
     }
 }
 
