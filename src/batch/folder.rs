@@ -51,12 +51,16 @@ impl Staging {
         })
     }
 
-    /// Writes a file in the staging folder, synced to disk.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+    /// Writes a file in the staging folder as `body` streams it, synced to disk.
+    pub fn write(
+        &self,
+        name: &str,
+        body: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
         let p = self.path.join(name);
-        let mut f = fs::File::create(&p)?;
-        io::Write::write_all(&mut f, bytes)?;
-        f.sync_all()?;
+        let mut f = io::BufWriter::new(fs::File::create(&p)?);
+        body(&mut f)?;
+        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         crash_point(name);
         Ok(())
     }

@@ -84,19 +84,23 @@ fn once(cli: &Cli, ui: &Ui, now: DateTime<Utc>, args: &RunArgs) -> Result<Code, 
     let limit = rules.file.run.max_resolutions as usize;
     let resolutions = actions.iter().filter(|a| a.kind == Kind::Resolve).count();
     let hold = resolutions > limit;
-    let (issued, held): (Vec<Action>, Vec<Action>) = actions
-        .into_iter()
-        .partition(|a| !(hold && a.kind == Kind::Resolve));
+    // Without a hold the actions stay where they are: no second copy of them all.
+    let (issued, held): (Vec<Action>, Vec<Action>) = if hold {
+        actions.into_iter().partition(|a| a.kind != Kind::Resolve)
+    } else {
+        (actions, Vec::new())
+    };
 
     let staging =
         Staging::new(dir, &date.to_string()).map_err(|e| io_fail("cannot write in", e))?;
-    let write =
-        |name: &str, body: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| -> Result<(), Failure> {
-            let mut bytes = Vec::new();
-            body(&mut bytes)
-                .and_then(|_| staging.write(name, &bytes))
-                .map_err(|e| io_fail(&format!("cannot write {name} in"), e))
-        };
+    // Files stream to disk: an export's actions need not fit in memory twice.
+    let write = |name: &str,
+                 body: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>|
+     -> Result<(), Failure> {
+        staging
+            .write(name, body)
+            .map_err(|e| io_fail(&format!("cannot write {name} in"), e))
+    };
     write("actions.csv", &|w| {
         output::write_actions(w, Format::Csv, &issued, None, false)
     })?;
@@ -162,7 +166,7 @@ fn once(cli: &Cli, ui: &Ui, now: DateTime<Utc>, args: &RunArgs) -> Result<Code, 
     });
     write("summary.json", &|w| {
         serde_json::to_writer_pretty(&mut *w, &summary)?;
-        w.push(b'\n');
+        w.write_all(b"\n")?;
         Ok(())
     })?;
     // Timings differ from run to run, so they stay out of summary.json, which must not.
@@ -172,7 +176,7 @@ fn once(cli: &Cli, ui: &Ui, now: DateTime<Utc>, args: &RunArgs) -> Result<Code, 
     });
     write("timings.json", &|w| {
         serde_json::to_writer_pretty(&mut *w, &timings)?;
-        w.push(b'\n');
+        w.write_all(b"\n")?;
         Ok(())
     })?;
     let first_runs: Vec<_> = issued
