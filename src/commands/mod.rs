@@ -508,13 +508,37 @@ fn finish(
         }
     }
     if let Some(d) = drafter {
-        let mut failed: Vec<String> = Vec::new();
-        for (a, t) in actions.iter_mut().zip(&tickets) {
-            match d.render(a, t, rules) {
-                Ok(draft) => a.draft = Some(Box::new(draft)),
-                Err(e) => failed.push(format!("{}: {e}", a.id())),
-            }
-        }
+        // Templates render on every core, a share of the actions each; failures keep the
+        // actions' order.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let share = actions.len().div_ceil(threads).max(1);
+        let failed: Vec<String> = std::thread::scope(|scope| {
+            let drafting: Vec<_> = actions
+                .chunks_mut(share)
+                .zip(tickets.chunks(share))
+                .map(|(acts, ts)| {
+                    scope.spawn(move || {
+                        let mut failed = Vec::new();
+                        for (a, t) in acts.iter_mut().zip(ts) {
+                            match d.render(a, t, rules) {
+                                Ok(draft) => a.draft = Some(Box::new(draft)),
+                                Err(e) => failed.push(format!("{}: {e}", a.id())),
+                            }
+                        }
+                        failed
+                    })
+                })
+                .collect();
+            drafting
+                .into_iter()
+                .flat_map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| vec!["a drafting thread failed".to_string()])
+                })
+                .collect()
+        });
         if let Some(first) = failed.first() {
             return Err(Failure::usage(format!(
                 "{} draft{} could not be rendered; the first: {first}",
