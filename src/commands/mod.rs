@@ -414,9 +414,7 @@ fn plan_export(
         });
         (actions, tickets, parsed)
     };
-    let planners = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
+    let planners = crate::util::threads();
     let mut rows = 0u64;
     let (to_plan, chunks) = std::sync::mpsc::sync_channel::<input::Chunk>(planners * 2);
     let chunks = std::sync::Mutex::new(chunks);
@@ -510,9 +508,7 @@ fn finish(
     if let Some(d) = drafter {
         // Templates render on every core, a share of the actions each; failures keep the
         // actions' order.
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8);
+        let threads = crate::util::threads();
         let share = actions.len().div_ceil(threads).max(1);
         let failed: Vec<String> = std::thread::scope(|scope| {
             let drafting: Vec<_> = actions

@@ -125,11 +125,13 @@ pub fn read(
     parsed.close(stats)
 }
 
-/// Reads every source as one export and hands `sink` its tickets in order, in chunks: CSV
-/// rows come unparsed, so that other threads may parse them (`Chunk::tickets`). Their
-/// rejects are merged into the returned `Parsed`, and `Parsed::close` gives the `Stats`.
-/// `texts` keeps the fields only drafts and `explain` show (subject, customer, notes, the
-/// columns no rule reads).
+/// Reads every source as one export and hands `sink` its tickets in order, in chunks. The
+/// rows of a CSV export come unparsed, so that the caller's threads may parse them
+/// (`Chunk::tickets`; their rejects are merged into the returned `Parsed`, and
+/// `Parsed::close` gives the `Stats`). NDJSON lines and event log rows are parsed on threads
+/// started here and come as tickets: their ids must be seen in reading order. `texts` keeps
+/// the fields only drafts and `explain` show (subject, customer, notes, the columns no rule
+/// reads).
 pub fn read_rows(
     sources: &[Source],
     rules: &Rules,
@@ -137,9 +139,7 @@ pub fn read_rows(
     texts: bool,
     mut sink: impl FnMut(Chunk) -> Result<(), Failure>,
 ) -> Result<(Stats, Parsed), Failure> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
+    let threads = crate::util::threads();
     let (jobs, to_parse) = std::sync::mpsc::sync_channel::<(u64, Job)>(threads * 2);
     let to_parse = std::sync::Mutex::new(to_parse);
     let (parsed, done) = std::sync::mpsc::channel::<(u64, Done)>();
@@ -191,7 +191,6 @@ impl Reader<'_> {
         sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
     ) -> Result<(), Failure> {
         let rules = self.rules;
-        let r = self;
         let stdin_only = [Source::Stdin];
         let sources = if sources.is_empty() {
             &stdin_only[..]
@@ -199,7 +198,7 @@ impl Reader<'_> {
             sources
         };
         for (seq, src) in sources.iter().enumerate() {
-            r.seq = seq;
+            self.seq = seq;
             let name = src.name();
             let raw: Box<dyn io::Read> = match src {
                 Source::Stdin => Box::new(io::stdin()),
@@ -228,27 +227,27 @@ impl Reader<'_> {
                         Source::Path(p) => fs::metadata(p).ok().map(|m| m.len()),
                         Source::Stdin | Source::Bytes(..) => None,
                     };
-                    r.csv(&name, input, size, sink)?
+                    self.csv(&name, input, size, sink)?
                 }
-                Format::Ndjson => r.ndjson(&name, input, sink)?,
-                Format::Json => r.json(&name, input, sink)?,
+                Format::Ndjson => self.ndjson(&name, input, sink)?,
+                Format::Json => self.json(&name, input, sink)?,
             }
             // The next source's ids and rows come after all of this one's.
-            r.take_parsed(sink, true)?;
-            r.flush_tickets(sink, 1)?;
+            self.take_parsed(sink, true)?;
+            self.flush_tickets(sink, 1)?;
         }
         // Event logs: the newest row of each id, in the order the ids first appeared.
-        let mut latest: Vec<_> = r
+        let mut latest: Vec<_> = self
             .latest
             .drain()
             .filter_map(|(_, (order, _, t))| Some((order, t?)))
             .collect();
         latest.sort_by_key(|(order, _)| *order);
         for (_, t) in latest {
-            r.pending.push(t);
-            r.flush_tickets(sink, BATCH)?;
+            self.pending.push(t);
+            self.flush_tickets(sink, BATCH)?;
         }
-        r.flush_tickets(sink, 1)
+        self.flush_tickets(sink, 1)
     }
 }
 
@@ -617,7 +616,8 @@ fn sniff(input: &mut Box<dyn BufRead>) -> io::Result<Format> {
 
 struct Reader<'r> {
     rules: &'r Rules,
-    /// Parses JSON records and, for event logs, CSV rows, on the reading thread.
+    /// Parses, on the reading thread, the records of a JSON array and the first record of
+    /// an NDJSON export (which stands for its header).
     parser: Parser<'r>,
     stats: Stats,
     parsed: Parsed,
@@ -846,8 +846,8 @@ impl Reader<'_> {
         true
     }
 
-    /// Hands rows on, or, for event logs, parses them here: the newest row of an id wins,
-    /// which needs them in order.
+    /// Hands rows on to the caller, or, for event logs, to the parser threads: the newest
+    /// row of an id wins, which needs the rows back in order.
     fn flush_rows(
         &mut self,
         rows: Rows,
