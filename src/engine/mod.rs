@@ -426,8 +426,8 @@ impl<'a> Ctx<'a> {
         why: Why,
         detail: Detail,
     ) -> Option<Action> {
-        let windows: Vec<&[Interval]> = if channels.is_empty() {
-            vec![&self.rules.internal_windows]
+        let windows: smallvec::SmallVec<[&[Interval]; 5]> = if channels.is_empty() {
+            smallvec::smallvec![&self.rules.internal_windows[..]]
         } else {
             channels.iter().map(|c| self.rules.windows(*c)).collect()
         };
