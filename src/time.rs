@@ -276,9 +276,10 @@ pub fn push_date(out: &mut String, d: NaiveDate) {
 
 /// The wall time of `t` in a zone whose offset at `t` is `off`.
 fn wall_time(t: DateTime<Utc>, tz: Tz, off: i32) -> NaiveDateTime {
-    t.naive_utc()
-        .checked_add_signed(chrono::TimeDelta::seconds(i64::from(off)))
-        .unwrap_or_else(|| t.with_timezone(&tz).naive_local())
+    match chrono::FixedOffset::east_opt(off) {
+        Some(fixed) => t.with_timezone(&fixed).naive_local(),
+        None => t.with_timezone(&tz).naive_local(),
+    }
 }
 
 /// The local date of an instant in a zone.

@@ -17,11 +17,14 @@ const SLOTS: usize = 1024;
 struct Table<K, V>(Vec<Option<(K, V)>>);
 
 impl<K: Hash + Eq + Copy, V: Copy> Table<K, V> {
-    fn new() -> Self {
-        Table(vec![None; SLOTS])
+    const fn new() -> Self {
+        Table(Vec::new())
     }
 
     fn get_or(&mut self, key: K, compute: impl FnOnce() -> V) -> V {
+        if self.0.is_empty() {
+            self.0 = vec![None; SLOTS];
+        }
         let slot = rustc_hash::FxBuildHasher.hash_one(key) as usize % SLOTS;
         match self.0[slot] {
             Some((k, v)) if k == key => v,
@@ -36,9 +39,10 @@ impl<K: Hash + Eq + Copy, V: Copy> Table<K, V> {
 
 thread_local! {
     /// (zone, UTC day) → the offset in seconds when it holds all that day.
-    static UTC_DAYS: RefCell<Table<(Tz, i64), Option<i32>>> = RefCell::new(Table::new());
+    static UTC_DAYS: RefCell<Table<(Tz, i64), Option<i32>>> = const { RefCell::new(Table::new()) };
     /// (zone, local date) → the UTC second of local midnight when one offset holds all day.
-    static LOCAL_DAYS: RefCell<Table<(Tz, NaiveDate), Option<i64>>> = RefCell::new(Table::new());
+    static LOCAL_DAYS: RefCell<Table<(Tz, NaiveDate), Option<i64>>> =
+        const { RefCell::new(Table::new()) };
 }
 
 const DAY: i64 = 86_400;
