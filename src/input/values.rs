@@ -209,10 +209,13 @@ fn fast_rfc3339(t: &str) -> Option<DateTime<Utc>> {
         _ => return None,
     };
     let naive = date.and_time(time).with_nanosecond(nanos)?;
-    Some(DateTime::from_naive_utc_and_offset(
-        naive - chrono::TimeDelta::seconds(offset),
-        Utc,
-    ))
+    let utc = match offset {
+        0 => naive,
+        _ => {
+            naive.checked_sub_offset(chrono::FixedOffset::east_opt(i32::try_from(offset).ok()?)?)?
+        }
+    };
+    Some(DateTime::from_naive_utc_and_offset(utc, Utc))
 }
 
 /// Whether `s` is one of `words`, in any case (without lowercasing a copy of every cell).
@@ -275,6 +278,36 @@ pub fn time_of_day(s: &str) -> Result<u16, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast path gives what chrono's RFC 3339 parser gives, or leaves the text to it.
+    #[test]
+    fn the_fast_time_path_agrees_with_chrono() {
+        for t in [
+            "2026-11-23T14:00:00Z",
+            "2026-11-23T14:00:00z",
+            "2026-11-23 14:00:00Z",
+            "2026-12-31T23:30:00-05:00",
+            "2027-01-01T00:15:00+05:30",
+            "2026-11-23T14:00:00.123456789+01:00",
+            "2026-11-23T14:00:00.5Z",
+            "2026-11-23T14:00:00+0100",
+            "0001-01-01T00:00:00+01:00",
+        ] {
+            let fast = fast_rfc3339(t);
+            let chrono =
+                DateTime::parse_from_rfc3339(&t.replace(' ', "T").replace("+0100", "+01:00"))
+                    .map(|x| x.with_timezone(&Utc))
+                    .ok();
+            assert_eq!(fast, chrono, "{t}");
+        }
+        for t in [
+            "2026-02-30T10:00:00Z",
+            "2026-11-23T25:00:00Z",
+            "2026-11-23T14:00:00+1:00",
+        ] {
+            assert_eq!(fast_rfc3339(t), None, "{t}");
+        }
+    }
 
     #[test]
     fn yes_no_and_segments_in_any_case() {
