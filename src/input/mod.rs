@@ -356,6 +356,9 @@ impl Rows {
         let extra: Vec<&(usize, Arc<str>)> =
             l.extra.iter().filter(|(_, h)| p.wants_extra(h)).collect();
         let mut cells: Vec<&str> = Vec::with_capacity(l.width);
+        let mapped: Vec<(usize, usize)> = (0..Field::ALL.len())
+            .filter_map(|f| Some((f, l.index[f]?)))
+            .collect();
         for (row, &(line, record)) in self.at.iter().enumerate() {
             let at = At {
                 source: &l.source,
@@ -389,8 +392,11 @@ impl Rows {
                 );
                 continue;
             }
-            let fields: [Option<&str>; Field::ALL.len()] =
-                std::array::from_fn(|f| l.index[f].and_then(|i| p.values.present(cells[i])));
+            // A plain loop over the mapped fields: `array::from_fn` costs a call per field.
+            let mut fields: [Option<&str>; Field::ALL.len()] = [None; Field::ALL.len()];
+            for &(f, i) in &mapped {
+                fields[f] = p.values.present(cells[i]);
+            }
             let extra = || {
                 extra
                     .iter()
@@ -1164,6 +1170,8 @@ pub struct Parser<'r> {
     /// Values that repeat on every row (statuses, channels, zones), looked up once each.
     cached: Cached<'r>,
     texts: bool,
+    /// The key each field is read from unless a record says otherwise, for messages.
+    names: [&'r str; Field::ALL.len()],
 }
 
 impl<'r> Parser<'r> {
@@ -1174,6 +1182,14 @@ impl<'r> Parser<'r> {
             values: Values::new(&rules.input),
             cached: Cached::new(&rules.input),
             texts,
+            names: Field::ALL.map(|f| {
+                rules
+                    .input
+                    .columns
+                    .get(&f)
+                    .and_then(|c| c.first())
+                    .map_or(f.name(), String::as_str)
+            }),
         }
     }
 
@@ -1507,10 +1523,7 @@ fn json_outcome(
     };
     let mut cells: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
     // Messages name the key this record used (rarely not the first candidate).
-    let mut names: [&str; Field::ALL.len()] = std::array::from_fn(|i| {
-        let f = Field::ALL[i];
-        candidates(f).first().map_or(f.name(), String::as_str)
-    });
+    let mut names = parser.names;
     let mut used: Vec<&str> = Vec::new();
     let id_of = |cells: &[Option<Cow<str>>; Field::ALL.len()]| {
         cells[Field::Id as usize]
@@ -1560,8 +1573,10 @@ fn json_outcome(
             })
             .collect()
     };
-    let present: [Option<&str>; Field::ALL.len()] =
-        std::array::from_fn(|i| cells[i].as_deref().and_then(|s| parser.values.present(s)));
+    let mut present: [Option<&str>; Field::ALL.len()] = [None; Field::ALL.len()];
+    for (p, cell) in present.iter_mut().zip(&cells) {
+        *p = cell.as_deref().and_then(|s| parser.values.present(s));
+    }
     (id_of(&cells), parser.outcome(at, &names, &present, extra))
 }
 
