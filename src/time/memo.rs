@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// Entries per table: a run meets a few dozen zones over months of days (dates opened,
-/// awaited, due); a table a tenth the size misses every other time.
+/// awaited, due); with 1024, misses cost a run 2% more instructions.
 const SLOTS: usize = 8192;
 
 /// A direct-mapped table: each key has one slot, and a newer key takes it over.
