@@ -724,6 +724,10 @@ mod recurring {
         assert_eq!((a.step, a.due_date), (1, d("2026-11-27")));
         assert_eq!(a.channel, Some(Channel::Email), "the type's channel");
         assert!(a.slack_until.is_some(), "4 days of slack");
+        assert_eq!(
+            a.reason_text(),
+            "Recurring check-in every 14d (health_check account), by email: the last follow-up was 2026-11-12 (last_followup_at); ask how things are going and offer help."
+        );
     }
 
     #[test]
@@ -756,6 +760,11 @@ mod recurring {
     fn without_a_follow_up_it_counts_from_opening_and_stays_due() {
         let a = check_in(&account(Some("7d"), None), NOW).unwrap();
         assert_eq!(a.due_date, d("2026-06-08"));
+        // Monday 8 June to Monday 23 November: 24 weeks of 5 business days, no holiday.
+        assert_eq!(
+            a.reason_text(),
+            "Recurring check-in every 7d (health_check account), by email: the last follow-up was 2026-06-01 (opened_at); ask how things are going and offer help. Due 2026-06-08, 120 business days overdue."
+        );
         assert!(a.is_due(at(NOW)), "a recurring check-in never expires");
     }
 
