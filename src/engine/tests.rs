@@ -181,6 +181,10 @@ fn a_later_reactivation_date_moves_the_next_step() {
     let s = &plan_at(&t, &r, NOW)[0];
     assert_eq!(s.due_date, d("2026-11-25"));
     assert!(!s.is_due(at(NOW)));
+    assert_eq!(
+        s.reason_text(),
+        "Strike 2 of 3: attempt 1 on 2026-11-20 got no reply. Moved to 2026-11-25 by the ticket's reactivation date."
+    );
     t.reactivation_at = Some(DateOrTime::Date(d("2026-11-28")));
     assert_eq!(
         plan_at(&t, &r, NOW)[0].due_date,
