@@ -507,18 +507,25 @@ fn finish(
     }
     if let Some(d) = drafter {
         // Templates render on every core, a share of the actions each; failures keep the
-        // actions' order.
+        // actions' order. Each share owns its tickets: a ticket is freed once its last
+        // action is drafted, not after every draft exists.
         let threads = crate::util::threads();
         let share = actions.len().div_ceil(threads).max(1);
+        let mut shares: Vec<Vec<std::sync::Arc<Ticket>>> = Vec::new();
+        while tickets.len() > share {
+            let rest = tickets.split_off(share);
+            shares.push(std::mem::replace(&mut tickets, rest));
+        }
+        shares.push(std::mem::take(&mut tickets));
         let failed: Vec<String> = std::thread::scope(|scope| {
             let drafting: Vec<_> = actions
                 .chunks_mut(share)
-                .zip(tickets.chunks(share))
+                .zip(shares)
                 .map(|(acts, ts)| {
                     scope.spawn(move || {
                         let mut failed = Vec::new();
                         for (a, t) in acts.iter_mut().zip(ts) {
-                            match d.render(a, t, rules) {
+                            match d.render(a, &t, rules) {
                                 Ok(draft) => a.draft = Some(Box::new(draft)),
                                 Err(e) => failed.push(format!("{}: {e}", a.id())),
                             }
