@@ -466,40 +466,72 @@ pub fn schedule(
     let mut d = zone
         .calendar
         .add_bd(due.max(today.pred_opt().unwrap_or(today)), 0);
+    // On a day with one offset (nearly all), windows are reckoned in seconds and only the
+    // one chosen becomes instants; the far ends of the calendar take the general path.
+    let from_secs = (from.timestamp_subsec_nanos() == 0).then(|| from.timestamp());
     for _ in 0..SEARCH_DAYS {
         let clock = DayClock::new(zone.tz, d);
+        let steady = clock.midnight.filter(|m| m.abs() < 1 << 40).zip(from_secs);
         for (idx, iv) in channels.iter().enumerate() {
-            let usable: SmallVec<[Window; 4]> = clock
-                .windows(iv)
-                .into_iter()
-                .map(|w| Window {
-                    start: w.start.max(from),
-                    end: w.end,
-                })
-                .filter(|w| w.start < w.end)
-                .collect();
-            let Some(first) = usable.first().copied() else {
-                continue;
+            let chosen = match steady {
+                Some((m, from_s)) => {
+                    let at = |minute: u16| m + i64::from(minute) * 60;
+                    let usable: SmallVec<[(i64, i64); 4]> = iv
+                        .iter()
+                        .map(|i| (at(i.start).max(from_s), at(i.end)))
+                        .filter(|w| w.0 < w.1)
+                        .collect();
+                    pick(&usable, preferred.map(at)).and_then(|(s, (a, b))| {
+                        let instant = |x: i64| DateTime::from_timestamp(x, 0);
+                        Some((
+                            instant(s)?,
+                            Window {
+                                start: instant(a)?,
+                                end: instant(b)?,
+                            },
+                        ))
+                    })
+                }
+                None => {
+                    let usable: SmallVec<[(DateTime<Utc>, DateTime<Utc>); 4]> = clock
+                        .windows(iv)
+                        .into_iter()
+                        .map(|w| (w.start.max(from), w.end))
+                        .filter(|w| w.0 < w.1)
+                        .collect();
+                    pick(&usable, preferred.map(|m| clock.at(m)))
+                        .map(|(s, (a, b))| (s, Window { start: a, end: b }))
+                }
             };
-            let pick = match preferred.map(|m| clock.at(m)) {
-                Some(p) => usable
-                    .iter()
-                    .find(|w| w.start <= p && p < w.end)
-                    .map(|w| (p, *w))
-                    .or_else(|| usable.iter().find(|w| w.start > p).map(|w| (w.start, *w)))
-                    .unwrap_or((first.start, first)),
-                None => (first.start, first),
+            let Some((suggested, window)) = chosen else {
+                continue;
             };
             return Some(Slot {
                 contact_date: d,
                 primary: idx,
-                suggested: pick.0,
-                window: pick.1,
+                suggested,
+                window,
             });
         }
         d = zone.calendar.add_bd(d, 1);
     }
     None
+}
+
+/// The suggested time and its window among the usable windows of a day, in order: the
+/// preferred time when a window holds it, else the start of the first window after it,
+/// else the first window's start.
+fn pick<T: Ord + Copy>(usable: &[(T, T)], preferred: Option<T>) -> Option<(T, (T, T))> {
+    let first = *usable.first()?;
+    Some(match preferred {
+        Some(p) => usable
+            .iter()
+            .find(|w| w.0 <= p && p < w.1)
+            .map(|w| (p, *w))
+            .or_else(|| usable.iter().find(|w| w.0 > p).map(|w| (w.0, *w)))
+            .unwrap_or((first.0, first)),
+        None => (first.0, first),
+    })
 }
 
 #[cfg(test)]
