@@ -342,7 +342,7 @@ impl Rows {
         self.outcomes(p, out, &mut |o| match o.ticket {
             Ok(t) => {
                 found.count_channel(&t);
-                each(t)
+                each(*t)
             }
             Err(r) => found.reject(*r, seq),
         });
@@ -1131,8 +1131,8 @@ impl Reader<'_> {
             Ok(t) => {
                 self.parsed.count_channel(&t);
                 match self.rules.input.dedupe {
-                    Dedupe::Reject => self.pending.push(t),
-                    Dedupe::Last => self.keep_latest(t),
+                    Dedupe::Reject => self.pending.push(*t),
+                    Dedupe::Last => self.keep_latest(*t),
                 }
             }
             Err(r) => self.parsed.reject(*r, seq),
@@ -1212,7 +1212,7 @@ impl<'r> Parser<'r> {
         names: &[impl AsRef<str>],
         cells: &[Option<&str>; Field::ALL.len()],
         extra: impl FnOnce() -> Vec<(Arc<str>, String)>,
-    ) -> Result<Ticket, Box<Reject>> {
+    ) -> Result<Box<Ticket>, Box<Reject>> {
         self.ticket(at, names, cells).and_then(|mut t| {
             t.extra = extra();
             t.extra.retain(|(_, v)| !self.values.is_null(v));
@@ -1250,7 +1250,7 @@ impl<'r> Parser<'r> {
         at: At<'_>,
         names: &[impl AsRef<str>],
         cells: &[Option<&str>; Field::ALL.len()],
-    ) -> Result<Ticket, Box<Reject>> {
+    ) -> Result<Box<Ticket>, Box<Reject>> {
         let v = &self.values;
         let column = |f: Field| names[f as usize].as_ref();
         let get = |f: Field| cells[f as usize];
@@ -1291,7 +1291,8 @@ impl<'r> Parser<'r> {
             .map_err(|e| fail(Field::OpenedAt, get(Field::OpenedAt).unwrap_or(""), e))?;
         // Texts only drafts and `explain` show are left out when not wanted.
         let text = |f: Field| get(f).filter(|_| self.texts).map(str::to_string);
-        let mut t = Ticket::new(id, state, opened_at);
+        // Boxed: a ticket passes through several hands before it is planned.
+        let mut t = Box::new(Ticket::new(id, state, opened_at));
         t.status = status;
         t.kind = get(Field::Type).map(Into::into);
         t.origin = match get(Field::Channel) {
@@ -1491,7 +1492,7 @@ struct Outcome {
     line: Option<u64>,
     record: u64,
     id: Option<CompactString>,
-    ticket: Result<Ticket, Box<Reject>>,
+    ticket: Result<Box<Ticket>, Box<Reject>>,
 }
 
 /// What the records read on the reading thread teach: the export's key for each field (from
@@ -1507,7 +1508,7 @@ fn json_outcome(
     at: At<'_>,
     v: Value,
     mut learn: Option<Learn<'_>>,
-) -> (Option<CompactString>, Result<Ticket, Box<Reject>>) {
+) -> (Option<CompactString>, Result<Box<Ticket>, Box<Reject>>) {
     let Value::Object(obj) = v else {
         let r = at.reject(None, "", "", "expected an object of ticket fields");
         return (None, Err(Box::new(r)));
