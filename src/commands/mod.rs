@@ -341,10 +341,34 @@ impl Filters {
 /// actions kept, not the rows read.
 struct Planned {
     rules: Rules,
+    /// In planning order; `in_order` lists them sorted.
     actions: Vec<Action>,
+    order: Vec<usize>,
     code: Code,
     /// What the read found: its columns name the fields in files to re-import.
     stats: Stats,
+}
+
+impl Planned {
+    /// The actions in the order of SPEC §7.
+    fn in_order(&self) -> Vec<&Action> {
+        self.order.iter().map(|&i| &self.actions[i]).collect()
+    }
+}
+
+/// The actions planned, in planning order, with their order of SPEC §7.
+struct Sorted {
+    actions: Vec<Action>,
+    order: Vec<usize>,
+    stats: Stats,
+}
+
+impl Sorted {
+    /// The actions moved into their order.
+    fn into_vec(mut self) -> (Vec<Action>, Stats) {
+        engine::permute(&mut self.actions, &self.order);
+        (self.actions, self.stats)
+    }
 }
 
 fn due_actions(
@@ -358,11 +382,16 @@ fn due_actions(
     let now = now(cli, clock)?;
     let horizon = now + within(&args.within, "0h")?;
     let drafter = with_drafts.then(|| drafter(&rules)).transpose()?;
-    let (actions, stats) = plan_export(&rules, now, horizon, args, drafter.as_ref(), |_| {}, ui)?;
+    let Sorted {
+        actions,
+        order,
+        stats,
+    } = plan_export(&rules, now, horizon, args, drafter.as_ref(), |_| {}, ui)?;
     let code = report_read(ui, &args.input, &stats, false)?;
     Ok(Planned {
         rules,
         actions,
+        order,
         code,
         stats,
     })
@@ -383,7 +412,7 @@ fn plan_export(
     drafter: Option<&Drafter>,
     supply: impl Fn(&mut Ticket) + Sync,
     ui: &Ui,
-) -> Result<(Vec<Action>, Stats), Failure> {
+) -> Result<Sorted, Failure> {
     let filters = Filters::new(args)?;
     let levelling = rules.levels();
     let progress = ui.progress("reading rows");
@@ -493,7 +522,7 @@ fn finish(
     stats: Stats,
     ui: &Ui,
     progress: indicatif::ProgressBar,
-) -> Result<(Vec<Action>, Stats), Failure> {
+) -> Result<Sorted, Failure> {
     progress.finish_and_clear();
     let (mut actions, mut tickets) = level(rules, now, horizon, actions, tickets, ui);
     if levelling {
@@ -550,14 +579,20 @@ fn finish(
             )));
         }
     }
-    engine::sort(&mut actions);
+    // The order only: moving every action into it is memory-bound work that an output
+    // written through the order does not need.
+    let order = engine::order(&actions);
     ui.info(&format!(
         "{} rows read, {} actions due by {}",
         stats.rows,
         actions.len(),
         horizon.to_rfc3339()
     ));
-    Ok((actions, stats))
+    Ok(Sorted {
+        actions,
+        order,
+        stats,
+    })
 }
 
 /// Levels the actions against the agents' capacities (SPEC §10) and keeps those still due
@@ -608,7 +643,9 @@ fn out_format(asked: Option<Format>) -> (Format, Option<u16>) {
 fn plan(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &PlanArgs) -> Result<Code, Failure> {
     let p = due_actions(cli, ui, clock, &args.select, args.drafts)?;
     let (format, width) = out_format(args.format);
-    write_stdout(|w| output::write_actions(w, format, &p.actions, width, args.drafts))?;
+    let sorted = p.in_order();
+    write_stdout(|w| output::write_actions(w, format, &sorted, width, args.drafts))?;
+    drop(sorted);
     let code = p.code;
     // The process ends here: freeing a million small strings one by one would only cost time.
     std::mem::forget(p);
@@ -625,7 +662,7 @@ fn summary(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &SummaryArgs) -> Resu
 
 fn drafts(cli: &Cli, ui: &Ui, clock: DateTime<Utc>, args: &DraftsArgs) -> Result<Code, Failure> {
     let p = due_actions(cli, ui, clock, &args.select, true)?;
-    let written = output::write_draft_files(&args.out, &p.actions).map_err(|e| {
+    let written = output::write_draft_files(&args.out, p.in_order()).map_err(|e| {
         Failure::io(format!(
             "cannot write drafts to {}: {e}",
             args.out.display()
@@ -649,8 +686,8 @@ fn resolutions(
 ) -> Result<Code, Failure> {
     let p = due_actions(cli, ui, clock, &args.select, false)?;
     let rows: Vec<&Action> = p
-        .actions
-        .iter()
+        .in_order()
+        .into_iter()
         .filter(|a| a.kind == Kind::Resolve)
         .collect();
     let id = p.stats.column(&p.rules, crate::ticket::Field::Id);

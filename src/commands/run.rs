@@ -73,7 +73,8 @@ fn once(cli: &Cli, ui: &Ui, now: DateTime<Utc>, args: &RunArgs) -> Result<Code, 
         Some(&drafter),
         |t| before.supply(t, &rules),
         ui,
-    )?;
+    )?
+    .into_vec();
     let read_done = started.elapsed();
     // Rejects go to the folder; the exit code still says some rows were rejected.
     let mut select = args.select.input.clone();
@@ -101,11 +102,12 @@ fn once(cli: &Cli, ui: &Ui, now: DateTime<Utc>, args: &RunArgs) -> Result<Code, 
             .write(name, body)
             .map_err(|e| io_fail(&format!("cannot write {name} in"), e))
     };
+    let listed: Vec<&Action> = issued.iter().collect();
     write("actions.csv", &|w| {
-        output::write_actions(w, Format::Csv, &issued, None, false)
+        output::write_actions(w, Format::Csv, &listed, None, false)
     })?;
     write("actions.ndjson", &|w| {
-        output::write_actions(w, Format::Ndjson, &issued, None, true)
+        output::write_actions(w, Format::Ndjson, &listed, None, true)
     })?;
     let id_col = stats.column(&rules, crate::ticket::Field::Id);
     let status_col = stats.column(&rules, crate::ticket::Field::Status);

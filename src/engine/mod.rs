@@ -176,9 +176,16 @@ impl Action {
 }
 
 /// Sorts actions in the order of SPEC §7. Equal keys keep their order, as a stable sort
-/// would. Only indices are sorted, on two threads, next to what settles most comparisons
-/// (the dates, the time and the id's first bytes); each action then moves once.
+/// would. Each action moves once (`order`, then `permute`).
 pub fn sort(actions: &mut [Action]) {
+    let order = order(actions);
+    permute(actions, &order);
+}
+
+/// The order of SPEC §7, as indices: `order[i]` is the action that comes `i`th. Equal keys
+/// keep their order, as a stable sort would. Only indices are sorted, on two threads, next
+/// to what settles most comparisons (the dates, the time and the id's first bytes).
+pub fn order(actions: &[Action]) -> Vec<usize> {
     type Entry = ((NaiveDate, DateTime<Utc>, u64), usize);
     let mut entries: Vec<Entry> = actions
         .iter()
@@ -191,7 +198,7 @@ pub fn sort(actions: &mut [Action]) {
             ((a.due_date, a.suggested_at, u64::from_be_bytes(head)), i)
         })
         .collect();
-    let all: &[Action] = actions;
+    let all = actions;
     let cmp = |x: &Entry, y: &Entry| {
         x.0.cmp(&y.0)
             .then_with(|| all[x.1].sort_key().cmp(&all[y.1].sort_key()))
@@ -216,8 +223,12 @@ pub fn sort(actions: &mut [Action]) {
         }
     }
     order.extend(l.chain(r).map(|e| e.1));
-    drop(entries);
-    // `order[i]` is the action that belongs at `i`: follow each cycle of the permutation.
+    order
+}
+
+/// Puts the actions in `order` (from `order`): each cycle of the permutation is followed,
+/// so that each action moves once.
+pub fn permute(actions: &mut [Action], order: &[usize]) {
     let mut done = vec![false; actions.len()];
     for start in 0..actions.len() {
         if done[start] {

@@ -199,7 +199,7 @@ impl<'a> Row<'a> {
 pub fn write_actions(
     w: &mut dyn Write,
     format: Format,
-    actions: &[Action],
+    actions: &[&Action],
     width: Option<u16>,
     drafts: bool,
 ) -> io::Result<()> {
@@ -224,7 +224,7 @@ pub fn write_actions(
             })?;
         }
         Format::Json => {
-            let rows: Vec<Row> = actions.iter().map(Row::new).collect();
+            let rows: Vec<Row> = actions.iter().map(|a| Row::new(a)).collect();
             serde_json::to_writer_pretty(&mut *w, &rows)?;
             writeln!(w)?;
         }
@@ -244,8 +244,8 @@ pub fn write_actions(
 /// is the same as one thread's, and only one window is held in memory.
 fn in_parallel(
     w: &mut dyn Write,
-    actions: &[Action],
-    render: impl Fn(&[Action], &mut Vec<u8>) -> io::Result<()> + Sync,
+    actions: &[&Action],
+    render: impl Fn(&[&Action], &mut Vec<u8>) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
     const WINDOW: usize = 8192;
     for window in actions.chunks(WINDOW) {
@@ -270,7 +270,7 @@ fn in_parallel(
     Ok(())
 }
 
-fn write_table(w: &mut dyn Write, actions: &[Action], width: Option<u16>) -> io::Result<()> {
+fn write_table(w: &mut dyn Write, actions: &[&Action], width: Option<u16>) -> io::Result<()> {
     if actions.is_empty() {
         return writeln!(w, "Nothing due.");
     }
@@ -525,7 +525,12 @@ pub fn write_resolutions(
 /// Writes one file per drafted action into `dir`: a header (to, channel, suggested time,
 /// subject), a blank line, the body. Names come from action ids made safe; two ids that
 /// map to one name both survive. Returns how many files were written.
-pub fn write_draft_files(dir: &std::path::Path, actions: &[Action]) -> io::Result<usize> {
+/// Writes the drafts of `actions`, in their order (which decides the names of ids that
+/// collide once made safe for file names).
+pub fn write_draft_files<'a>(
+    dir: &std::path::Path,
+    actions: impl IntoIterator<Item = &'a Action>,
+) -> io::Result<usize> {
     std::fs::create_dir_all(dir)?;
     let mut used = std::collections::HashSet::new();
     let mut written = 0;
