@@ -337,8 +337,8 @@ impl Filters {
 }
 
 /// What a planning command works from: the rules, and the actions due by the horizon that
-/// pass the filters, sorted (SPEC §7), with their drafts when asked for. Memory holds the
-/// actions kept, not the rows read.
+/// pass the filters with their order (SPEC §7), and their drafts when asked for. Memory
+/// holds the actions kept, not the rows read.
 struct Planned {
     rules: Rules,
     /// In planning order; `in_order` lists them sorted.
@@ -401,8 +401,8 @@ fn drafter(rules: &Rules) -> Result<Drafter, Failure> {
     Drafter::new(rules).map_err(|e| Failure::usage(format!("{}: {e}", rules.path)))
 }
 
-/// Reads the export and keeps the actions due by `horizon` that pass the filters, sorted
-/// (SPEC §7), drafted when a drafter is given. `supply` may fill in facts before planning
+/// Reads the export and keeps the actions due by `horizon` that pass the filters, with
+/// their order (SPEC §7), drafted when a drafter is given. `supply` may fill in facts before planning
 /// (the ledger of `run`). Memory holds the actions kept, not the rows read.
 fn plan_export(
     rules: &Rules,
@@ -508,7 +508,7 @@ fn plan_export(
     )
 }
 
-/// Levelling, filters and drafts, once every action is planned.
+/// Levelling, filters, drafts and the order, once every action is planned.
 #[allow(clippy::too_many_arguments)]
 fn finish(
     rules: &Rules,
