@@ -269,7 +269,7 @@ fn choose_day(
     if !has_slack {
         return (nominal, None);
     }
-    let mut days = Vec::new();
+    let mut days: smallvec::SmallVec<[NaiveDate; 16]> = smallvec::SmallVec::new();
     let mut d = nominal;
     while d <= last {
         if ctx.zone.calendar.is_business_day(d) {
