@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use compact_str::CompactString;
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::Value;
+use smallvec::SmallVec;
 
 use crate::config::{Dedupe, Format, Rules};
 use crate::error::Failure;
@@ -397,17 +398,13 @@ impl Rows {
             for &(f, i) in &mapped {
                 fields[f] = p.values.present(cells[i]);
             }
-            let extra = || {
-                extra
-                    .iter()
-                    .map(|(i, h)| (h.clone(), cells[*i].trim().to_string()))
-                    .collect()
-            };
+            let extra: SmallVec<[(&Arc<str>, &str); 8]> =
+                extra.iter().map(|(i, h)| (h, cells[*i])).collect();
             each(Outcome {
                 line,
                 record,
                 id: None,
-                ticket: p.outcome(at, &l.names, &fields, extra),
+                ticket: p.outcome(at, &l.names, &fields, &extra),
             });
         }
     }
@@ -1172,6 +1169,9 @@ pub struct Parser<'r> {
     texts: bool,
     /// The key each field is read from unless a record says otherwise, for messages.
     names: [&'r str; Field::ALL.len()],
+    /// The extra columns rules count from and test, named once for every ticket.
+    date_columns: Vec<Arc<str>>,
+    flag_columns: Vec<Arc<str>>,
 }
 
 impl<'r> Parser<'r> {
@@ -1190,6 +1190,16 @@ impl<'r> Parser<'r> {
                     .and_then(|c| c.first())
                     .map_or(f.name(), String::as_str)
             }),
+            date_columns: rules
+                .date_columns
+                .iter()
+                .map(|c| Arc::from(c.as_str()))
+                .collect(),
+            flag_columns: rules
+                .flag_columns
+                .iter()
+                .map(|c| Arc::from(c.as_str()))
+                .collect(),
         }
     }
 
@@ -1211,32 +1221,55 @@ impl<'r> Parser<'r> {
         at: At<'_>,
         names: &[impl AsRef<str>],
         cells: &[Option<&str>; Field::ALL.len()],
-        extra: impl FnOnce() -> Vec<(Arc<str>, String)>,
+        extra: &[(&Arc<str>, &str)],
     ) -> Result<Box<Ticket>, Box<Reject>> {
-        self.ticket(at, names, cells).and_then(|mut t| {
-            t.extra = extra();
-            t.extra.retain(|(_, v)| !self.values.is_null(v));
-            self.rule_columns(at, &mut t).map(|_| t)
-        })
+        let mut t = self.ticket(at, names, cells)?;
+        let present: SmallVec<[(&Arc<str>, &str); 8]> = extra
+            .iter()
+            .filter_map(|(k, v)| Some((*k, self.values.present(v)?)))
+            .collect();
+        self.rule_columns(at, &mut t, &present)?;
+        // The other columns only drafts and `explain` show.
+        if self.texts {
+            t.extra = present
+                .iter()
+                .map(|(k, v)| (Arc::clone(k), v.to_string()))
+                .collect();
+        }
+        Ok(t)
     }
 
     /// Parses the extra columns the rules read: dates steps count from, yes/no conditions.
-    fn rule_columns(&self, at: At<'_>, t: &mut Ticket) -> Result<(), Box<Reject>> {
+    /// `extra` are the columns the mapping does not use, present (trimmed, not null); a
+    /// rule's column is found by its exact name, else in any case (as `Ticket::extra`).
+    fn rule_columns(
+        &self,
+        at: At<'_>,
+        t: &mut Ticket,
+        extra: &[(&Arc<str>, &str)],
+    ) -> Result<(), Box<Reject>> {
         let fail = |col: &str, value: &str, reason: String| {
             Box::new(at.reject(Some(&t.id), col, value, reason))
         };
+        let find = |col: &str| {
+            extra
+                .iter()
+                .find(|(k, _)| &***k == col)
+                .or_else(|| extra.iter().find(|(k, _)| k.eq_ignore_ascii_case(col)))
+                .map(|(_, v)| *v)
+        };
         let mut dates = Vec::new();
-        for col in &self.rules.date_columns {
-            if let Some(v) = t.extra(col) {
+        for col in &self.date_columns {
+            if let Some(v) = find(col) {
                 let d = self.values.date_or_time(v).map_err(|e| fail(col, v, e))?;
-                dates.push((Arc::from(col.as_str()), d));
+                dates.push((Arc::clone(col), d));
             }
         }
         let mut flags = Vec::new();
-        for col in &self.rules.flag_columns {
-            if let Some(v) = t.extra(col) {
+        for col in &self.flag_columns {
+            if let Some(v) = find(col) {
                 let b = values::boolean(v).map_err(|e| fail(col, v, e))?;
-                flags.push((Arc::from(col.as_str()), b));
+                flags.push((Arc::clone(col), b));
             }
         }
         t.dates = dates;
@@ -1563,22 +1596,18 @@ fn json_outcome(
             }
         }
     }
-    let extra = || {
-        obj.iter()
-            .filter(|(k, _)| !used.contains(&k.as_str()))
-            .filter_map(|(k, v)| {
-                scalar(v)
-                    .ok()
-                    .flatten()
-                    .map(|s| (Arc::from(k.as_str()), s.into_owned()))
-            })
-            .collect()
-    };
+    let owned: Vec<(Arc<str>, Cow<str>)> = obj
+        .iter()
+        .filter(|(k, _)| !used.contains(&k.as_str()))
+        .filter(|(k, _)| parser.wants_extra(k))
+        .filter_map(|(k, v)| Some((Arc::from(k.as_str()), scalar(v).ok().flatten()?)))
+        .collect();
+    let extra: Vec<(&Arc<str>, &str)> = owned.iter().map(|(k, v)| (k, &**v)).collect();
     let mut present: [Option<&str>; Field::ALL.len()] = [None; Field::ALL.len()];
     for (p, cell) in present.iter_mut().zip(&cells) {
         *p = cell.as_deref().and_then(|s| parser.values.present(s));
     }
-    (id_of(&cells), parser.outcome(at, &names, &present, extra))
+    (id_of(&cells), parser.outcome(at, &names, &present, &extra))
 }
 
 /// Lookups of values that repeat from row to row, by their exact text.
