@@ -63,7 +63,7 @@ impl<'r> Values<'r> {
 
     /// An instant: with an offset, or naive in `[input].timezone`; a bare date is midnight there.
     pub fn time(&self, s: &str) -> Result<DateTime<Utc>, String> {
-        let t = s.trim();
+        let t = trim(s);
         if let Some(x) = fast_rfc3339(t) {
             return Ok(x);
         }
@@ -105,7 +105,7 @@ impl<'r> Values<'r> {
 
     /// A calendar date: `YYYY-MM-DD`, a listed format, or the date part of a time as written.
     pub fn date(&self, s: &str) -> Result<NaiveDate, String> {
-        let t = s.trim();
+        let t = trim(s);
         if let Some(d) = self.plain_date(t) {
             return Ok(d);
         }
@@ -130,7 +130,7 @@ impl<'r> Values<'r> {
 
     /// `reactivation_at`: a date stays a date; anything else is an instant.
     pub fn date_or_time(&self, s: &str) -> Result<DateOrTime, String> {
-        let t = s.trim();
+        let t = trim(s);
         if let Some(d) = self.plain_date(t) {
             return Ok(DateOrTime::Date(d));
         }
@@ -224,7 +224,7 @@ fn one_of(s: &str, words: &[&str]) -> bool {
 }
 
 pub fn boolean(s: &str) -> Result<bool, String> {
-    let t = s.trim();
+    let t = trim(s);
     if one_of(t, &["", "false", "no", "n", "0"]) {
         Ok(false)
     } else if one_of(t, &["true", "yes", "y", "1"]) {
@@ -238,7 +238,7 @@ pub fn boolean(s: &str) -> Result<bool, String> {
 }
 
 pub fn count(s: &str) -> Result<u32, String> {
-    let t = s.trim();
+    let t = trim(s);
     // Spreadsheets write whole numbers as "2.0".
     let t = t.strip_suffix(".0").unwrap_or(t);
     t.parse::<u32>()
@@ -258,7 +258,7 @@ pub fn zone(s: &str) -> Result<Tz, String> {
 }
 
 pub fn segment(s: &str) -> Result<Segment, String> {
-    let t = s.trim();
+    let t = trim(s);
     if one_of(t, &["business", "b2b"]) {
         Ok(Segment::Business)
     } else if one_of(t, &["consumer", "b2c"]) {
