@@ -1167,7 +1167,9 @@ pub struct Parser<'r> {
     /// Values that repeat on every row (statuses, channels, zones), looked up once each.
     cached: Cached<'r>,
     texts: bool,
-    /// The key each field is read from unless a record says otherwise, for messages.
+    /// The keys each field may be read from, in order, and the first (or the field's own
+    /// name): looked up once, not for every JSON record.
+    candidates: [&'r [String]; Field::ALL.len()],
     names: [&'r str; Field::ALL.len()],
     /// The extra columns rules count from and test, named once for every ticket.
     date_columns: Vec<Arc<str>>,
@@ -1177,17 +1179,17 @@ pub struct Parser<'r> {
 impl<'r> Parser<'r> {
     /// `texts`: keep the fields only drafts and `explain` show.
     pub fn new(rules: &'r Rules, texts: bool) -> Parser<'r> {
+        let candidates: [&[String]; Field::ALL.len()] =
+            Field::ALL.map(|f| rules.input.columns.get(&f).map_or(&[][..], Vec::as_slice));
         Parser {
             rules,
             values: Values::new(&rules.input),
             cached: Cached::new(&rules.input),
             texts,
+            candidates,
             names: Field::ALL.map(|f| {
-                rules
-                    .input
-                    .columns
-                    .get(&f)
-                    .and_then(|c| c.first())
+                candidates[f as usize]
+                    .first()
                     .map_or(f.name(), String::as_str)
             }),
             date_columns: rules
@@ -1546,15 +1548,6 @@ fn json_outcome(
         let r = at.reject(None, "", "", "expected an object of ticket fields");
         return (None, Err(Box::new(r)));
     };
-    let candidates = |f: Field| {
-        parser
-            .rules
-            .input
-            .columns
-            .get(&f)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-    };
     let mut cells: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
     // Messages name the key this record used (rarely not the first candidate).
     let mut names = parser.names;
@@ -1566,7 +1559,7 @@ fn json_outcome(
             .map(CompactString::from)
     };
     for f in Field::ALL {
-        let Some((col, (key, value))) = candidates(f)
+        let Some((col, (key, value))) = parser.candidates[f as usize]
             .iter()
             .find_map(|c| lookup(&obj, c).map(|hit| (c, hit)))
         else {
