@@ -2,6 +2,7 @@
 //! tickets. A bad row becomes a `Reject` (with where and why) and reading goes on.
 
 pub mod presets;
+mod split;
 pub mod values;
 
 use std::borrow::Cow;
@@ -290,7 +291,8 @@ impl Chunk {
 pub struct Rows {
     layout: Arc<Layout>,
     bytes: Vec<u8>,
-    /// Where each cell ends in `bytes`; each row has `layout.width` cells.
+    /// Where each cell ends in `bytes`; the next starts one byte later. Each row has
+    /// `layout.width` cells.
     ends: Vec<usize>,
     /// Each row's line and record number, for rejects.
     at: Vec<(Option<u64>, u64)>,
@@ -306,6 +308,31 @@ struct Layout {
     names: Vec<String>,
     /// Columns the mapping does not use.
     extra: Vec<(usize, Arc<str>)>,
+    /// Buffers of rows parsed already, for the reading thread to fill again: fresh ones
+    /// would each cost a round of page faults.
+    spares: std::sync::Mutex<Vec<Buffers>>,
+}
+
+type Buffers = (Vec<u8>, Vec<usize>, Vec<(Option<u64>, u64)>);
+
+impl Drop for Rows {
+    fn drop(&mut self) {
+        // More spares than chunks in flight would only hold memory.
+        const KEEP: usize = 16;
+        if let Ok(mut spares) = self.layout.spares.lock()
+            && spares.len() < KEEP
+        {
+            let mut b = (
+                std::mem::take(&mut self.bytes),
+                std::mem::take(&mut self.ends),
+                std::mem::take(&mut self.at),
+            );
+            b.0.clear();
+            b.1.clear();
+            b.2.clear();
+            spares.push(b);
+        }
+    }
 }
 
 impl Rows {
@@ -320,20 +347,28 @@ impl Rows {
 
     /// Rows of the same layout, with room for as many as `like` held.
     fn like(like: &Rows) -> Rows {
+        let spare = like.layout.spares.lock().ok().and_then(|mut s| s.pop());
+        let (bytes, ends, at) = spare.unwrap_or_else(|| {
+            (
+                Vec::with_capacity(like.bytes.len()),
+                Vec::with_capacity(like.ends.len()),
+                Vec::with_capacity(like.at.len()),
+            )
+        });
         Rows {
             layout: like.layout.clone(),
-            bytes: Vec::with_capacity(like.bytes.len()),
-            ends: Vec::with_capacity(like.ends.len()),
-            at: Vec::with_capacity(like.at.len()),
+            bytes,
+            ends,
+            at,
         }
     }
 
-    fn push(&mut self, rec: &csv::ByteRecord, line: Option<u64>, record: u64) {
+    fn push(&mut self, rec: &split::Record, line: Option<u64>, record: u64) {
         // The record holds its cells back to back: one copy, then where each ends.
         let base = self.bytes.len();
-        self.bytes.extend_from_slice(rec.as_slice());
-        self.ends
-            .extend((0..rec.len()).map(|i| base + rec.range(i).map_or(0, |r| r.end)));
+        self.bytes.extend_from_slice(rec.bytes());
+        self.bytes.push(b',');
+        self.ends.extend(rec.ends().iter().map(|end| base + end));
         self.at.push((line, record));
     }
 
@@ -369,7 +404,11 @@ impl Rows {
             };
             let first = row * l.width;
             cells.clear();
-            let begin = if first == 0 { 0 } else { self.ends[first - 1] };
+            let begin = if first == 0 {
+                0
+            } else {
+                self.ends[first - 1] + 1
+            };
             let ends = &self.ends[first..first + l.width];
             // One check for the row; a cell that would split a character fails on its own.
             let text = std::str::from_utf8(&self.bytes[begin..ends[l.width - 1]]).ok();
@@ -379,7 +418,7 @@ impl Rows {
                 let cell = text.and_then(|t| t.get(start..end - begin));
                 utf8 &= cell.is_some();
                 cells.push(cell.unwrap_or_default());
-                start = end - begin;
+                start = end - begin + 1;
             }
             if !utf8 {
                 // Not a bad row but a file in another encoding: every row would be mojibake.
@@ -705,13 +744,10 @@ impl Reader<'_> {
         size: Option<u64>,
         sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
     ) -> Result<(), Failure> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(false)
-            .from_reader(input);
-        let mut rec = csv::ByteRecord::new();
+        let mut rdr = split::Splitter::new(input);
+        let mut rec = split::Record::default();
         let got = rdr
-            .read_byte_record(&mut rec)
+            .read(&mut rec)
             .map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
         if !got {
             return Err(Failure::usage(format!(
@@ -756,13 +792,14 @@ impl Reader<'_> {
                 .filter(|(i, _)| !used.contains(i))
                 .map(|(i, h)| (i, Arc::from(h.as_str())))
                 .collect(),
+            spares: std::sync::Mutex::new(Vec::new()),
         });
         let id_cell = index[Field::Id as usize];
         let mut rows = Rows::new(layout.clone());
         let mut record = 0u64;
         let mut sized = false;
         loop {
-            match rdr.read_byte_record(&mut rec) {
+            match rdr.read(&mut rec) {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
@@ -773,7 +810,7 @@ impl Reader<'_> {
             let at = At {
                 source: name,
                 seq: self.seq,
-                line: rec.position().map(|p| p.line()),
+                line: Some(rec.line()),
                 record,
             };
             if rec.len() == 1
@@ -815,8 +852,10 @@ impl Reader<'_> {
                     sized = true;
                     // The first rows tell how many the file holds: room for their ids now
                     // spares growing the set step by step.
-                    let per_row = (rows.bytes.len() + rows.ends.len()) / BATCH + 1;
-                    self.seen.reserve(size as usize / per_row);
+                    // Rows hold their bytes as read, a comma for each line end; an eighth
+                    // more room spares growing when later rows are shorter.
+                    let per_row = rows.bytes.len() / BATCH + 1;
+                    self.seen.reserve(size as usize / per_row * 9 / 8);
                 }
                 let next = Rows::like(&rows);
                 let full = std::mem::replace(&mut rows, next);
@@ -1659,7 +1698,7 @@ impl<'r> Cached<'r> {
 }
 
 /// Header cells as names: trimmed, BOM removed, and a repeated name `N` read as `N#2`, `N#3`.
-fn header_names(rec: &csv::ByteRecord) -> Vec<String> {
+fn header_names(rec: &split::Record) -> Vec<String> {
     let mut counts: HashMap<String, u32> = HashMap::new();
     rec.iter()
         .enumerate()

@@ -248,24 +248,25 @@ fn in_parallel(
     render: impl Fn(&[&Action], &mut Vec<u8>) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
     const WINDOW: usize = 8192;
+    // The two buffers serve every window: fresh ones would each cost page faults.
+    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
     for window in actions.chunks(WINDOW) {
         let (first, second) = window.split_at(window.len() / 2);
+        mine.clear();
+        theirs.clear();
         let (a, b) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| {
-                let mut out = Vec::with_capacity(second.len() * 512);
-                render(second, &mut out).map(|_| out)
-            });
-            let mut out = Vec::with_capacity(first.len() * 512);
-            let mine = render(first, &mut out).map(|_| out);
+            let other = scope.spawn(|| render(second, &mut theirs));
             (
-                mine,
+                render(first, &mut mine),
                 other
                     .join()
                     .unwrap_or_else(|_| Err(io::Error::other("a writer thread failed"))),
             )
         });
-        w.write_all(&a?)?;
-        w.write_all(&b?)?;
+        a?;
+        b?;
+        w.write_all(&mine)?;
+        w.write_all(&theirs)?;
     }
     Ok(())
 }

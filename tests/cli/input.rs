@@ -140,13 +140,12 @@ fn plan_with_rejects(
     args.extend(["--format", "csv", "--rejects", rejects.to_str().unwrap()]);
     let out = followup(&args);
     let listed = std::fs::read_to_string(&rejects).unwrap_or_default();
-    let rows = listed
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let cells: Vec<&str> = l.split(',').collect();
+    let rows = csv::Reader::from_reader(listed.as_bytes())
+        .records()
+        .map(|r| {
+            let cells = r.unwrap();
             let file = cells[0].rsplit('/').next().unwrap_or_default();
-            format!("{file}:{}:{}", cells[1], cells[3])
+            format!("{file}:{}:{}", &cells[1], &cells[3])
         })
         .collect();
     (out, listed, rows)
@@ -194,6 +193,40 @@ fn rejects_of_a_large_export_list_in_file_order() {
         out.stdout.lines().count(),
         1 + 9000 - 5,
         "one strike per ticket kept"
+    );
+}
+
+/// A reject names the line its row starts on, as an editor counts lines: blank lines and
+/// CRLF line ends count once each, and a quoted cell may span lines.
+#[test]
+fn reject_lines_count_blank_lines_crlf_and_quoted_line_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = [
+        "id,status,opened_at,awaiting_since",
+        "T1,Pending,2026-11-18T10:00:00Z,2026-11-20T10:00:00Z",
+        "",
+        "T2,Pending,2026-13-01T10:00:00Z,2026-11-20T10:00:00Z",
+        "\"T3\",Pending,2026-11-18T10:00:00Z,\"2026-13-20",
+        "10:00\"",
+        "T4,Pending,2026-13-01T10:00:00Z,2026-11-20T10:00:00Z",
+        "",
+        "",
+        "T5,Pending,2026-13-01T10:00:00Z,2026-11-20T10:00:00Z",
+    ]
+    .join("\r\n");
+    let p = dir.path().join("crlf.csv");
+    std::fs::write(&p, csv).unwrap();
+    let (out, listed, got) = plan_with_rejects(dir.path(), &[&p]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert_eq!(
+        got,
+        [
+            "crlf.csv:4:T2",
+            "crlf.csv:5:T3",
+            "crlf.csv:7:T4",
+            "crlf.csv:10:T5"
+        ],
+        "{listed}"
     );
 }
 
