@@ -437,7 +437,7 @@ fn plan_export(
                     .filter(|a| levelling || filters.action(a)),
             );
             if keep_tickets && actions.len() > before {
-                let shared = std::sync::Arc::new(t);
+                let shared = std::sync::Arc::new(*t);
                 tickets.extend((before..actions.len()).map(|_| shared.clone()));
             }
         });

@@ -116,7 +116,7 @@ pub fn read(
     let parser = Parser::new(rules, true);
     let mut parsed = Parsed::default();
     let (stats, mine) = read_rows(sources, rules, format, true, |chunk| {
-        chunk.tickets(&parser, &mut parsed, &mut sink);
+        chunk.tickets(&parser, &mut parsed, &mut |t| sink(*t));
         // A file in another encoding stops the read at its first row.
         match parsed.fatal.take() {
             Some((_, f)) => Err(f),
@@ -256,10 +256,15 @@ impl Reader<'_> {
 /// Rows or tickets handed to `sink` at a time.
 const BATCH: usize = 2048;
 
+/// An event log's newest row of an id: when the id first came, the newest time, and the
+/// ticket unless it is closed.
+type Latest = (u64, DateTime<Utc>, Option<Box<Ticket>>);
+
 /// A run of input in reading order: tickets parsed already (JSON, event logs), or CSV rows
 /// still to parse.
 pub enum Chunk {
-    Tickets(Vec<Ticket>),
+    #[allow(clippy::vec_box)]
+    Tickets(Vec<Box<Ticket>>),
     Rows(Rows),
 }
 
@@ -278,7 +283,7 @@ impl Chunk {
 
     /// Gives each ticket of the chunk to `each`, in order, parsing rows with `parser`; bad
     /// rows go to `out`.
-    pub fn tickets(self, parser: &Parser<'_>, out: &mut Parsed, each: &mut dyn FnMut(Ticket)) {
+    pub fn tickets(self, parser: &Parser<'_>, out: &mut Parsed, each: &mut dyn FnMut(Box<Ticket>)) {
         match self {
             Chunk::Tickets(ts) => ts.into_iter().for_each(each),
             Chunk::Rows(rows) => rows.parse(parser, out, each),
@@ -372,13 +377,13 @@ impl Rows {
         self.at.push((line, record));
     }
 
-    fn parse(self, p: &Parser<'_>, out: &mut Parsed, each: &mut dyn FnMut(Ticket)) {
+    fn parse(self, p: &Parser<'_>, out: &mut Parsed, each: &mut dyn FnMut(Box<Ticket>)) {
         let seq = self.layout.seq;
         let mut found = Parsed::default();
         self.outcomes(p, out, &mut |o| match o.ticket {
             Ok(t) => {
                 found.count_channel(&t);
-                each(*t)
+                each(t)
             }
             Err(r) => found.reject(*r, seq),
         });
@@ -728,14 +733,15 @@ struct Reader<'r> {
     /// `dedupe = "reject"`: the ids read so far.
     seen: Ids,
     /// `dedupe = "last"`: id → (first order, newest ticket).
-    latest: HashMap<compact_str::CompactString, (u64, DateTime<Utc>, Option<Ticket>)>,
+    latest: HashMap<compact_str::CompactString, Latest>,
     order: u64,
     /// The column each field is read from in the current source or record, for messages.
     names: Vec<String>,
     /// The source being read, by its place among the sources.
     seq: usize,
-    /// Tickets parsed here, not yet handed on.
-    pending: Vec<Ticket>,
+    /// Tickets parsed here, not yet handed on (boxed as parsed: they are not moved again).
+    #[allow(clippy::vec_box)]
+    pending: Vec<Box<Ticket>>,
     pool: Pool,
 }
 
@@ -1229,8 +1235,8 @@ impl Reader<'_> {
             Ok(t) => {
                 self.parsed.count_channel(&t);
                 match self.rules.input.dedupe {
-                    Dedupe::Reject => self.pending.push(*t),
-                    Dedupe::Last => self.keep_latest(*t),
+                    Dedupe::Reject => self.pending.push(t),
+                    Dedupe::Last => self.keep_latest(t),
                 }
             }
             Err(r) => self.parsed.reject(*r, seq),
@@ -1238,7 +1244,7 @@ impl Reader<'_> {
     }
 
     /// `dedupe = "last"`: keeps the newest row of each id.
-    fn keep_latest(&mut self, ticket: Ticket) {
+    fn keep_latest(&mut self, ticket: Box<Ticket>) {
         self.order += 1;
         let order = self.order;
         let newest = ticket.updated_at.unwrap_or(DateTime::<Utc>::MIN_UTC);

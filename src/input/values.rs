@@ -309,6 +309,30 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any date and time, valid or not, in any offset: the fast path gives chrono's
+        /// answer, or (for leap seconds) leaves the text to chrono.
+        #[test]
+        fn the_fast_time_path_agrees_with_chrono_everywhere(
+            y in 0u32..10000, mo in 0u32..14, d in 0u32..33,
+            h in 0u32..26, mi in 0u32..62, sec in 0u32..62,
+            off in proptest::sample::select(vec!["Z", "+01:00", "-05:30", "+14:00", "-12:00"]),
+        ) {
+            let t = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}{off}");
+            let chrono = DateTime::parse_from_rfc3339(&t).map(|x| x.with_timezone(&Utc)).ok();
+            match fast_rfc3339(&t) {
+                Some(fast) => proptest::prop_assert_eq!(Some(fast), chrono, "{}", t),
+                None => proptest::prop_assert!(chrono.is_none() || sec == 60, "{}", t),
+            }
+            let day = format!("{y:04}-{mo:02}-{d:02}");
+            proptest::prop_assert_eq!(
+                fast_date(&day),
+                NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok(),
+                "{}", day
+            );
+        }
+    }
+
     #[test]
     fn yes_no_and_segments_in_any_case() {
         for (s, b) in [

@@ -21,14 +21,19 @@ pub fn ndjson(a: &Action, out: &mut Vec<u8>, reason: &mut String) {
     date(out, a.due_date);
     out.extend_from_slice(b"\",\"overdue_days\":");
     number(out, a.overdue_days);
-    for (name, t) in [
-        (&b",\"suggested_at\":\""[..], a.suggested_at),
-        (b"\",\"window_start\":\"", a.window_start),
-        (b"\",\"window_end\":\"", a.window_end),
-    ] {
-        out.extend_from_slice(name);
-        crate::time::write_rfc3339_in(out, t, a.timezone);
+    out.extend_from_slice(b",\"suggested_at\":\"");
+    let suggested = out.len();
+    crate::time::write_rfc3339_in(out, a.suggested_at, a.timezone);
+    let suggested = suggested..out.len();
+    out.extend_from_slice(b"\",\"window_start\":\"");
+    // Most windows open at the suggested time: its text serves again.
+    if a.window_start == a.suggested_at {
+        out.extend_from_within(suggested);
+    } else {
+        crate::time::write_rfc3339_in(out, a.window_start, a.timezone);
     }
+    out.extend_from_slice(b"\",\"window_end\":\"");
+    crate::time::write_rfc3339_in(out, a.window_end, a.timezone);
     out.extend_from_slice(b"\",\"timezone\":\"");
     out.extend_from_slice(a.timezone.name().as_bytes());
     out.extend_from_slice(b"\",\"channel\":");
@@ -170,6 +175,7 @@ mod tests {
         let rules = Rules::parse("rules.toml", Rules::STARTER).unwrap();
         let now = at("2026-11-23T14:00:00Z");
         let mut checked = 0;
+        let mut opens_late = 0;
         let types = [
             "support",
             "complaint",
@@ -204,6 +210,10 @@ mod tests {
                         }));
                         a.covering_for = Some("carol".into());
                     }
+                    if checked % 3 == 0 {
+                        a.suggested_at = a.window_start;
+                    }
+                    opens_late += usize::from(a.window_start != a.suggested_at);
                     let mut want = serde_json::to_vec(&super::super::Row::new(&a)).unwrap();
                     want.push(b'\n');
                     let mut got = Vec::new();
@@ -217,6 +227,11 @@ mod tests {
             }
         }
         assert!(checked > 40, "{checked} actions compared");
+        // The suggested time's text serves for the window's start only when they agree.
+        assert!(
+            opens_late > 0 && opens_late < checked,
+            "{opens_late} of {checked}"
+        );
     }
 
     fn d(s: &str) -> NaiveDate {
