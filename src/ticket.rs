@@ -372,6 +372,18 @@ impl Field {
 
     pub const REQUIRED: [Field; 3] = [Field::Id, Field::Status, Field::OpenedAt];
 
+    /// A text only drafts and `explain` show: read as it is, never checked.
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            Field::Subject
+                | Field::Customer
+                | Field::CustomerEmail
+                | Field::CustomerPhone
+                | Field::LastNote
+        )
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Field::Id => "id",

@@ -186,16 +186,17 @@ pub fn sort(actions: &mut [Action]) {
 /// keep their order, as a stable sort would. Only indices are sorted, on two threads, next
 /// to what settles most comparisons (the dates, the time and the id's first bytes).
 pub fn order(actions: &[Action]) -> Vec<usize> {
-    type Entry = ((NaiveDate, DateTime<Utc>, u64), usize);
+    type Entry = ((NaiveDate, DateTime<Utc>, u128), usize);
     let mut entries: Vec<Entry> = actions
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let mut head = [0u8; 8];
+            // Sixteen bytes hold most ids whole: many actions share a date and a time.
+            let mut head = [0u8; 16];
             let id = a.ticket_id.as_bytes();
-            let n = id.len().min(8);
+            let n = id.len().min(16);
             head[..n].copy_from_slice(&id[..n]);
-            ((a.due_date, a.suggested_at, u64::from_be_bytes(head)), i)
+            ((a.due_date, a.suggested_at, u128::from_be_bytes(head)), i)
         })
         .collect();
     let all = actions;

@@ -397,8 +397,11 @@ impl Rows {
         let extra: Vec<&(usize, Arc<str>)> =
             l.extra.iter().filter(|(_, h)| p.wants_extra(h)).collect();
         let mut cells: Vec<&str> = Vec::with_capacity(l.width);
-        let mapped: Vec<(usize, usize)> = (0..Field::ALL.len())
-            .filter_map(|f| Some((f, l.index[f]?)))
+        // Texts only drafts and `explain` show are not read without them.
+        let mapped: Vec<(usize, usize)> = Field::ALL
+            .iter()
+            .filter(|f| p.texts || !f.is_text())
+            .filter_map(|&f| Some((f as usize, l.index[f as usize]?)))
             .collect();
         for (row, &(line, record)) in self.at.iter().enumerate() {
             let at = At {
@@ -1432,7 +1435,11 @@ impl<'r> Parser<'r> {
             .time(required(Field::OpenedAt)?)
             .map_err(|e| fail(Field::OpenedAt, get(Field::OpenedAt).unwrap_or(""), e))?;
         // Texts only drafts and `explain` show are left out when not wanted.
-        let text = |f: Field| get(f).filter(|_| self.texts).map(str::to_string);
+        let text = |f: Field| {
+            get(f)
+                .filter(|_| self.texts && f.is_text())
+                .map(str::to_string)
+        };
         // Boxed: a ticket passes through several hands before it is planned.
         let mut t = Box::new(Ticket::new(id, state, opened_at));
         t.status = status;
