@@ -368,15 +368,6 @@ impl Rows {
         }
     }
 
-    fn push(&mut self, rec: &split::Record, line: Option<u64>, record: u64) {
-        // The record holds its cells back to back: one copy, then where each ends.
-        let base = self.bytes.len();
-        self.bytes.extend_from_slice(rec.bytes());
-        self.bytes.push(b',');
-        self.ends.extend(rec.ends().iter().map(|end| base + end));
-        self.at.push((line, record));
-    }
-
     fn parse(self, p: &Parser<'_>, out: &mut Parsed, each: &mut dyn FnMut(Box<Ticket>)) {
         let seq = self.layout.seq;
         let mut found = Parsed::default();
@@ -396,7 +387,6 @@ impl Rows {
         let l = &*self.layout;
         let extra: Vec<&(usize, Arc<str>)> =
             l.extra.iter().filter(|(_, h)| p.wants_extra(h)).collect();
-        let mut cells: Vec<&str> = Vec::with_capacity(l.width);
         // Texts only drafts and `explain` show are not read without them.
         let mapped: Vec<(usize, usize)> = Field::ALL
             .iter()
@@ -411,24 +401,15 @@ impl Rows {
                 record,
             };
             let first = row * l.width;
-            cells.clear();
             let begin = if first == 0 {
                 0
             } else {
                 self.ends[first - 1] + 1
             };
             let ends = &self.ends[first..first + l.width];
-            // One check for the row; a cell that would split a character fails on its own.
-            let text = std::str::from_utf8(&self.bytes[begin..ends[l.width - 1]]).ok();
-            let mut utf8 = text.is_some();
-            let mut start = 0;
-            for &end in ends {
-                let cell = text.and_then(|t| t.get(start..end - begin));
-                utf8 &= cell.is_some();
-                cells.push(cell.unwrap_or_default());
-                start = end - begin + 1;
-            }
-            if !utf8 {
+            // One check for the row: cells end at one-byte separators, so each cell of
+            // UTF-8 text is UTF-8 too. Only the cells read are cut out.
+            let Ok(text) = std::str::from_utf8(&self.bytes[begin..ends[l.width - 1]]) else {
                 // Not a bad row but a file in another encoding: every row would be mojibake.
                 out.fail(
                     at.key(),
@@ -439,14 +420,18 @@ impl Rows {
                     )),
                 );
                 continue;
-            }
+            };
+            let cell = |i: usize| {
+                let start = if i == 0 { 0 } else { ends[i - 1] + 1 - begin };
+                text.get(start..ends[i] - begin).unwrap_or_default()
+            };
             // A plain loop over the mapped fields: `array::from_fn` costs a call per field.
             let mut fields: [Option<&str>; Field::ALL.len()] = [None; Field::ALL.len()];
             for &(f, i) in &mapped {
-                fields[f] = p.values.present(cells[i]);
+                fields[f] = p.values.present(cell(i));
             }
             let extra: SmallVec<[(&Arc<str>, &str); 8]> =
-                extra.iter().map(|(i, h)| (h, cells[*i])).collect();
+                extra.iter().map(|(i, h)| (h, cell(*i))).collect();
             each(Outcome {
                 line,
                 record,
@@ -870,54 +855,68 @@ impl Reader<'_> {
         let mut record = 0u64;
         let mut sized = false;
         loop {
-            match rdr.read(&mut rec) {
-                Ok(false) => break,
-                Ok(true) => {}
+            // The row is cut straight into the chunk, and taken back if it is not kept.
+            let (kept, kept_ends) = (rows.bytes.len(), rows.ends.len());
+            let onto = split::Onto {
+                bytes: &mut rows.bytes,
+                ends: &mut rows.ends,
+            };
+            let line = match rdr.read_onto(onto) {
+                Ok(None) => break,
+                Ok(Some(line)) => line,
                 Err(e) => {
                     return Err(Failure::io(format!("cannot read {name}: {e}")));
                 }
-            }
+            };
+            let ends = &rows.ends[kept_ends..];
+            let cell = |i: usize| -> Option<&[u8]> {
+                let end = *ends.get(i)?;
+                let start = if i == 0 { kept } else { ends[i - 1] + 1 };
+                rows.bytes.get(start..end)
+            };
             record += 1;
             let at = At {
                 source: name,
                 seq: self.seq,
-                line: Some(rec.line()),
+                line: Some(line),
                 record,
             };
-            if rec.len() == 1
-                && rec
-                    .get(0)
-                    .is_some_and(|c| c.iter().all(u8::is_ascii_whitespace))
+            let keep = if ends.len() == 1
+                && cell(0).is_some_and(|c| c.iter().all(u8::is_ascii_whitespace))
             {
                 record -= 1;
-                continue; // a blank line is not a row
-            }
-            self.stats.rows += 1;
-            if rec.len() != headers.len() {
-                let id = id_cell
-                    .and_then(|i| rec.get(i))
-                    .map(String::from_utf8_lossy);
+                false // a blank line is not a row
+            } else if ends.len() != headers.len() {
+                self.stats.rows += 1;
+                let id = id_cell.and_then(cell).map(String::from_utf8_lossy);
                 let r = at.reject(
                     id.as_deref(),
                     "",
                     "",
                     format!(
                         "the row has {} fields but the header has {}; check for an unquoted comma or a missing quote",
-                        rec.len(),
+                        ends.len(),
                         headers.len()
                     ),
                 );
                 self.parsed.reject(r, self.seq);
+                false
+            } else {
+                self.stats.rows += 1;
+                // Ids repeat or not in reading order, so this check stays on the reading
+                // thread.
+                let id = id_cell
+                    .and_then(cell)
+                    .and_then(|c| std::str::from_utf8(c).ok());
+                !self.repeated(at, id)
+            };
+            if !keep {
+                rows.bytes.truncate(kept);
+                rows.ends.truncate(kept_ends);
                 continue;
             }
-            // Ids repeat or not in reading order, so this check stays on the reading thread.
-            let id = id_cell
-                .and_then(|i| rec.get(i))
-                .and_then(|c| std::str::from_utf8(c).ok());
-            if self.repeated(at, id) {
-                continue;
-            }
-            rows.push(&rec, at.line, record);
+            rows.bytes.push(b',');
+            rows.at.push((at.line, record));
             if rows.at.len() == BATCH {
                 if let Some(size) = size.filter(|_| !sized) {
                     sized = true;
