@@ -204,16 +204,11 @@ pub fn write_rfc3339_in(out: &mut Vec<u8>, t: DateTime<Utc>, tz: Tz) {
     let (sign, off) = if off < 0 { (b'-', -off) } else { (b'+', off) };
     let year = local.year();
     if !(0..=9999).contains(&year) {
-        // Far outside any export: chrono's own forms.
+        // Far outside any export: chrono's own forms (a sign before years past 9999).
         out.extend_from_slice(
             format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}",
-                year,
-                local.month(),
-                local.day(),
-                local.hour(),
-                local.minute(),
-                local.second(),
+                "{}{}{:02}:{:02}",
+                local.format("%Y-%m-%dT%H:%M:%S"),
                 sign as char,
                 off / 3600,
                 off / 60 % 60

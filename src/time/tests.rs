@@ -628,6 +628,33 @@ fn instants_are_written_in_the_local_offset_to_the_second() {
     assert_eq!(out, b"0007-02-03");
 }
 
+proptest::proptest! {
+    /// Any instant from before year 0 to after 9999, in zones either side of UTC, is written
+    /// as chrono writes it.
+    #[test]
+    fn instants_are_written_as_chrono_writes_them(
+        secs in -70_000_000_000i64..260_000_000_000,
+        zone in 0usize..5,
+    ) {
+        let tz = [
+            chrono_tz::UTC,
+            chrono_tz::America::St_Johns,
+            chrono_tz::Pacific::Chatham,
+            chrono_tz::Asia::Kolkata,
+            chrono_tz::America::Los_Angeles,
+        ][zone];
+        let t = DateTime::from_timestamp(secs, 0).unwrap();
+        // Offsets of local mean time in seconds (St John's until 1935) have no RFC 3339
+        // form: chrono rounds them to the minute, followup keeps the whole minutes.
+        let offset = t.with_timezone(&tz).offset().fix().local_minus_utc();
+        proptest::prop_assume!(offset % 60 == 0);
+        proptest::prop_assert_eq!(
+            rfc3339_in(t, tz),
+            t.with_timezone(&tz).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+        );
+    }
+}
+
 #[test]
 fn days_display_as_chrono_displays_dates() {
     for (y, m, d) in [
