@@ -443,7 +443,10 @@ fn plan_export(
         });
         (actions, tickets, parsed)
     };
-    let planners = crate::util::threads();
+    // The reading thread plans too, whenever the planners have enough to do: one planner
+    // fewer than cores, so that no thread waits for a core.
+    let planners = crate::util::threads().saturating_sub(1).max(1);
+    let mine_parser = input::Parser::new(rules, keep_tickets);
     let mut rows = 0u64;
     let (to_plan, chunks) = std::sync::mpsc::sync_channel::<input::Chunk>(planners * 2);
     let chunks = std::sync::Mutex::new(chunks);
@@ -483,7 +486,13 @@ fn plan_export(
             |chunk| {
                 rows += chunk.len() as u64;
                 progress.set_position(rows);
-                let _ = to_plan.send(chunk);
+                match to_plan.try_send(chunk) {
+                    Ok(()) | Err(std::sync::mpsc::TrySendError::Disconnected(_)) => {}
+                    // Its rows are in this core's cache: planned here, they stay there.
+                    Err(std::sync::mpsc::TrySendError::Full(chunk)) => {
+                        keep(plan_chunk(chunk, &mine_parser))
+                    }
+                }
                 while let Ok(done) = planned.try_recv() {
                     keep(done);
                 }
