@@ -16,7 +16,7 @@ use chrono_tz::Tz;
 use compact_str::CompactString;
 
 use crate::config::Rules;
-use crate::ticket::{Channel, Channels, Ticket};
+use crate::ticket::{Channel, Channels, State, Ticket};
 use crate::time::{self, Interval, Zone};
 
 /// What an action asks the agent to do, in sorting order.
@@ -330,6 +330,10 @@ fn plan(
 
 /// The actions of a ticket that are due by `now + within`.
 pub fn due(t: &Ticket, rules: &Rules, now: DateTime<Utc>, horizon: DateTime<Utc>) -> Vec<Action> {
+    // Closed and canceled tickets get nothing: spared working out their zone and type.
+    if matches!(t.state, State::Closed | State::Canceled) {
+        return Vec::new();
+    }
     let mut actions = plan(t, rules, now, horizon, false, true).actions;
     actions.retain(|a| a.is_due(horizon));
     actions
