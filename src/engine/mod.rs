@@ -187,43 +187,68 @@ pub fn sort(actions: &mut [Action]) {
 /// to what settles most comparisons (the dates, the time and the id's first bytes).
 pub fn order(actions: &[Action]) -> Vec<usize> {
     type Entry = ((NaiveDate, DateTime<Utc>, u128), usize);
-    let mut entries: Vec<Entry> = actions
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            // Sixteen bytes hold most ids whole: many actions share a date and a time.
-            let mut head = [0u8; 16];
-            let id = a.ticket_id.as_bytes();
-            let n = id.len().min(16);
-            head[..n].copy_from_slice(&id[..n]);
-            ((a.due_date, a.suggested_at, u128::from_be_bytes(head)), i)
-        })
-        .collect();
+    let entry = |(i, a): (usize, &Action)| -> Entry {
+        // Sixteen bytes hold most ids whole: many actions share a date and a time.
+        let mut head = [0u8; 16];
+        let id = a.ticket_id.as_bytes();
+        let n = id.len().min(16);
+        head[..n].copy_from_slice(&id[..n]);
+        ((a.due_date, a.suggested_at, u128::from_be_bytes(head)), i)
+    };
     let all = actions;
+    // A total order: ties end at the index.
     let cmp = |x: &Entry, y: &Entry| {
         x.0.cmp(&y.0)
             .then_with(|| all[x.1].sort_key().cmp(&all[y.1].sort_key()))
             .then(x.1.cmp(&y.1))
     };
-    let mid = entries.len() / 2;
-    let (left, right) = entries.split_at_mut(mid);
-    std::thread::scope(|scope| {
-        scope.spawn(|| left.sort_unstable_by(cmp));
-        right.sort_unstable_by(cmp);
+    let mid = actions.len() / 2;
+    // Each half is gathered and sorted on a thread of its own.
+    let half = |from: usize, to: usize| {
+        let mut e: Vec<Entry> = (from..to).map(|i| entry((i, &actions[i]))).collect();
+        e.sort_unstable_by(cmp);
+        e
+    };
+    let (left, right) = std::thread::scope(|scope| {
+        let left = scope.spawn(|| half(0, mid));
+        let right = half(mid, actions.len());
+        (left.join().unwrap_or_else(|_| half(0, mid)), right)
     });
-    let (left, right) = entries.split_at(mid);
-    let mut order: Vec<usize> = Vec::with_capacity(entries.len());
-    let (mut l, mut r) = (left.iter().peekable(), right.iter().peekable());
-    while let (Some(x), Some(y)) = (l.peek(), r.peek()) {
-        if cmp(x, y).is_le() {
-            order.push(x.1);
-            l.next();
+    // The halves merge on two threads too: the first half of the order takes the `i`
+    // smallest of `left` and the `n / 2 - i` smallest of `right`, found by bisection.
+    let n = actions.len();
+    let first = n / 2;
+    let (mut lo, mut hi) = (first.saturating_sub(right.len()), first.min(left.len()));
+    while lo < hi {
+        let i = (lo + hi) / 2;
+        // Too few from `left` while its next is smaller than what `right` would give up.
+        if cmp(&left[i], &right[first - i - 1]).is_lt() {
+            lo = i + 1;
         } else {
-            order.push(y.1);
-            r.next();
+            hi = i;
         }
     }
-    order.extend(l.chain(r).map(|e| e.1));
+    let (l1, l2) = left.split_at(lo);
+    let (r1, r2) = right.split_at(first - lo);
+    let merge = |a: &[Entry], b: &[Entry], out: &mut [usize]| {
+        let (mut i, mut j) = (0, 0);
+        for slot in out {
+            let take_a = j == b.len() || (i < a.len() && cmp(&a[i], &b[j]).is_lt());
+            if take_a {
+                *slot = a[i].1;
+                i += 1;
+            } else {
+                *slot = b[j].1;
+                j += 1;
+            }
+        }
+    };
+    let mut order = vec![0; n];
+    let (o1, o2) = order.split_at_mut(first);
+    std::thread::scope(|scope| {
+        scope.spawn(|| merge(l1, r1, o1));
+        merge(l2, r2, o2);
+    });
     order
 }
 

@@ -836,6 +836,10 @@ fn sorting_many_actions_matches_a_stable_sort() {
         "INCIDENT-1",
         "AZ",
         "BA",
+        // Sixteen bytes in common, then apart.
+        "INCIDENT-0000001-B",
+        "INCIDENT-0000001-A",
+        "INCIDENT-0000001",
     ];
     let mut seed = 7u64;
     let mut next = |n: u64| {
@@ -844,7 +848,7 @@ fn sorting_many_actions_matches_a_stable_sort() {
             .wrapping_add(1442695040888963407);
         (seed >> 33) % n
     };
-    let mut actions = Vec::new();
+    let mut all = Vec::new();
     for i in 0..3001 {
         let mut a = one.clone();
         a.ticket_id = ids[next(ids.len() as u64) as usize].into();
@@ -853,12 +857,16 @@ fn sorting_many_actions_matches_a_stable_sort() {
         a.kind = Kind::ALL[next(5) as usize];
         a.step = next(3) as u32;
         a.overdue_days = i;
-        actions.push(a);
+        all.push(a);
     }
-    let mut stable = actions.clone();
-    stable.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    sort(&mut actions);
-    assert_eq!(actions, stable);
+    // Halves of every size are sorted and merged on two threads.
+    for n in [0, 1, 2, 3, 4, 5, 17, 3000, 3001] {
+        let mut actions = all[..n].to_vec();
+        let mut stable = actions.clone();
+        stable.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        sort(&mut actions);
+        assert_eq!(actions, stable, "{n} actions");
+    }
 }
 /// Hundreds of thousands of actions are held until they are sorted: each byte of an action
 /// is a few hundred kilobytes of memory on a large export.
