@@ -19,7 +19,6 @@ use chrono::{DateTime, Utc};
 use compact_str::CompactString;
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::Value;
-use smallvec::SmallVec;
 
 use crate::config::{Dedupe, Format, Rules};
 use crate::error::Failure;
@@ -393,6 +392,8 @@ impl Rows {
             .filter(|f| p.texts || !f.is_text())
             .filter_map(|&f| Some((f as usize, l.index[f as usize]?)))
             .collect();
+        // The extra cells present in a row, in one buffer for every row.
+        let mut present: Vec<(&Arc<str>, &str)> = Vec::with_capacity(extra.len());
         for (row, &(line, record)) in self.at.iter().enumerate() {
             let at = At {
                 source: &l.source,
@@ -430,13 +431,17 @@ impl Rows {
             for &(f, i) in &mapped {
                 fields[f] = p.values.present(cell(i));
             }
-            let extra: SmallVec<[(&Arc<str>, &str); 8]> =
-                extra.iter().map(|(i, h)| (h, cell(*i))).collect();
+            present.clear();
+            present.extend(
+                extra
+                    .iter()
+                    .filter_map(|(i, h)| Some((h, p.values.present(cell(*i))?))),
+            );
             each(Outcome {
                 line,
                 record,
                 id: None,
-                ticket: p.outcome(at, &l.names, &fields, &extra),
+                ticket: p.outcome(at, &l.names, &fields, &present),
             });
         }
     }
@@ -1325,21 +1330,17 @@ impl<'r> Parser<'r> {
                 .any(|c| c.eq_ignore_ascii_case(column))
     }
 
-    /// One row's cells as a ticket, or why not. `cells` are trimmed, `None` when absent
-    /// (`Values::present`).
+    /// One row's cells as a ticket, or why not. `cells` and the `extra` values are
+    /// trimmed, and left out when absent (`Values::present`).
     fn outcome(
         &self,
         at: At<'_>,
         names: &[impl AsRef<str>],
         cells: &[Option<&str>; Field::ALL.len()],
-        extra: &[(&Arc<str>, &str)],
+        present: &[(&Arc<str>, &str)],
     ) -> Result<Box<Ticket>, Box<Reject>> {
         let mut t = self.ticket(at, names, cells)?;
-        let present: SmallVec<[(&Arc<str>, &str); 8]> = extra
-            .iter()
-            .filter_map(|(k, v)| Some((*k, self.values.present(v)?)))
-            .collect();
-        self.rule_columns(at, &mut t, &present)?;
+        self.rule_columns(at, &mut t, present)?;
         // The other columns only drafts and `explain` show.
         if self.texts {
             t.extra = present
@@ -1708,7 +1709,10 @@ fn json_outcome(
         .filter(|(k, _)| parser.wants_extra(k))
         .filter_map(|(k, v)| Some((Arc::from(k.as_str()), scalar(v).ok().flatten()?)))
         .collect();
-    let extra: Vec<(&Arc<str>, &str)> = owned.iter().map(|(k, v)| (k, &**v)).collect();
+    let extra: Vec<(&Arc<str>, &str)> = owned
+        .iter()
+        .filter_map(|(k, v)| Some((k, parser.values.present(v)?)))
+        .collect();
     let mut present: [Option<&str>; Field::ALL.len()] = [None; Field::ALL.len()];
     for (p, cell) in present.iter_mut().zip(&cells) {
         *p = cell.as_deref().and_then(|s| parser.values.present(s));
