@@ -122,7 +122,7 @@ fn escaped(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     // Most texts need no escape; a pass without branches (which vectorizes) tells.
     let special = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
-    if !bytes.iter().fold(false, |any, &b| any | special(b)) {
+    if bytes.iter().fold(0u8, |any, &b| any | u8::from(special(b))) == 0 {
         out.extend_from_slice(bytes);
         return;
     }

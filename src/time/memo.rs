@@ -46,6 +46,11 @@ thread_local! {
         const { RefCell::new(Table::new()) };
 }
 
+thread_local! {
+    /// The last (zone, UTC day) that kept one offset all day, and the offset.
+    static LAST: std::cell::Cell<Option<((Tz, i64), i32)>> = const { std::cell::Cell::new(None) };
+}
+
 const DAY: i64 = 86_400;
 
 fn offset_of(tz: Tz, t: DateTime<Utc>) -> i32 {
@@ -57,6 +62,10 @@ fn offset_of(tz: Tz, t: DateTime<Utc>) -> i32 {
 /// The zone's offset from UTC at `t`, in seconds (`local_minus_utc`).
 pub fn utc_offset(tz: Tz, t: DateTime<Utc>) -> i32 {
     let day = t.timestamp().div_euclid(DAY);
+    // The same zone and day as the last call, most often (one ticket's instants).
+    if let Some(off) = LAST.with(|l| l.get().filter(|x| x.0 == (tz, day)).map(|x| x.1)) {
+        return off;
+    }
     let whole = UTC_DAYS.with(|m| {
         m.borrow_mut().get_or((tz, day), || {
             let at = |s: i64| DateTime::from_timestamp(s, 0).map(|x| offset_of(tz, x));
@@ -66,7 +75,13 @@ pub fn utc_offset(tz: Tz, t: DateTime<Utc>) -> i32 {
             }
         })
     });
-    whole.unwrap_or_else(|| offset_of(tz, t))
+    match whole {
+        Some(off) => {
+            LAST.with(|l| l.set(Some(((tz, day), off))));
+            off
+        }
+        None => offset_of(tz, t),
+    }
 }
 
 /// The UTC second of the local midnight starting `date`, when the zone keeps one offset
