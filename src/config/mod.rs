@@ -117,17 +117,17 @@ impl StrikeRules {
         origin: Option<Channel>,
         n: u32,
         callback_requested: bool,
-    ) -> Vec<Channel> {
+    ) -> crate::ticket::Channels {
         let rows = self.ladder.get(&origin).or_else(|| self.ladder.get(&None));
         let row = rows
             .and_then(|r| r.get(n.saturating_sub(1) as usize).or(r.last()))
-            .cloned()
-            .unwrap_or_else(|| vec![Channel::Email]);
-        if origin == Some(Channel::Portal) && !callback_requested {
-            row.into_iter().filter(|c| *c != Channel::Phone).collect()
-        } else {
-            row
-        }
+            .map_or(&[Channel::Email][..], Vec::as_slice);
+        // Phone only for portal customers who asked for a call; rows never repeat a channel.
+        let portal = origin == Some(Channel::Portal) && !callback_requested;
+        row.iter()
+            .copied()
+            .filter(|c| !(portal && *c == Channel::Phone))
+            .collect()
     }
 }
 

@@ -95,15 +95,9 @@ pub struct Resolution {
 impl Resolution {
     /// The note the ticket is closed with.
     pub fn close_notes(&self) -> String {
-        format!(
-            "Resolved without a reply from the customer after {} contact attempt{} (the last on {}), \
-             following the {}-strike follow-up process. Close code: {}.",
-            self.attempts,
-            if self.attempts == 1 { "" } else { "s" },
-            self.last_attempt,
-            self.count,
-            self.close_code
-        )
+        let mut out = String::new();
+        self.write_close_notes(&mut out);
+        out
     }
 }
 

@@ -134,6 +134,27 @@ macro_rules! put {
     }};
 }
 
+impl super::Resolution {
+    /// Appends the note the ticket is closed with (`close_notes`), without `std::fmt`: it
+    /// is written on every resolution line.
+    pub fn write_close_notes(&self, out: &mut String) {
+        put!(
+            out,
+            "Resolved without a reply from the customer after ",
+            self.attempts,
+            " contact attempt",
+            plural(self.attempts),
+            " (the last on ",
+            self.last_attempt,
+            "), following the ",
+            self.count,
+            "-strike follow-up process. Close code: ",
+            &*self.close_code,
+            "."
+        );
+    }
+}
+
 fn plural(n: u32) -> &'static str {
     if n == 1 { "" } else { "s" }
 }

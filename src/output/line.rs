@@ -72,7 +72,9 @@ pub fn ndjson(a: &Action, out: &mut Vec<u8>, reason: &mut String) {
             out.extend_from_slice(b",\"close_code\":");
             string(out, &r.close_code);
             out.extend_from_slice(b",\"close_notes\":");
-            string(out, &r.close_notes());
+            reason.clear();
+            r.write_close_notes(reason);
+            string(out, reason);
         }
         Detail::Hold {
             status,
