@@ -424,18 +424,19 @@ fn plan_export(
     type PlannedChunk = (Vec<Action>, Vec<std::sync::Arc<Ticket>>, input::Parsed);
     let keep_tickets = drafter.is_some();
     let plan_chunk = |chunk: input::Chunk, parser: &input::Parser<'_>| -> PlannedChunk {
-        let mut actions = Vec::new();
+        // Room for about as many actions as a chunk gives (four rows in ten have one due),
+        // so that the vector seldom grows; tickets plan straight into it.
+        let mut actions = Vec::with_capacity(chunk.len() / 2);
         let mut tickets = Vec::new();
         let mut parsed = input::Parsed::default();
         chunk.tickets(parser, &mut parsed, &mut |mut t| {
             supply(&mut t);
-            // Levelling counts every action of an agent's day, so filters apply after it.
             let before = actions.len();
-            actions.extend(
-                engine::due(&t, rules, now, horizon)
-                    .into_iter()
-                    .filter(|a| levelling || filters.action(a)),
-            );
+            engine::due_onto(&t, rules, now, horizon, &mut actions);
+            // Levelling counts every action of an agent's day, so filters apply after it.
+            if !levelling {
+                engine::retain_from(&mut actions, before, |a| filters.action(a));
+            }
             if keep_tickets && actions.len() > before {
                 let shared = std::sync::Arc::new(*t);
                 tickets.extend((before..actions.len()).map(|_| shared.clone()));

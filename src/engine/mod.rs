@@ -318,44 +318,72 @@ pub fn evaluate(
     horizon: DateTime<Utc>,
     explain: bool,
 ) -> Evaluation {
-    plan(t, rules, now, horizon, explain, false)
+    let mut actions = Vec::new();
+    let facts = plan_onto(t, rules, now, horizon, explain, false, &mut actions);
+    Evaluation { actions, facts }
 }
 
-fn plan(
+/// Appends a ticket's actions to `out`; the facts, when `explain` asks for them.
+fn plan_onto(
     t: &Ticket,
     rules: &Rules,
     now: DateTime<Utc>,
     horizon: DateTime<Utc>,
     explain: bool,
     only_due: bool,
-) -> Evaluation {
+    out: &mut Vec<Action>,
+) -> Vec<Fact> {
     let mut facts = Vec::new();
-    let actions = {
-        let mut trace = Trace(explain.then_some(&mut facts));
-        let mut ctx = Ctx::new(t, rules, now, horizon, &mut trace);
-        ctx.only_due = only_due;
-        let mut actions = Vec::new();
-        strikes::plan(&ctx, &mut trace, &mut actions);
-        checkins::plan(&ctx, &mut trace, &mut actions);
-        for a in &mut actions {
-            if a.overdue_days > 0 {
-                a.reason.overdue = Some((a.due_date, a.overdue_days));
-            }
+    let mut trace = Trace(explain.then_some(&mut facts));
+    let mut ctx = Ctx::new(t, rules, now, horizon, &mut trace);
+    ctx.only_due = only_due;
+    let from = out.len();
+    strikes::plan(&ctx, &mut trace, out);
+    checkins::plan(&ctx, &mut trace, out);
+    for a in &mut out[from..] {
+        if a.overdue_days > 0 {
+            a.reason.overdue = Some((a.due_date, a.overdue_days));
         }
-        actions
-    };
-    Evaluation { actions, facts }
+    }
+    facts
 }
 
 /// The actions of a ticket that are due by `now + within`.
 pub fn due(t: &Ticket, rules: &Rules, now: DateTime<Utc>, horizon: DateTime<Utc>) -> Vec<Action> {
+    let mut actions = Vec::new();
+    due_onto(t, rules, now, horizon, &mut actions);
+    actions
+}
+
+/// `due`, appended to `out`: a ticket's actions go straight where they are kept.
+pub fn due_onto(
+    t: &Ticket,
+    rules: &Rules,
+    now: DateTime<Utc>,
+    horizon: DateTime<Utc>,
+    out: &mut Vec<Action>,
+) {
     // Closed and canceled tickets get nothing: spared working out their zone and type.
     if matches!(t.state, State::Closed | State::Canceled) {
-        return Vec::new();
+        return;
     }
-    let mut actions = plan(t, rules, now, horizon, false, true).actions;
-    actions.retain(|a| a.is_due(horizon));
-    actions
+    let from = out.len();
+    plan_onto(t, rules, now, horizon, false, true, out);
+    retain_from(out, from, |a| a.is_due(horizon));
+}
+
+/// Keeps, of the actions from `from` on, those `keep` wants, in order.
+pub fn retain_from(v: &mut Vec<Action>, from: usize, keep: impl Fn(&Action) -> bool) {
+    let mut kept = from;
+    for i in from..v.len() {
+        if keep(&v[i]) {
+            if i != kept {
+                v.swap(kept, i);
+            }
+            kept += 1;
+        }
+    }
+    v.truncate(kept);
 }
 
 /// What every rule of one ticket needs: its zone, calendar and today.

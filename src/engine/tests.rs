@@ -868,6 +868,23 @@ fn sorting_many_actions_matches_a_stable_sort() {
         assert_eq!(actions, stable, "{n} actions");
     }
 }
+/// Tickets plan straight into a chunk's actions; what is not kept of a ticket's own goes,
+/// and the rest keep their order.
+#[test]
+fn retaining_a_tail_keeps_the_head_and_the_order() {
+    let one = plan_at(&awaiting("T1"), &rules(), NOW).remove(0);
+    let mut v: Vec<Action> = (0..9)
+        .map(|i| {
+            let mut a = one.clone();
+            a.overdue_days = i;
+            a
+        })
+        .collect();
+    retain_from(&mut v, 3, |a| a.overdue_days % 3 != 1);
+    let left: Vec<u32> = v.iter().map(|a| a.overdue_days).collect();
+    assert_eq!(left, [0, 1, 2, 3, 5, 6, 8]);
+}
+
 /// Hundreds of thousands of actions are held until they are sorted: each byte of an action
 /// is a few hundred kilobytes of memory on a large export.
 #[test]
