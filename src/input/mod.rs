@@ -392,6 +392,9 @@ impl Rows {
             .filter(|f| p.texts || !f.is_text())
             .filter_map(|&f| Some((f as usize, l.index[f as usize]?)))
             .collect();
+        // One check for the whole chunk; only a chunk that fails it is checked row by row,
+        // to find the row at fault.
+        let whole = std::str::from_utf8(&self.bytes).ok();
         // The extra cells present in a row, in one buffer for every row.
         let mut present: Vec<(&Arc<str>, &str)> = Vec::with_capacity(extra.len());
         for (row, &(line, record)) in self.at.iter().enumerate() {
@@ -408,9 +411,14 @@ impl Rows {
                 self.ends[first - 1] + 1
             };
             let ends = &self.ends[first..first + l.width];
-            // One check for the row: cells end at one-byte separators, so each cell of
-            // UTF-8 text is UTF-8 too. Only the cells read are cut out.
-            let Ok(text) = std::str::from_utf8(&self.bytes[begin..ends[l.width - 1]]) else {
+            // Cells end at one-byte separators, so each cell of UTF-8 text is UTF-8 too.
+            // Only the cells read are cut out.
+            let row = begin..ends[l.width - 1];
+            let text = match whole {
+                Some(all) => all.get(row),
+                None => std::str::from_utf8(&self.bytes[row]).ok(),
+            };
+            let Some(text) = text else {
                 // Not a bad row but a file in another encoding: every row would be mojibake.
                 out.fail(
                     at.key(),
