@@ -424,8 +424,8 @@ fn plan_export(
     type PlannedChunk = (Vec<Action>, Vec<std::sync::Arc<Ticket>>, input::Parsed);
     let keep_tickets = drafter.is_some();
     let plan_chunk = |chunk: input::Chunk, parser: &input::Parser<'_>| -> PlannedChunk {
-        // Room for about as many actions as a chunk gives (four rows in ten have one due),
-        // so that the vector seldom grows; tickets plan straight into it.
+        // Room for an action for every other row, so that the vector seldom grows; tickets
+        // plan straight into it.
         let mut actions = Vec::with_capacity(chunk.len() / 2);
         let mut tickets = Vec::new();
         let mut parsed = input::Parsed::default();
