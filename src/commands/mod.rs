@@ -615,6 +615,11 @@ fn level(
     tickets: Vec<std::sync::Arc<Ticket>>,
     ui: &Ui,
 ) -> (Vec<Action>, Vec<std::sync::Arc<Ticket>>) {
+    if !rules.levels() {
+        // Planning kept only what is due, and without capacities nothing moves: no pass
+        // over every action is needed.
+        return (actions, tickets);
+    }
     let over = engine::level(&mut actions, rules, now);
     for o in &over {
         ui.warn(&format!(
