@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Format as InputFormat;
-use crate::output::Format;
+use crate::output::{ExplainFormat, Format, SummaryKey};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -264,21 +264,6 @@ pub struct SummaryArgs {
     pub format: Option<Format>,
 }
 
-/// The key of a summary row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum SummaryKey {
-    /// The assignee
-    Owner,
-    /// The ticket type
-    Type,
-    /// The action kind
-    Kind,
-    /// The primary channel (`internal` for internal actions)
-    Channel,
-    /// The contact date, the customer's local day the action is scheduled on
-    Date,
-}
-
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
     /// The ticket to explain
@@ -294,12 +279,6 @@ pub struct ExplainArgs {
     /// text or json
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ExplainFormat {
-    Text,
-    Json,
 }
 
 #[derive(Args, Debug)]

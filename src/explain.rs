@@ -6,10 +6,10 @@ use std::io::{self, Write};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::cli::ExplainFormat;
 use crate::config::Rules;
 use crate::engine::{Action, Evaluation};
 use crate::input::Reject;
+use crate::output::ExplainFormat;
 use crate::output::{Row, local_rfc3339};
 use crate::ticket::{Field, Origin, Ticket};
 

@@ -162,12 +162,7 @@ pub enum Segment {
     Consumer,
 }
 
-/// `reactivation_at` may be a whole date or an instant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DateOrTime {
-    Date(NaiveDate),
-    Time(DateTime<Utc>),
-}
+pub use crate::time::DateOrTime;
 
 /// One ticket, with every value parsed. Optional fields are `None` when the export left
 /// them blank or null.
@@ -203,7 +198,8 @@ pub struct Ticket {
     pub resolved_at: Option<DateTime<Utc>>,
     pub last_followup_at: Option<DateTime<Utc>>,
     pub last_note: Option<String>,
-    pub cadence: Option<String>,
+    /// The account's own recurrence (SPEC §10), parsed when read.
+    pub cadence: Option<crate::time::Span>,
     /// Columns the mapping does not use, by export name, for templates and conditions.
     pub extra: Vec<(Arc<str>, String)>,
     /// Extra columns the rules count from (`from`), parsed.
@@ -252,7 +248,7 @@ impl Ticket {
             Field::ResolvedAt => time(self.resolved_at),
             Field::LastFollowupAt => time(self.last_followup_at),
             Field::LastNote => self.last_note.clone(),
-            Field::Cadence => self.cadence.clone(),
+            Field::Cadence => self.cadence.map(|c| c.to_string()),
             Field::StatusDetail => None,
         }
     }

@@ -13,6 +13,13 @@ use smallvec::SmallVec;
 
 mod memo;
 
+/// A value that may be a whole date or an instant (`reactivation_at`, date columns).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateOrTime {
+    Date(NaiveDate),
+    Time(DateTime<Utc>),
+}
+
 /// Minutes in a day; `24:00` is a valid interval end.
 pub const DAY_MINUTES: u16 = 24 * 60;
 
@@ -847,8 +854,7 @@ impl Calendar {
 /// The local date of `anchor + after` in `zone`: hours and minutes are elapsed time;
 /// days and weeks are calendar days on the local date (so a DST change cannot shift the
 /// day); business days count on the calendar.
-pub fn anchor_date(zone: Zone<'_>, anchor: crate::ticket::DateOrTime, after: Span) -> NaiveDate {
-    use crate::ticket::DateOrTime;
+pub fn anchor_date(zone: Zone<'_>, anchor: DateOrTime, after: Span) -> NaiveDate {
     match after.unit {
         Unit::Hours | Unit::Minutes | Unit::Seconds => {
             let start = match anchor {

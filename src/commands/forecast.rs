@@ -9,11 +9,12 @@ use comfy_table::{CellAlignment, Table, presets};
 use serde_json::json;
 
 use super::{Filters, Ui, load_rules, now, out_format, report_read, sources, within, write_stdout};
-use crate::cli::{Cli, DiffArgs, ForecastArgs, SummaryKey};
+use crate::cli::{Cli, DiffArgs, ForecastArgs};
 use crate::config::Rules;
 use crate::engine::{self, Action, Detail, Kind, Overload};
 use crate::error::{Code, Failure};
 use crate::input;
+use crate::output::SummaryKey;
 use crate::output::{Format, guard_cell, local_rfc3339, summary_key};
 use crate::ticket::{DateOrTime, State, Ticket};
 use crate::time::local_date;

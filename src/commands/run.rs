@@ -82,7 +82,7 @@ fn once(cli: &Cli, ui: &Ui, now: DateTime<Utc>, args: &RunArgs) -> Result<Code, 
     let mut code = report_read(ui, &select, &stats, false)?;
 
     // Safety limit: a broken export must not close the whole backlog overnight.
-    let limit = rules.file.run.max_resolutions as usize;
+    let limit = rules.run.max_resolutions as usize;
     let resolutions = actions.iter().filter(|a| a.kind == Kind::Resolve).count();
     let hold = resolutions > limit;
     // Without a hold the actions stay where they are: no second copy of them all.

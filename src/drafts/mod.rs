@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use minijinja::{AutoEscape, Environment};
+use minijinja::Environment;
 use serde_json::{Value, json};
 
 use crate::config::Rules;
+use crate::config::templates::{environment, sources};
 use crate::engine::{Action, Detail, Kind};
 use crate::ticket::{Channel, Field, Ticket};
 use crate::time;
@@ -24,74 +25,6 @@ pub struct Draft {
 
 /// The built-in drafts, in the shape of `[templates]` in a rules file.
 pub const BUILTIN: &str = include_str!("templates.toml");
-
-/// Kinds whose drafts the customer reads; their templates must name the ticket, the agent
-/// and the ways to get in touch.
-pub const CUSTOMER_FACING: [&str; 2] = ["strike", "check_in"];
-
-/// One template source, named `<kind>.<channel>.<part>` or `<kind>.<part>`.
-pub struct Source {
-    pub name: String,
-    pub text: String,
-}
-
-/// Flattens a `[templates]`-shaped table into named sources, or says what is wrong with it.
-/// `kind` tables hold `subject` and `body`, or channel tables that do.
-pub fn sources(kind: &str, table: &toml::Table) -> Result<Vec<Source>, String> {
-    let mut out = Vec::new();
-    for (key, value) in table {
-        match (key.as_str(), value) {
-            ("subject" | "body", toml::Value::String(text)) => out.push(Source {
-                name: format!("{kind}.{key}"),
-                text: text.clone(),
-            }),
-            ("subject" | "body", _) => {
-                return Err(format!("[templates.{kind}].{key} must be a string"));
-            }
-            (channel, toml::Value::Table(t)) if Channel::from_name(channel).is_some() => {
-                for (part, v) in t {
-                    match (part.as_str(), v) {
-                        ("subject" | "body", toml::Value::String(text)) => out.push(Source {
-                            name: format!("{kind}.{channel}.{part}"),
-                            text: text.clone(),
-                        }),
-                        _ => {
-                            return Err(format!(
-                                "[templates.{kind}.{channel}].{part}: only subject and body (strings) are allowed"
-                            ));
-                        }
-                    }
-                }
-            }
-            (other, _) => {
-                return Err(format!(
-                    "[templates.{kind}]: \"{other}\" is neither subject, body nor a channel (phone, email, chat, portal, mail)"
-                ));
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn environment() -> Environment<'static> {
-    let mut env = Environment::new();
-    // Plain text, not HTML: nothing is escaped, and values are never re-read as templates.
-    env.set_auto_escape_callback(|_| AutoEscape::None);
-    // No block trimming: `tidy` folds the blank lines that conditionals leave behind.
-    env
-}
-
-/// Compiles one template source; the error names the line within it.
-pub fn compile(text: &str) -> Result<(), (Option<usize>, String)> {
-    let env = environment();
-    env.template_from_str(text).map(|_| ()).map_err(|e| {
-        let detail = e
-            .detail()
-            .map(str::to_string)
-            .unwrap_or_else(|| e.kind().to_string());
-        (e.line(), detail)
-    })
-}
 
 /// Renders drafts for the actions of one run. Built once; every template compiled.
 pub struct Drafter {
@@ -121,11 +54,10 @@ impl Drafter {
                     .map_err(|e| e.to_string())?;
             }
         }
-        for (kind, table) in &rules.file.templates {
-            for s in sources(kind.get_ref(), table)? {
-                env.add_template_owned(s.name, s.text)
-                    .map_err(|e| format!("[templates.{}]: {e}", kind.get_ref()))?;
-            }
+        for s in &rules.templates {
+            let kind = s.name.split('.').next().unwrap_or_default();
+            env.add_template_owned(s.name.clone(), s.text.clone())
+                .map_err(|e| format!("[templates.{kind}]: {e}"))?;
         }
         Ok(Drafter { env })
     }
@@ -204,7 +136,7 @@ fn tidy(text: &str) -> String {
 
 /// "call us at …, e-mail … or visit …", from `[contact]`.
 fn ways(rules: &Rules) -> String {
-    let c = &rules.file.contact;
+    let c = &rules.contact;
     let mut parts = Vec::new();
     if let Some(p) = &c.phone {
         parts.push(format!("call us at {p}"));
@@ -332,11 +264,11 @@ pub fn context(a: &Action, t: &Ticket, rules: &Rules) -> Value {
         "customer": customer,
         "agent": { "id": a.assignee, "name": agent_name(rules, &a.assignee) },
         "covering": covering,
-        "department": rules.file.defaults.department,
+        "department": rules.defaults.department,
         "contact": {
-            "phone": rules.file.contact.phone,
-            "email": rules.file.contact.email,
-            "web": rules.file.contact.web,
+            "phone": rules.contact.phone,
+            "email": rules.contact.email,
+            "web": rules.contact.web,
         },
         "ways": ways(rules),
         "complaint": a.ticket_type.eq_ignore_ascii_case("complaint"),

@@ -60,12 +60,7 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
         },
     );
     alert(ctx, ty, trace, out);
-    if let Some(every) = t
-        .cadence
-        .as_deref()
-        .and_then(|c| Span::parse(c).ok())
-        .or(ty.every)
-    {
+    if let Some(every) = t.cadence.or(ty.every) {
         recurring(ctx, ty, every, trace, out);
         return;
     }
@@ -205,7 +200,7 @@ fn schedule_step(
     let last = window_last(ctx, nominal, step.window);
     let expires = last
         .checked_add_days(chrono::Days::new(u64::from(
-            ctx.rules.file.defaults.checkin_expire_days,
+            ctx.rules.defaults.checkin_expire_days,
         )))
         .unwrap_or(last);
     if ctx.today > expires {

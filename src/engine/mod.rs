@@ -470,7 +470,6 @@ impl<'a> Ctx<'a> {
     fn preferred_minute(&self) -> Option<u16> {
         self.t.preferred_time.or_else(|| {
             self.rules
-                .file
                 .defaults
                 .prefer_first_contact_time
                 .then(|| time::local_minute(self.t.opened_at, self.zone.tz))
@@ -543,7 +542,7 @@ impl<'a> Ctx<'a> {
     /// Who does an action on `date`: the owner, or while the owner is out, the first of their
     /// cover chain who is in (SPEC §6); a ticket without owner goes to `[defaults].unassigned`.
     fn assign(&self, date: NaiveDate) -> (CompactString, Option<Box<str>>) {
-        let defaults = &self.rules.file.defaults;
+        let defaults = &self.rules.defaults;
         let Some(owner) = self.t.owner.as_deref() else {
             return (defaults.unassigned.as_str().into(), None);
         };

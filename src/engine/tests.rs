@@ -710,7 +710,7 @@ mod recurring {
         t.kind = Some("health_check".into());
         t.origin = Origin::Known(Channel::Phone);
         t.owner = Some("bob".into());
-        t.cadence = cadence.map(str::to_string);
+        t.cadence = cadence.map(|c| crate::time::Span::parse(c).unwrap());
         t.last_followup_at = last.map(at);
         t
     }

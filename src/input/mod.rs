@@ -1532,11 +1532,7 @@ impl<'r> Parser<'r> {
         t.last_followup_at = time(Field::LastFollowupAt)?;
         t.last_note = text(Field::LastNote);
         t.cadence = get(Field::Cadence)
-            .map(|s| {
-                crate::time::Span::parse(s)
-                    .map(|_| s.to_string())
-                    .map_err(|e| fail(Field::Cadence, s, e))
-            })
+            .map(|s| crate::time::Span::parse(s).map_err(|e| fail(Field::Cadence, s, e)))
             .transpose()?;
         Ok(t)
     }

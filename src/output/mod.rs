@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use crate::cli::SummaryKey;
 use crate::engine::{Action, Detail, Kind};
 use crate::input::Reject;
 
@@ -45,6 +44,28 @@ pub enum Format {
     Csv,
     Json,
     Ndjson,
+}
+
+/// The key of a summary row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryKey {
+    /// The assignee
+    Owner,
+    /// The ticket type
+    Type,
+    /// The action kind
+    Kind,
+    /// The primary channel (`internal` for internal actions)
+    Channel,
+    /// The contact date, the customer's local day the action is scheduled on
+    Date,
+}
+
+/// The formats of `explain`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
 }
 
 /// The csv columns, in order.
