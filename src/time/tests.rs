@@ -2,7 +2,8 @@
 //! quiet hours, in zones on both sides of UTC and with half-hour offsets.
 
 use super::*;
-use chrono::{NaiveDate, TimeZone};
+use chrono::{Days, NaiveDate, Offset, TimeZone};
+use chrono_tz::Tz;
 use chrono_tz::{America, Asia, Australia, Europe, Pacific};
 
 fn d(s: &str) -> NaiveDate {

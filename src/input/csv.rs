@@ -1,0 +1,174 @@
+//! CSV exports: the header mapped to fields, rows cut into chunks as read.
+
+use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
+use std::sync::Arc;
+
+use super::chunk::{Chunk, Layout, Rows};
+use super::reader::{At, BATCH, Reader};
+use super::split;
+use crate::error::Failure;
+use crate::ticket::Field;
+
+impl Reader<'_> {
+    pub(super) fn csv(
+        &mut self,
+        name: &str,
+        input: Box<dyn BufRead>,
+        size: Option<u64>,
+        sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        let mut rdr = split::Splitter::new(input);
+        let mut rec = split::Record::default();
+        let got = rdr
+            .read(&mut rec)
+            .map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
+        if !got {
+            return Err(Failure::usage(format!(
+                "{name} is empty: an export needs a header row with at least the columns {}",
+                self.required_names().join(", ")
+            )));
+        }
+        let headers = header_names(&rec);
+        self.reset_names();
+        let mut index: [Option<usize>; Field::ALL.len()] = [None; Field::ALL.len()];
+        for f in Field::ALL {
+            let found = self.candidates(f).iter().find_map(|want| {
+                headers.iter().position(|h| h == want).or_else(|| {
+                    headers
+                        .iter()
+                        .position(|h| h.trim().eq_ignore_ascii_case(want.trim()))
+                })
+            });
+            if let Some(i) = found {
+                index[f as usize] = Some(i);
+                self.names[f as usize] = headers[i].clone();
+            }
+        }
+        self.require(name, &index, &headers)?;
+        if self.stats.columns.is_empty() {
+            for f in Field::ALL {
+                if index[f as usize].is_some() {
+                    self.stats.columns.insert(f, self.names[f as usize].clone());
+                }
+            }
+        }
+        let used: HashSet<usize> = index.iter().flatten().copied().collect();
+        let layout = Arc::new(Layout {
+            source: name.to_string(),
+            seq: self.seq,
+            width: headers.len(),
+            index,
+            names: self.names.clone(),
+            extra: headers
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !used.contains(i))
+                .map(|(i, h)| (i, Arc::from(h.as_str())))
+                .collect(),
+            spares: std::sync::Mutex::new(Vec::new()),
+        });
+        let id_cell = index[Field::Id as usize];
+        let mut rows = Rows::new(layout.clone());
+        let mut record = 0u64;
+        let mut sized = false;
+        loop {
+            // The row is cut straight into the chunk, and taken back if it is not kept.
+            let (kept, kept_ends) = (rows.bytes.len(), rows.ends.len());
+            let onto = split::Onto {
+                bytes: &mut rows.bytes,
+                ends: &mut rows.ends,
+            };
+            let line = match rdr.read_onto(onto) {
+                Ok(None) => break,
+                Ok(Some(line)) => line,
+                Err(e) => {
+                    return Err(Failure::io(format!("cannot read {name}: {e}")));
+                }
+            };
+            let ends = &rows.ends[kept_ends..];
+            let cell = |i: usize| -> Option<&[u8]> {
+                let end = *ends.get(i)?;
+                let start = if i == 0 { kept } else { ends[i - 1] + 1 };
+                rows.bytes.get(start..end)
+            };
+            record += 1;
+            let at = At {
+                source: name,
+                seq: self.seq,
+                line: Some(line),
+                record,
+            };
+            let keep = if ends.len() == 1
+                && cell(0).is_some_and(|c| c.iter().all(u8::is_ascii_whitespace))
+            {
+                record -= 1;
+                false // a blank line is not a row
+            } else if ends.len() != headers.len() {
+                self.stats.rows += 1;
+                let id = id_cell.and_then(cell).map(String::from_utf8_lossy);
+                let r = at.reject(
+                    id.as_deref(),
+                    "",
+                    "",
+                    format!(
+                        "the row has {} fields but the header has {}; check for an unquoted comma or a missing quote",
+                        ends.len(),
+                        headers.len()
+                    ),
+                );
+                self.parsed.reject(r, self.seq);
+                false
+            } else {
+                self.stats.rows += 1;
+                // Ids repeat or not in reading order, so this check stays on the reading
+                // thread.
+                let id = id_cell
+                    .and_then(cell)
+                    .and_then(|c| std::str::from_utf8(c).ok());
+                !self.repeated(at, id)
+            };
+            if !keep {
+                rows.bytes.truncate(kept);
+                rows.ends.truncate(kept_ends);
+                continue;
+            }
+            rows.bytes.push(b',');
+            rows.at.push((at.line, record));
+            if rows.at.len() == BATCH {
+                if let Some(size) = size.filter(|_| !sized) {
+                    sized = true;
+                    // The first rows tell how many the file holds: room for their ids now
+                    // spares growing the set step by step.
+                    // Rows hold their bytes as read, a comma for each line end; an eighth
+                    // more room spares growing when later rows are shorter.
+                    let per_row = rows.bytes.len() / BATCH + 1;
+                    self.seen.reserve(size as usize / per_row * 9 / 8);
+                }
+                let next = Rows::like(&rows);
+                let full = std::mem::replace(&mut rows, next);
+                self.flush_rows(full, sink)?;
+            }
+        }
+        self.flush_rows(rows, sink)
+    }
+}
+
+/// Header cells as names: trimmed, BOM removed, and a repeated name `N` read as `N#2`, `N#3`.
+pub(super) fn header_names(rec: &split::Record) -> Vec<String> {
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    rec.iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let raw = if i == 0 {
+                raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
+            } else {
+                raw
+            };
+            let name = String::from_utf8_lossy(raw).trim().to_string();
+            let n = counts.entry(name.clone()).or_default();
+            *n += 1;
+            if *n == 1 { name } else { format!("{name}#{n}") }
+        })
+        .collect()
+}

@@ -1,0 +1,112 @@
+//! Parse jobs: records parsed off the reading thread and taken back in reading order.
+
+use std::sync::Arc;
+
+use compact_str::CompactString;
+use serde_json::Value;
+
+use super::Reject;
+use super::chunk::{Parsed, Rows};
+use super::json::json_outcome;
+use super::reader::At;
+use super::row::Parser;
+use crate::ticket::Ticket;
+
+/// Records parsed on other threads but taken back in reading order: NDJSON lines (their
+/// ids are checked for repeats in that order) and event log rows (the newest row of each
+/// id wins, then by order).
+pub(super) enum Job {
+    Rows(Rows),
+    Lines(Lines),
+}
+
+/// NDJSON lines of one source as read, all in one buffer.
+pub(super) struct Lines {
+    pub(super) source: Arc<str>,
+    pub(super) seq: usize,
+    pub(super) bytes: Vec<u8>,
+    /// Where each line ends in `bytes`.
+    pub(super) ends: Vec<usize>,
+    /// Each line's number and record number.
+    pub(super) at: Vec<(u64, u64)>,
+}
+
+impl Lines {
+    pub(super) fn new(source: &str, seq: usize) -> Lines {
+        Lines {
+            source: Arc::from(source),
+            seq,
+            bytes: Vec::new(),
+            ends: Vec::new(),
+            at: Vec::new(),
+        }
+    }
+}
+
+/// A job parsed: its records' outcomes in reading order, and what else parsing found.
+pub(super) struct Done {
+    pub(super) source: Arc<str>,
+    pub(super) seq: usize,
+    pub(super) outcomes: Vec<Outcome>,
+    pub(super) parsed: Parsed,
+}
+
+impl Job {
+    pub(super) fn run(self, parser: &Parser<'_>) -> Done {
+        let mut parsed = Parsed::default();
+        let mut outcomes = Vec::new();
+        match self {
+            Job::Rows(rows) => {
+                let (source, seq) = (Arc::from(rows.layout.source.as_str()), rows.layout.seq);
+                rows.outcomes(parser, &mut parsed, &mut |o| outcomes.push(o));
+                Done {
+                    source,
+                    seq,
+                    outcomes,
+                    parsed,
+                }
+            }
+            Job::Lines(lines) => {
+                let mut start = 0;
+                for (&end, &(line, record)) in lines.ends.iter().zip(&lines.at) {
+                    let at = At {
+                        source: &lines.source,
+                        seq: lines.seq,
+                        line: Some(line),
+                        record,
+                    };
+                    let (id, ticket) =
+                        match serde_json::from_slice::<Value>(&lines.bytes[start..end]) {
+                            Ok(v) => json_outcome(parser, at, v, None),
+                            Err(e) => {
+                                let r = at.reject(None, "", "", format!("not valid JSON: {e}"));
+                                (None, Err(Box::new(r)))
+                            }
+                        };
+                    outcomes.push(Outcome {
+                        line: Some(line),
+                        record,
+                        id,
+                        ticket,
+                    });
+                    start = end;
+                }
+                Done {
+                    source: lines.source,
+                    seq: lines.seq,
+                    outcomes,
+                    parsed,
+                }
+            }
+        }
+    }
+}
+
+/// One record parsed: where it was, its id (for the repeat check, made in reading order)
+/// and the ticket, or why not.
+pub(super) struct Outcome {
+    pub(super) line: Option<u64>,
+    pub(super) record: u64,
+    pub(super) id: Option<CompactString>,
+    pub(super) ticket: Result<Box<Ticket>, Box<Reject>>,
+}

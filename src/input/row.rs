@@ -1,0 +1,324 @@
+//! One row's cells as a canonical ticket, or the reject that says which field is wrong.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
+
+use super::Reject;
+use super::reader::At;
+use super::values::{self, Values};
+use crate::config::Rules;
+use crate::ticket::{Field, Origin, State, Ticket};
+
+/// Maps rows to tickets: one per thread that parses (its lookups are cached per thread).
+pub struct Parser<'r> {
+    pub(super) rules: &'r Rules,
+    pub(super) values: Values<'r>,
+    /// Values that repeat on every row (statuses, channels, zones), looked up once each.
+    pub(super) cached: Cached<'r>,
+    pub(super) texts: bool,
+    /// The keys each field may be read from, in order, and the first (or the field's own
+    /// name): looked up once, not for every JSON record.
+    pub(super) candidates: [&'r [String]; Field::ALL.len()],
+    pub(super) names: [&'r str; Field::ALL.len()],
+    /// The extra columns rules count from and test, named once for every ticket.
+    pub(super) date_columns: Vec<Arc<str>>,
+    pub(super) flag_columns: Vec<Arc<str>>,
+}
+
+impl<'r> Parser<'r> {
+    /// `texts`: keep the fields only drafts and `explain` show.
+    pub fn new(rules: &'r Rules, texts: bool) -> Parser<'r> {
+        let candidates: [&[String]; Field::ALL.len()] =
+            Field::ALL.map(|f| rules.input.columns.get(&f).map_or(&[][..], Vec::as_slice));
+        Parser {
+            rules,
+            values: Values::new(&rules.input),
+            cached: Cached::new(&rules.input),
+            texts,
+            candidates,
+            names: Field::ALL.map(|f| {
+                candidates[f as usize]
+                    .first()
+                    .map_or(f.name(), String::as_str)
+            }),
+            date_columns: rules
+                .date_columns
+                .iter()
+                .map(|c| Arc::from(c.as_str()))
+                .collect(),
+            flag_columns: rules
+                .flag_columns
+                .iter()
+                .map(|c| Arc::from(c.as_str()))
+                .collect(),
+        }
+    }
+
+    /// Whether an extra column is kept: always with texts, else when a rule reads it.
+    pub(super) fn wants_extra(&self, column: &str) -> bool {
+        self.texts
+            || self
+                .rules
+                .date_columns
+                .iter()
+                .chain(&self.rules.flag_columns)
+                .any(|c| c.eq_ignore_ascii_case(column))
+    }
+
+    /// One row's cells as a ticket, or why not. `cells` and the `extra` values are
+    /// trimmed, and left out when absent (`Values::present`).
+    pub(super) fn outcome(
+        &self,
+        at: At<'_>,
+        names: &[impl AsRef<str>],
+        cells: &[Option<&str>; Field::ALL.len()],
+        present: &[(&Arc<str>, &str)],
+    ) -> Result<Box<Ticket>, Box<Reject>> {
+        let mut t = self.ticket(at, names, cells)?;
+        self.rule_columns(at, &mut t, present)?;
+        // The other columns only drafts and `explain` show.
+        if self.texts {
+            t.extra = present
+                .iter()
+                .map(|(k, v)| (Arc::clone(k), v.to_string()))
+                .collect();
+        }
+        Ok(t)
+    }
+
+    /// Parses the extra columns the rules read: dates steps count from, yes/no conditions.
+    /// `extra` are the columns the mapping does not use, present (trimmed, not null); a
+    /// rule's column is found by its exact name, else in any case (as `Ticket::extra`).
+    pub(super) fn rule_columns(
+        &self,
+        at: At<'_>,
+        t: &mut Ticket,
+        extra: &[(&Arc<str>, &str)],
+    ) -> Result<(), Box<Reject>> {
+        let fail = |col: &str, value: &str, reason: String| {
+            Box::new(at.reject(Some(&t.id), col, value, reason))
+        };
+        let find = |col: &str| {
+            extra
+                .iter()
+                .find(|(k, _)| &***k == col)
+                .or_else(|| extra.iter().find(|(k, _)| k.eq_ignore_ascii_case(col)))
+                .map(|(_, v)| *v)
+        };
+        let mut dates = Vec::new();
+        for col in &self.date_columns {
+            if let Some(v) = find(col) {
+                let d = self.values.date_or_time(v).map_err(|e| fail(col, v, e))?;
+                dates.push((Arc::clone(col), d));
+            }
+        }
+        let mut flags = Vec::new();
+        for col in &self.flag_columns {
+            if let Some(v) = find(col) {
+                let b = values::boolean(v).map_err(|e| fail(col, v, e))?;
+                flags.push((Arc::clone(col), b));
+            }
+        }
+        t.dates = dates;
+        t.flags = flags;
+        Ok(())
+    }
+
+    /// Maps the cells of one row to a ticket, or says which field is wrong.
+    pub(super) fn ticket(
+        &self,
+        at: At<'_>,
+        names: &[impl AsRef<str>],
+        cells: &[Option<&str>; Field::ALL.len()],
+    ) -> Result<Box<Ticket>, Box<Reject>> {
+        let v = &self.values;
+        let column = |f: Field| names[f as usize].as_ref();
+        let get = |f: Field| cells[f as usize];
+        let id = get(Field::Id);
+        let fail = |f: Field, value: &str, reason: String| {
+            Box::new(at.reject(id, column(f), value, reason))
+        };
+        let required = |f: Field| {
+            get(f).ok_or_else(|| fail(f, "", format!("{} is required but blank", column(f))))
+        };
+        let id = required(Field::Id)?;
+        let status = required(Field::Status)?;
+        // A status with its detail ("On Hold" and "Awaiting Caller") is read as
+        // "On Hold - Awaiting Caller" when that is mapped, else as the status alone.
+        let combined = get(Field::StatusDetail).map(|d| format!("{status} - {d}"));
+        let (status, state): (compact_str::CompactString, State) = match combined
+            .and_then(|c| self.cached.state(&c).map(|s| (c.into(), s)))
+        {
+            Some(found) => found,
+            None => {
+                let state = self.cached.state(status).ok_or_else(|| {
+                    fail(
+                        Field::Status,
+                        status,
+                        format!("status \"{status}\" is not mapped to a state; add it under [input.status], e.g. awaiting_customer = [\"{status}\"]"),
+                    )
+                })?;
+                (status.into(), state)
+            }
+        };
+        let time = |f: Field| -> Result<Option<DateTime<Utc>>, Box<Reject>> {
+            get(f)
+                .map(|s| v.time(s).map_err(|e| fail(f, s, e)))
+                .transpose()
+        };
+        let opened_at = v
+            .time(required(Field::OpenedAt)?)
+            .map_err(|e| fail(Field::OpenedAt, get(Field::OpenedAt).unwrap_or(""), e))?;
+        // Texts only drafts and `explain` show are left out when not wanted.
+        let text = |f: Field| {
+            get(f)
+                .filter(|_| self.texts && f.is_text())
+                .map(str::to_string)
+        };
+        // Boxed: a ticket passes through several hands before it is planned.
+        let mut t = Box::new(Ticket::new(id, state, opened_at));
+        t.status = status;
+        t.kind = get(Field::Type).map(Into::into);
+        t.origin = match get(Field::Channel) {
+            None => Origin::Absent,
+            Some(raw) => match self.cached.channel(raw) {
+                Some(c) => Origin::Known(c),
+                None => Origin::Unknown(raw.to_string()),
+            },
+        };
+        t.subject = text(Field::Subject);
+        t.customer = text(Field::Customer);
+        t.customer_email = text(Field::CustomerEmail);
+        t.customer_phone = text(Field::CustomerPhone);
+        t.customer_tz = get(Field::CustomerTz)
+            .map(|s| {
+                self.cached
+                    .zone(s)
+                    .map_err(|e| fail(Field::CustomerTz, s, e))
+            })
+            .transpose()?;
+        t.segment = get(Field::CustomerSegment)
+            .map(|s| values::segment(s).map_err(|e| fail(Field::CustomerSegment, s, e)))
+            .transpose()?;
+        t.customer_ooo_until = get(Field::CustomerOooUntil)
+            .map(|s| v.date(s).map_err(|e| fail(Field::CustomerOooUntil, s, e)))
+            .transpose()?;
+        t.callback_requested = get(Field::CallbackRequested)
+            .map(|s| values::boolean(s).map_err(|e| fail(Field::CallbackRequested, s, e)))
+            .transpose()?
+            .unwrap_or(false);
+        t.preferred_time = get(Field::PreferredTime)
+            .map(|s| values::time_of_day(s).map_err(|e| fail(Field::PreferredTime, s, e)))
+            .transpose()?;
+        t.calendar = get(Field::Calendar)
+            .map(|s| {
+                self.rules.calendar_index(s).ok_or_else(|| {
+                    let names: Vec<&str> = self
+                        .rules
+                        .calendars
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect();
+                    fail(
+                        Field::Calendar,
+                        s,
+                        format!(
+                            "no calendar \"{s}\" in the rules; known: {}",
+                            names.join(", ")
+                        ),
+                    )
+                })
+            })
+            .transpose()?;
+        t.owner = get(Field::Owner).map(Into::into);
+        t.updated_at = time(Field::UpdatedAt)?;
+        t.awaiting_since = time(Field::AwaitingSince)?;
+        t.last_customer_reply_at = time(Field::LastCustomerReplyAt)?;
+        t.attempts = get(Field::Attempts)
+            .map(|s| values::count(s).map_err(|e| fail(Field::Attempts, s, e)))
+            .transpose()?;
+        t.last_attempt_at = time(Field::LastAttemptAt)?;
+        if t.attempts.unwrap_or(0) > 0 && t.last_attempt_at.is_none() {
+            let n = t.attempts.unwrap_or(0).to_string();
+            return Err(fail(
+                Field::LastAttemptAt,
+                "",
+                format!(
+                    "{n} attempts are recorded but {} is blank; give the time of the latest attempt",
+                    column(Field::LastAttemptAt)
+                ),
+            ));
+        }
+        t.reactivation_at = get(Field::ReactivationAt)
+            .map(|s| {
+                v.date_or_time(s)
+                    .map_err(|e| fail(Field::ReactivationAt, s, e))
+            })
+            .transpose()?;
+        t.resolved_at = time(Field::ResolvedAt)?;
+        t.last_followup_at = time(Field::LastFollowupAt)?;
+        t.last_note = text(Field::LastNote);
+        t.cadence = get(Field::Cadence)
+            .map(|s| crate::time::Span::parse(s).map_err(|e| fail(Field::Cadence, s, e)))
+            .transpose()?;
+        Ok(t)
+    }
+}
+
+/// Lookups of values that repeat from row to row, by their exact text.
+pub(super) struct Cached<'r> {
+    pub(super) rules: &'r crate::config::InputRules,
+    pub(super) states: RefCell<FxHashMap<Box<str>, Option<State>>>,
+    pub(super) channels: RefCell<FxHashMap<Box<str>, Option<crate::ticket::Channel>>>,
+    pub(super) zones: RefCell<FxHashMap<Box<str>, Result<chrono_tz::Tz, String>>>,
+}
+
+/// How many distinct values a cache keeps: exports repeat a few; a column of unique text
+/// would otherwise grow it row by row.
+pub(super) const CACHE_LIMIT: usize = 4096;
+
+pub(super) fn cached<T: Clone>(
+    map: &RefCell<FxHashMap<Box<str>, T>>,
+    key: &str,
+    compute: impl FnOnce() -> T,
+) -> T {
+    if let Some(v) = map.borrow().get(key) {
+        return v.clone();
+    }
+    let v = compute();
+    let mut m = map.borrow_mut();
+    if m.len() < CACHE_LIMIT {
+        m.insert(Box::from(key), v.clone());
+    }
+    v
+}
+
+impl<'r> Cached<'r> {
+    pub(super) fn new(rules: &'r crate::config::InputRules) -> Self {
+        Cached {
+            rules,
+            states: RefCell::default(),
+            channels: RefCell::default(),
+            zones: RefCell::default(),
+        }
+    }
+
+    pub(super) fn state(&self, raw: &str) -> Option<State> {
+        cached(&self.states, raw, || {
+            self.rules.status.get(&raw.to_lowercase()).copied()
+        })
+    }
+
+    pub(super) fn channel(&self, raw: &str) -> Option<crate::ticket::Channel> {
+        cached(&self.channels, raw, || {
+            self.rules.channels.get(&raw.to_lowercase()).copied()
+        })
+    }
+
+    pub(super) fn zone(&self, raw: &str) -> Result<chrono_tz::Tz, String> {
+        cached(&self.zones, raw, || values::zone(raw))
+    }
+}
