@@ -2,10 +2,14 @@
 
 use std::path::PathBuf;
 
+use chrono::{DateTime, TimeDelta, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Format as InputFormat;
+use crate::engine::Kind;
 use crate::output::{ExplainFormat, Format, SummaryKey};
+use crate::ticket::Channel;
+use crate::time::Span;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -19,9 +23,9 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub rules: Option<PathBuf>,
 
-    /// The instant to plan for, RFC 3339 (e.g. 2026-11-23T09:00:00Z) [default: $FOLLOWUP_NOW, else the clock]
-    #[arg(long, global = true, value_name = "TIME")]
-    pub now: Option<String>,
+    /// The instant to plan for, RFC 3339 (e.g. 2026-11-23T09:00:00Z) [default: the clock]
+    #[arg(long, global = true, value_name = "TIME", env = "FOLLOWUP_NOW", value_parser = instant)]
+    pub now: Option<Now>,
 
     /// Fewer messages on stderr
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -150,8 +154,8 @@ pub struct Selection {
     pub input: InputArgs,
 
     /// Also list actions whose first window opens within this horizon, e.g. 24h, 2d [default: 0h; run: 24h]
-    #[arg(long, value_name = "DURATION")]
-    pub within: Option<String>,
+    #[arg(long, value_name = "DURATION", value_parser = length)]
+    pub within: Option<Length>,
 
     /// Only actions assigned to this agent (repeatable)
     #[arg(long, value_name = "AGENT")]
@@ -162,12 +166,12 @@ pub struct Selection {
     pub kind_of_ticket: Vec<String>,
 
     /// Only actions of this kind: strike, resolve, check_in, ooo_hold, internal_alert (repeatable)
-    #[arg(long, value_name = "KIND")]
-    pub kind: Vec<String>,
+    #[arg(long, value_name = "KIND", value_parser = kind)]
+    pub kind: Vec<Kind>,
 
     /// Only actions whose primary channel is this (repeatable)
-    #[arg(long, value_name = "CHANNEL")]
-    pub channel: Vec<String>,
+    #[arg(long, value_name = "CHANNEL", value_parser = channel)]
+    pub channel: Vec<Channel>,
 }
 
 #[derive(Args, Debug)]
@@ -204,8 +208,8 @@ pub struct RunArgs {
     pub out: PathBuf,
 
     /// When another run holds the lock, wait this long for it (e.g. 30s, 10m) instead of exiting 4
-    #[arg(long, value_name = "DURATION")]
-    pub wait: Option<String>,
+    #[arg(long, value_name = "DURATION", value_parser = length)]
+    pub wait: Option<Length>,
 
     /// Stay running and run at each time of this cron expression, in [defaults].timezone
     #[arg(long, value_name = "CRON")]
@@ -217,8 +221,8 @@ pub struct ForecastArgs {
     #[command(flatten)]
     pub select: Selection,
 
-    /// How many days ahead, today included
-    #[arg(long, default_value_t = 14, value_name = "N")]
+    /// How many days ahead, today included (1 to 366)
+    #[arg(long, default_value_t = 14, value_name = "N", value_parser = days)]
     pub days: u32,
 
     /// What each row of the grid counts
@@ -273,8 +277,8 @@ pub struct ExplainArgs {
     pub input: InputArgs,
 
     /// The horizon used to decide what is listed, as for `plan` [default: 0h]
-    #[arg(long, value_name = "DURATION")]
-    pub within: Option<String>,
+    #[arg(long, value_name = "DURATION", value_parser = length)]
+    pub within: Option<Length>,
 
     /// text or json
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
@@ -304,7 +308,74 @@ pub enum RulesCommand {
     },
 }
 
+// Value parsers: every flag is checked as clap reads it, before the rules or a row. Their
+// messages follow the flag's name (`--kind: "x" is not a kind; ...`).
+
 fn parse_input_format(s: &str) -> Result<InputFormat, String> {
     InputFormat::from_name(s)
         .ok_or_else(|| format!("\"{s}\" is not an input format; use csv, json or ndjson"))
+}
+
+/// A length of time as written (`90m`, `24h`, `2d`): positive, without business days.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Length {
+    pub delta: TimeDelta,
+    /// As written, for `summary.json`.
+    pub text: String,
+}
+
+impl Length {
+    /// A length written in a default (`"24h"`).
+    pub fn of(text: &str) -> Length {
+        length(text).unwrap_or(Length {
+            delta: TimeDelta::zero(),
+            text: text.to_string(),
+        })
+    }
+}
+
+fn length(s: &str) -> Result<Length, String> {
+    let span = Span::parse(s)?;
+    match span.to_delta() {
+        Some(delta) if span.amount >= 0 => Ok(Length {
+            delta,
+            text: s.to_string(),
+        }),
+        _ => Err(format!(
+            "\"{s}\" must be a positive length of time in s, m, h, d or w, e.g. 24h"
+        )),
+    }
+}
+
+/// `--now` (or `FOLLOWUP_NOW`); a blank value is none, as if unset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Now(pub Option<DateTime<Utc>>);
+
+fn instant(s: &str) -> Result<Now, String> {
+    if s.trim().is_empty() {
+        return Ok(Now(None));
+    }
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| Now(Some(t.with_timezone(&Utc))))
+        .map_err(|e| {
+            format!("\"{s}\" is not an RFC 3339 time ({e}); write e.g. 2026-11-23T09:00:00Z")
+        })
+}
+
+fn kind(s: &str) -> Result<Kind, String> {
+    Kind::from_name(s).ok_or_else(|| {
+        format!("\"{s}\" is not a kind; use strike, resolve, check_in, ooo_hold or internal_alert")
+    })
+}
+
+fn channel(s: &str) -> Result<Channel, String> {
+    Channel::from_name(&s.to_ascii_lowercase())
+        .ok_or_else(|| format!("\"{s}\" is not a channel; use phone, email, chat, portal or mail"))
+}
+
+fn days(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(n) if (1..=366).contains(&n) => Ok(n),
+        _ => Err(format!("{s} is out of range; forecast 1 to 366 days")),
+    }
 }

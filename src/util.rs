@@ -25,14 +25,6 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Threads for work spread over the cores (at most eight: beyond that the reading thread
-/// cannot keep them busy).
-pub fn threads() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8)
-}
-
 /// A number's decimal digits, written into `buf` without `std::fmt` (for output written by
 /// the hundred thousand lines).
 pub fn decimal(n: u32, buf: &mut [u8; 10]) -> &str {

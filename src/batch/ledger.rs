@@ -8,12 +8,13 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
 
 use crate::config::Rules;
-use crate::engine::{Action, Kind, strike_anchor};
+use crate::engine::history::{Issued, recall};
+use crate::engine::{Action, Kind};
 use crate::error::Failure;
-use crate::ticket::{State, Ticket};
+use crate::ticket::Ticket;
 use crate::time::local_instant;
 
 pub const FILE: &str = "ledger.tsv";
@@ -153,7 +154,7 @@ impl Ledger {
     pub fn append(
         &mut self,
         run_date: NaiveDate,
-        actions: &[Action],
+        actions: &[&Action],
         first_runs: &[NaiveDate],
     ) -> Result<usize, Failure> {
         let recorded: HashSet<&str> = self
@@ -223,41 +224,26 @@ impl Before<'_> {
         self.last_run.contains(action_id)
     }
 
-    /// Supplies what an export without attempt or follow-up columns cannot say (SPEC §8):
-    /// strikes issued since the anchor count as attempts made on their due dates (a reply
-    /// after them restarts the count), and check-ins issued count as follow-ups done.
+    /// Supplies what an export without attempt or follow-up columns cannot say (SPEC §8),
+    /// from the actions earlier runs issued for the ticket: each made on its due date, at
+    /// the time of day it was planned for.
     pub fn supply(&self, t: &mut Ticket, rules: &Rules) {
         let Some(entries) = self.by_ticket.get(t.id.as_str()) else {
             return;
         };
         let tz = t.customer_tz.unwrap_or(rules.default_tz);
-        // Made on the due date, at the time of day it was planned for.
-        let made = |e: &Entry| -> DateTime<Utc> {
-            let minute = (e.suggested_at.hour() * 60 + e.suggested_at.minute()) as u16;
-            local_instant(tz, e.due_date, minute)
-        };
-        if t.state == State::AwaitingCustomer && t.attempts.is_none() && t.last_attempt_at.is_none()
-        {
-            let (_, anchor) = strike_anchor(t);
-            let mut strikes: Vec<(&str, NaiveDate, DateTime<Utc>)> = entries
-                .iter()
-                .filter(|e| e.kind == Kind::Strike)
-                .map(|e| (e.action_id.as_str(), e.due_date, made(e)))
-                .filter(|(_, _, at)| *at > anchor)
-                .collect();
-            strikes.sort();
-            strikes.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-            if let Some(last) = strikes.iter().map(|s| s.2).max() {
-                t.attempts = Some(strikes.len() as u32);
-                t.last_attempt_at = Some(last);
-            }
-        }
-        if t.last_followup_at.is_none() {
-            t.last_followup_at = entries
-                .iter()
-                .filter(|e| e.kind == Kind::CheckIn)
-                .map(|e| made(e))
-                .max();
-        }
+        let issued: Vec<Issued<'_>> = entries
+            .iter()
+            .map(|e| {
+                let minute = (e.suggested_at.hour() * 60 + e.suggested_at.minute()) as u16;
+                Issued {
+                    action_id: &e.action_id,
+                    kind: e.kind,
+                    due: e.due_date,
+                    at: local_instant(tz, e.due_date, minute),
+                }
+            })
+            .collect();
+        recall(t, &issued);
     }
 }

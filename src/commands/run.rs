@@ -11,15 +11,20 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::{Ui, drafter, length_of_time, load_rules_text, now, plan_export, report_read, within};
+use super::plan::{drafter, due};
 use crate::batch::folder::{self, Staging};
 use crate::batch::ledger::Ledger;
 use crate::batch::lock::Lock;
 use crate::cli::{Cli, RunArgs};
 use crate::engine::{Action, Kind};
 use crate::error::{Code, Failure};
-use crate::output::{self, Format};
+use crate::output::actions::Layout;
+use crate::output::{self, Format, Row};
+use crate::pipeline;
+use crate::settings::Settings;
+use crate::ticket::Field;
 use crate::time::local_date;
+use crate::ui::Ui;
 
 pub(super) fn run(
     cli: &Cli,
@@ -27,34 +32,33 @@ pub(super) fn run(
     clock: impl Fn() -> DateTime<Utc>,
     args: &RunArgs,
 ) -> Result<Code, Failure> {
+    let wait = args
+        .wait
+        .as_ref()
+        .map(|w| {
+            w.delta
+                .to_std()
+                .map_err(|_| Failure::usage(format!("--wait: \"{}\" is too long", w.text)))
+        })
+        .transpose()?;
     match &args.schedule {
-        None => once(cli, ui, now(cli, clock())?, args),
-        Some(_) if cli.now.is_some() => Err(Failure::usage(
-            "--schedule runs on the clock: leave out --now (or run once with --now and no --schedule)",
+        None => once(&Settings::new(cli, clock())?, ui, args, wait),
+        Some(_) if cli.now.is_some_and(|n| n.0.is_some()) => Err(Failure::usage(
+            "--schedule runs on the clock: leave out --now and FOLLOWUP_NOW (or run once with --now and no --schedule)",
         )),
-        Some(expr) => scheduled(cli, ui, &clock, args, expr),
+        Some(expr) => scheduled(cli, ui, &clock, args, expr, wait),
     }
 }
 
-fn wait_for(args: &RunArgs) -> Result<Option<Duration>, Failure> {
-    args.wait
-        .as_deref()
-        .map(|w| {
-            let d = length_of_time("--wait", w)?;
-            d.to_std()
-                .map_err(|_| Failure::usage(format!("--wait: \"{w}\" is too long")))
-        })
-        .transpose()
-}
-
-/// One run for the instant `now`.
-fn once(cli: &Cli, ui: &Ui, now: DateTime<Utc>, args: &RunArgs) -> Result<Code, Failure> {
+/// One run for the settings' `now`.
+fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result<Code, Failure> {
     let started = Instant::now();
-    let wait = wait_for(args)?;
-    let (rules, rules_text) = load_rules_text(cli)?;
+    let rules = &s.rules;
+    let now = s.now;
     let date = local_date(now, rules.default_tz);
-    let within_text = args.select.within.clone().unwrap_or_else(|| "24h".into());
-    let horizon = now + within(&args.select.within, "24h")?;
+    let mut sel = s.select(&args.select, "24h");
+    // Rejects go to the folder; the exit code still says some rows were rejected.
+    sel.input.rejects = None;
     let dir = &args.out;
     let io_fail =
         |what: &str, e: std::io::Error| Failure::io(format!("{what} {}: {e}", dir.display()));
@@ -63,33 +67,24 @@ fn once(cli: &Cli, ui: &Ui, now: DateTime<Utc>, args: &RunArgs) -> Result<Code, 
     folder::recover(dir).map_err(|e| io_fail("cannot tidy", e))?;
     let mut ledger = Ledger::load(dir)?;
     let before = ledger.before(date);
-    let drafter = drafter(&rules)?;
+    let drafter = drafter(s)?;
 
-    let (actions, stats) = plan_export(
-        &rules,
-        now,
-        horizon,
-        &args.select,
-        Some(&drafter),
-        |t| before.supply(t, &rules),
-        ui,
-    )?
-    .into_vec();
+    let (planned, mut code) = due(s, ui, &sel, Some(&drafter), &|t| before.supply(t, rules))?;
     let read_done = started.elapsed();
-    // Rejects go to the folder; the exit code still says some rows were rejected.
-    let mut select = args.select.input.clone();
-    select.rejects = None;
-    let mut code = report_read(ui, &select, &stats, false)?;
+    let rows = planned.rows();
+    let stats = &planned.stats;
 
     // Safety limit: a broken export must not close the whole backlog overnight.
     let limit = rules.run.max_resolutions as usize;
-    let resolutions = actions.iter().filter(|a| a.kind == Kind::Resolve).count();
+    let resolutions = rows
+        .iter()
+        .filter(|r| r.action.kind == Kind::Resolve)
+        .count();
     let hold = resolutions > limit;
-    // Without a hold the actions stay where they are: no second copy of them all.
-    let (issued, held): (Vec<Action>, Vec<Action>) = if hold {
-        actions.into_iter().partition(|a| a.kind != Kind::Resolve)
+    let (issued, held): (Vec<Row<'_>>, Vec<Row<'_>>) = if hold {
+        rows.iter().partition(|r| r.action.kind != Kind::Resolve)
     } else {
-        (actions, Vec::new())
+        (rows, Vec::new())
     };
 
     let staging =
@@ -102,63 +97,64 @@ fn once(cli: &Cli, ui: &Ui, now: DateTime<Utc>, args: &RunArgs) -> Result<Code, 
             .write(name, body)
             .map_err(|e| io_fail(&format!("cannot write {name} in"), e))
     };
-    let listed: Vec<&Action> = issued.iter().collect();
+    let layout = |format, drafts| Layout {
+        format,
+        drafts,
+        guard: s.guard,
+        width: None,
+    };
     write("actions.csv", &|w| {
-        output::write_actions(w, Format::Csv, &listed, None, false)
+        pipeline::write(w, &layout(Format::Csv, false), &issued, s.threads)
     })?;
     write("actions.ndjson", &|w| {
-        output::write_actions(w, Format::Ndjson, &listed, None, true)
+        pipeline::write(w, &layout(Format::Ndjson, true), &issued, s.threads)
     })?;
-    let id_col = stats.column(&rules, crate::ticket::Field::Id);
-    let status_col = stats.column(&rules, crate::ticket::Field::Status);
-    let resolved: Vec<&Action> = issued.iter().filter(|a| a.kind == Kind::Resolve).collect();
+    let id_col = stats.column(rules, Field::Id);
+    let status_col = stats.column(rules, Field::Status);
+    let resolved: Vec<&Action> = issued
+        .iter()
+        .map(|r| r.action)
+        .filter(|a| a.kind == Kind::Resolve)
+        .collect();
     write("resolutions.csv", &|w| {
-        output::write_resolutions(w, &id_col, &status_col, &resolved)
+        output::resolutions::write(w, &id_col, &status_col, &resolved, s.guard)
     })?;
     if hold {
-        let held_refs: Vec<&Action> = held.iter().collect();
+        let held_refs: Vec<&Action> = held.iter().map(|r| r.action).collect();
         write("resolutions.held.csv", &|w| {
-            output::write_resolutions(w, &id_col, &status_col, &held_refs)
+            output::resolutions::write(w, &id_col, &status_col, &held_refs, s.guard)
         })?;
     }
-    write("rejects.csv", &|w| output::write_rejects(w, &stats.rejects))?;
-    output::write_draft_files(&staging.path.join("drafts"), &issued)
+    write("rejects.csv", &|w| {
+        output::rejects::write(w, &stats.rejects, s.guard)
+    })?;
+    output::draft_files::write(&staging.path.join("drafts"), issued.iter().copied())
         .map_err(|e| io_fail("cannot write drafts in", e))?;
 
-    let new: Vec<String> = issued
+    let actions: Vec<&Action> = issued.iter().map(|r| r.action).collect();
+    let (new, repeated): (Vec<String>, Vec<String>) = actions
         .iter()
-        .map(Action::id)
-        .filter(|id| !before.repeats(id))
-        .collect();
-    let repeated: Vec<String> = issued
-        .iter()
-        .map(Action::id)
-        .filter(|id| before.repeats(id))
-        .collect();
+        .map(|a| a.id())
+        .partition(|id| !before.repeats(id));
     let mut by_kind: BTreeMap<&str, usize> = Kind::ALL.iter().map(|k| (k.name(), 0)).collect();
     let mut by_assignee: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in &issued {
+    for a in &actions {
         *by_kind.entry(a.kind.name()).or_default() += 1;
         *by_assignee.entry(a.assignee.as_str()).or_default() += 1;
     }
     if hold {
         code = Code::Safety;
     }
-    let inputs: Vec<String> = if args.select.input.inputs.is_empty() {
-        vec!["-".into()]
-    } else {
-        args.select.input.inputs.clone()
-    };
     let summary = json!({
         "date": date.to_string(),
         "now": now.to_rfc3339(),
         "timezone": rules.default_tz.name(),
-        "within": within_text,
-        "rules": { "path": rules.path, "sha256": hex(&Sha256::digest(rules_text.as_bytes())) },
-        "inputs": inputs,
+        "within": sel.within.text,
+        "rules": { "path": rules.path, "sha256": hex(&Sha256::digest(s.rules_text.as_bytes())) },
+        "inputs": sel.input.names,
         "rows_read": stats.rows,
         "rows_rejected": stats.rejects.len(),
-        "actions": issued.len(),
+        "actions": actions.len(),
         "by_kind": by_kind,
         "by_assignee": by_assignee,
         "new": new,
@@ -181,7 +177,7 @@ fn once(cli: &Cli, ui: &Ui, now: DateTime<Utc>, args: &RunArgs) -> Result<Code, 
         w.write_all(b"\n")?;
         Ok(())
     })?;
-    let first_runs: Vec<_> = issued
+    let first_runs: Vec<_> = actions
         .iter()
         .map(|a| before.first_run(&a.id(), date))
         .collect();
@@ -189,7 +185,7 @@ fn once(cli: &Cli, ui: &Ui, now: DateTime<Utc>, args: &RunArgs) -> Result<Code, 
     staging
         .publish()
         .map_err(|e| io_fail("cannot publish the day's folder in", e))?;
-    ledger.append(date, &issued, &first_runs)?;
+    ledger.append(date, &actions, &first_runs)?;
 
     if hold {
         ui.error(&format!(
@@ -197,28 +193,26 @@ fn once(cli: &Cli, ui: &Ui, now: DateTime<Utc>, args: &RunArgs) -> Result<Code, 
             dir.display()
         ));
     }
-    if !ui.quiet {
-        let kinds: Vec<String> = by_kind
-            .iter()
-            .filter(|(_, n)| **n > 0)
-            .map(|(k, n)| format!("{n} {k}"))
-            .collect();
-        eprintln!(
-            "followup run {date}: {} rows, {} rejected, {} actions ({}; {} new), {} held; {}/{date} in {:.1}s",
-            stats.rows,
-            stats.rejects.len(),
-            issued.len(),
-            if kinds.is_empty() {
-                "none".to_string()
-            } else {
-                kinds.join(", ")
-            },
-            new.len(),
-            held.len(),
-            dir.display(),
-            started.elapsed().as_secs_f64()
-        );
-    }
+    let kinds: Vec<String> = by_kind
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    ui.say(&format!(
+        "followup run {date}: {} rows, {} rejected, {} actions ({}; {} new), {} held; {}/{date} in {:.1}s",
+        stats.rows,
+        stats.rejects.len(),
+        actions.len(),
+        if kinds.is_empty() {
+            "none".to_string()
+        } else {
+            kinds.join(", ")
+        },
+        new.len(),
+        held.len(),
+        dir.display(),
+        started.elapsed().as_secs_f64()
+    ));
     Ok(code)
 }
 
@@ -227,19 +221,20 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Stays running and runs at each time of the cron expression, in `[defaults].timezone`.
-/// SIGINT or SIGTERM between runs ends it with 0; during a run, after the run.
+/// SIGINT or SIGTERM between runs ends it with 0; during a run, after the run. The rules
+/// are read again for each run, so an edited policy applies from the next run on.
 fn scheduled(
     cli: &Cli,
     ui: &Ui,
     clock: &impl Fn() -> DateTime<Utc>,
     args: &RunArgs,
     expr: &str,
+    wait: Option<Duration>,
 ) -> Result<Code, Failure> {
     let cron: croner::Cron = expr.parse().map_err(|e| {
         Failure::usage(format!("--schedule: \"{expr}\" is not a cron expression ({e}); write e.g. \"0 2 * * 1-5\" (02:00 Monday to Friday)"))
     })?;
-    let (rules, _) = load_rules_text(cli)?;
-    let tz = rules.default_tz;
+    let tz = Settings::new(cli, clock())?.rules.default_tz;
     let stop = Arc::new(AtomicBool::new(false));
     #[cfg(unix)]
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
@@ -262,7 +257,8 @@ fn scheduled(
             std::thread::sleep(left.min(Duration::from_millis(250)));
         }
         // One failed run does not end the schedule: it is reported, and the next one comes.
-        if let Err(f) = once(cli, ui, clock(), args) {
+        let result = Settings::new(cli, clock()).and_then(|s| once(&s, ui, args, wait));
+        if let Err(f) = result {
             ui.error(&f.message);
         }
         if stop.load(Ordering::SeqCst) {

@@ -10,18 +10,9 @@ use serde_json::{Value, json};
 use crate::config::Rules;
 use crate::config::templates::{environment, sources};
 use crate::engine::{Action, Detail, Kind};
+use crate::output::{Draft, reason};
 use crate::ticket::{Channel, Field, Ticket};
 use crate::time;
-
-/// A drafted message: a one-line subject and a body.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Draft {
-    /// Who it goes to, as the agent needs it for the channel: an address, a number.
-    #[serde(skip)]
-    pub to: String,
-    pub subject: String,
-    pub body: String,
-}
 
 /// The built-in drafts, in the shape of `[templates]` in a rules file.
 pub const BUILTIN: &str = include_str!("templates.toml");
@@ -214,7 +205,7 @@ pub fn context(a: &Action, t: &Ticket, rules: &Rules) -> Value {
         "suggested_at": time::rfc3339_in(a.suggested_at, tz),
         "window_start": time::rfc3339_in(a.window_start, tz),
         "window_end": time::rfc3339_in(a.window_end, tz),
-        "reason": a.reason_text(),
+        "reason": reason::text(a),
         "last_strike": false,
         "missed": [],
     });
@@ -240,7 +231,7 @@ pub fn context(a: &Action, t: &Ticket, rules: &Rules) -> Value {
             Detail::Resolve(r) => {
                 m.insert("resolve_status".into(), json!(&*r.status));
                 m.insert("close_code".into(), json!(&*r.close_code));
-                m.insert("close_notes".into(), json!(r.close_notes()));
+                m.insert("close_notes".into(), json!(reason::close_notes(r)));
                 m.insert("attempts".into(), json!(r.attempts));
                 let list: Vec<Value> = (1..=r.attempts)
                     .map(|n| {
@@ -274,36 +265,6 @@ pub fn context(a: &Action, t: &Ticket, rules: &Rules) -> Value {
         "complaint": a.ticket_type.eq_ignore_ascii_case("complaint"),
         "action": action,
     })
-}
-
-/// A file name for an action id that stays inside its folder on every system: only
-/// letters, digits, `-`, `_` and `.`; no leading dot; no device names; at most 120 bytes.
-pub fn safe_file_name(id: &str) -> String {
-    let mut name: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if name.starts_with('.') || name.is_empty() {
-        name.insert(0, '_');
-    }
-    const DEVICES: [&str; 22] = [
-        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-        "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-    ];
-    let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
-    if DEVICES.contains(&stem.as_str()) {
-        name.insert(0, '_');
-    }
-    if name.len() > 120 {
-        name.truncate(120);
-    }
-    name
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Action, Ctx, DayMoved, Detail, Kind, Trace, Why};
+use super::facts::{Fact, StepOutcome};
+use super::{Action, Ctx, DayMoved, DayWhy, Detail, Kind, Trace, Why};
 use crate::config::{Anchor, Step, TicketType};
 use crate::ticket::{Channel, DateOrTime, Field, Segment, State};
 use crate::time::{Span, anchor_date};
@@ -22,17 +23,6 @@ fn window_last(ctx: &Ctx<'_>, d: NaiveDate, window: Span) -> NaiveDate {
     ctx.zone.calendar.shift_date(d, window)
 }
 
-fn weekday_names(days: &[bool; 7]) -> String {
-    const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    let names: Vec<&str> = NAMES
-        .iter()
-        .zip(days)
-        .filter(|(_, on)| **on)
-        .map(|(n, _)| *n)
-        .collect();
-    names.join("/")
-}
-
 /// One applicable, undone, unexpired step, scheduled.
 struct Candidate {
     step: u32,
@@ -43,36 +33,20 @@ struct Candidate {
 pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) {
     let t = ctx.t;
     let Some(ty) = ctx.ty else {
-        trace.fact(
-            "type",
-            || "none".into(),
-            || "no [types.default] in the rules: no follow-ups by type".into(),
-        );
+        trace.note(|| Fact::NoTypes);
         return;
     };
-    trace.fact(
-        "type",
-        || ty.name.clone(),
-        || match t.kind.as_deref() {
-            Some(k) if k.eq_ignore_ascii_case(&ty.name) => "the ticket's type".into(),
-            Some(k) => format!("\"{k}\" is not in [types]: [types.default]"),
-            None => "the export gives no type: [types.default]".into(),
-        },
-    );
+    trace.note(|| Fact::Type {
+        name: ty.name.clone(),
+        given: t.kind.as_deref().map(str::to_string),
+    });
     alert(ctx, ty, trace, out);
     if let Some(every) = t.cadence.or(ty.every) {
         recurring(ctx, ty, every, trace, out);
         return;
     }
     if !matches!(t.state, State::Open | State::OnHold | State::Resolved) {
-        trace.fact(
-            "check-ins",
-            || "none".into(),
-            || match t.state {
-                State::AwaitingCustomer => "the ticket awaits the customer: strikes instead".into(),
-                _ => format!("the ticket is {}: no follow-ups", t.state.name()),
-            },
-        );
+        trace.note(|| Fact::NoCheckIns { state: t.state });
         return;
     }
     let mut candidates: Vec<Candidate> = Vec::new();
@@ -99,22 +73,10 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
         .map(|i| (candidates[*i].step, candidates[*i].nominal))
         .collect();
     if !missed.is_empty() {
-        trace.fact(
-            "missed",
-            || {
-                let list: Vec<String> = missed
-                    .iter()
-                    .map(|(step, on)| format!("step {step} (due {on})"))
-                    .collect();
-                list.join(", ")
-            },
-            || {
-                format!(
-                    "due and not done, superseded by step {}",
-                    candidates[latest].step
-                )
-            },
-        );
+        trace.note(|| Fact::Missed {
+            steps: missed.clone(),
+            by: candidates[latest].step,
+        });
         if let Detail::CheckIn { missed: m, .. } = &mut candidates[latest].action.detail {
             *m = missed.into();
         }
@@ -134,12 +96,6 @@ fn schedule_step(
     trace: &mut Trace<'_>,
 ) -> Option<Candidate> {
     let t = ctx.t;
-    // Only `explain` shows the label.
-    let label = if trace.is_on() {
-        format!("step {n}")
-    } else {
-        String::new()
-    };
     let anchor: Option<DateOrTime> = match &step.from {
         Anchor::Field(f) => match f {
             Field::OpenedAt => Some(DateOrTime::Time(t.opened_at)),
@@ -158,11 +114,12 @@ fn schedule_step(
             .map(|(_, d)| *d),
     };
     let Some(anchor) = anchor else {
-        trace.fact(
-            &label,
-            || "does not apply".into(),
-            || format!("the ticket has no {}", step.from.name()),
-        );
+        trace.note(|| Fact::Step {
+            n,
+            outcome: StepOutcome::NoAnchor {
+                anchor: step.from.name().to_string(),
+            },
+        });
         return None;
     };
     if let Some(cond) = &step.only_if {
@@ -172,11 +129,12 @@ fn schedule_step(
             t.flags.iter().any(|(k, v)| &**k == cond.as_str() && *v)
         };
         if !holds {
-            trace.fact(
-                &label,
-                || "does not apply".into(),
-                || format!("only if {cond}, which is not set"),
-            );
+            trace.note(|| Fact::Step {
+                n,
+                outcome: StepOutcome::NotIf {
+                    condition: cond.clone(),
+                },
+            });
             return None;
         }
     }
@@ -187,11 +145,14 @@ fn schedule_step(
         .map(|x| ctx.local_date(x))
         .filter(|d| *d >= nominal)
     {
-        trace.fact(
-            &label,
-            || format!("{nominal}, done"),
-            || format!("{what}; last_followup_at {done} is on or after it"),
-        );
+        trace.note(|| Fact::Step {
+            n,
+            outcome: StepOutcome::Done {
+                nominal,
+                what: what.clone(),
+                done,
+            },
+        });
         return None;
     }
     let channel = step
@@ -204,11 +165,14 @@ fn schedule_step(
         )))
         .unwrap_or(last);
     if ctx.today > expires {
-        trace.fact(
-            &label,
-            || format!("{nominal}, expired"),
-            || format!("{what}; not done, and more than its window plus [defaults].checkin_expire_days past (on {expires})"),
-        );
+        trace.note(|| Fact::Step {
+            n,
+            outcome: StepOutcome::Expired {
+                nominal,
+                what: what.clone(),
+                expires,
+            },
+        });
         return None;
     }
     let (mut date, mut why_moved) = choose_day(ctx, nominal, last, channel, step.window);
@@ -217,7 +181,7 @@ fn schedule_step(
         && date <= until
     {
         date = ctx.add_bd(until, 1);
-        why_moved = Some(format!("the customer is out of office until {until}"));
+        why_moved = Some(DayWhy::CustomerAway { until });
     }
     let count = ty.steps.len();
     let reason = Why::CheckIn {
@@ -230,14 +194,15 @@ fn schedule_step(
             .clone()
             .map(|why| Box::new(DayMoved { date, nominal, why })),
     };
-    trace.fact(
-        &label,
-        || date.to_string(),
-        || match &why_moved {
-            Some(m) => format!("{what} gives {nominal}; {m}"),
-            None => what.to_string(),
+    trace.note(|| Fact::Step {
+        n,
+        outcome: StepOutcome::Scheduled {
+            date,
+            nominal,
+            what: what.clone(),
+            moved: why_moved.clone(),
         },
-    );
+    });
     let detail = Detail::CheckIn {
         of: count as u32,
         missed: Box::default(),
@@ -259,7 +224,7 @@ fn choose_day(
     last: NaiveDate,
     channel: Channel,
     window: Span,
-) -> (NaiveDate, Option<String>) {
+) -> (NaiveDate, Option<DayWhy>) {
     let has_slack = window.amount > 0 && last > nominal;
     if !has_slack {
         return (nominal, None);
@@ -284,7 +249,6 @@ fn choose_day(
         |d: &NaiveDate| email_days.is_some_and(|e| e[d.weekday().num_days_from_monday() as usize]);
     let owner = ctx.t.owner.as_deref().and_then(|o| ctx.rules.agent(o));
     let owner_in = |d: &NaiveDate| owner.is_none_or(|a| !a.is_out(*d));
-    let owner_name = ctx.t.owner.clone().unwrap_or_default();
     let pick = days
         .iter()
         .find(|d| owner_in(d) && (email_days.is_none() || is_email_day(d)))
@@ -295,23 +259,15 @@ fn choose_day(
     if pick == nominal {
         return (nominal, None);
     }
-    let mut why = Vec::new();
-    if !owner_in(&nominal) {
-        why.push(format!("{owner_name} is out on {nominal}"));
-    }
-    if let Some(e) = email_days
-        && !is_email_day(&nominal)
-        && is_email_day(&pick)
-    {
-        why.push(format!(
-            "the customer's e-mail days are {}",
-            weekday_names(&e)
-        ));
-    }
-    if why.is_empty() {
-        why.push("the first day in its window that fits".into());
-    }
-    (pick, Some(why.join("; ")))
+    let owner_out = (!owner_in(&nominal)).then(|| ctx.t.owner.clone().unwrap_or_default());
+    let email_days = email_days.filter(|_| !is_email_day(&nominal) && is_email_day(&pick));
+    (
+        pick,
+        Some(DayWhy::Window {
+            owner_out,
+            email_days,
+        }),
+    )
 }
 
 /// A recurring check-in (SPEC §10): `every` (or the ticket's own `cadence`) after the last
@@ -326,16 +282,7 @@ fn recurring(
 ) {
     let t = ctx.t;
     if !matches!(t.state, State::Open | State::OnHold) {
-        trace.fact(
-            "check-ins",
-            || "none".into(),
-            || {
-                format!(
-                    "recurring check-ins apply to open and on-hold accounts; the ticket is {}",
-                    t.state.name()
-                )
-            },
-        );
+        trace.note(|| Fact::NoRecurring { state: t.state });
         return;
     }
     let (anchor, from) = match t.last_followup_at {
@@ -356,24 +303,16 @@ fn recurring(
         && date <= until
     {
         date = ctx.add_bd(until, 1);
-        why_moved = Some(format!("the customer is out of office until {until}"));
+        why_moved = Some(DayWhy::CustomerAway { until });
     }
-    let cadence = if t.cadence.is_some() {
-        "the account's cadence"
-    } else {
-        "the type's cadence"
-    };
-    trace.fact(
-        "check-in",
-        || date.to_string(),
-        || {
-            format!(
-                "every {every} ({cadence}) after {} {}; slack until {last}",
-                from.name(),
-                ctx.local_date(anchor)
-            )
-        },
-    );
+    trace.note(|| Fact::Recurring {
+        date,
+        every,
+        own_cadence: t.cadence.is_some(),
+        from,
+        anchor: ctx.local_date(anchor),
+        last,
+    });
     let reason = Why::Recurring {
         every,
         from,
@@ -401,29 +340,21 @@ fn alert(ctx: &Ctx<'_>, ty: &TicketType, trace: &mut Trace<'_>, out: &mut Vec<Ac
         t.state,
         State::Open | State::AwaitingCustomer | State::OnHold
     ) {
-        trace.fact(
-            "alert",
-            || "none".into(),
-            || format!("the ticket is {}", t.state.name()),
-        );
+        trace.note(|| Fact::NoAlert { state: t.state });
         return;
     }
     let opened = ctx.local_date(t.opened_at);
     let due = ctx.add_bd(opened, 0);
     let until = ctx.add_bd(due, 1);
     if ctx.today > until {
-        trace.fact(
-            "alert",
-            || "none".into(),
-            || format!("listed until {until}, one business day after {due}"),
-        );
+        trace.note(|| Fact::AlertPast { due, until });
         return;
     }
-    trace.fact(
-        "alert",
-        || due.to_string(),
-        || format!("[types.{}] alert = true; listed until {until}", ty.name),
-    );
+    trace.note(|| Fact::Alert {
+        due,
+        until,
+        ty: ty.name.clone(),
+    });
     let reason = Why::Alert { opened };
     out.extend(ctx.action(Kind::InternalAlert, 1, due, &[], reason, Detail::None));
 }

@@ -1,13 +1,19 @@
-//! Planning: a pure function of (ticket, rules, now) to the actions due. No I/O, no clock.
+//! Planning: a pure function of (ticket, rules, now) to the actions due. No I/O, no clock,
+//! no threads, no text: reasons are data that `output` writes as sentences.
 
 mod capacity;
 mod checkins;
+pub mod diff;
+pub mod facts;
+pub mod forecast;
+pub mod history;
 mod reason;
 mod strikes;
 
-pub use reason::{DayMoved, Moved, Reason, Since, Why};
+pub use reason::{DayMoved, DayWhy, Moved, Reason, Since, Why};
 
 pub use capacity::{Overload, level};
+pub use facts::Fact;
 
 pub use strikes::anchor as strike_anchor;
 
@@ -92,15 +98,6 @@ pub struct Resolution {
     pub last_attempt: NaiveDate,
 }
 
-impl Resolution {
-    /// The note the ticket is closed with.
-    pub fn close_notes(&self) -> String {
-        let mut out = String::new();
-        self.write_close_notes(&mut out);
-        out
-    }
-}
-
 /// One follow-up action (SPEC §7).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Action {
@@ -134,8 +131,6 @@ pub struct Action {
     pub(crate) calendar: usize,
     pub(crate) preferred: Option<u16>,
     pub(crate) channels: Channels,
-    /// The drafted message, when asked for (filled in after planning).
-    pub draft: Option<Box<crate::drafts::Draft>>,
     /// The ticket's type as the rules resolve it (`default` for unknown types), for filters
     /// and summaries.
     pub ticket_type: CompactString,
@@ -169,110 +164,9 @@ impl Action {
     }
 }
 
-/// Sorts actions in the order of SPEC §7. Equal keys keep their order, as a stable sort
-/// would. Each action moves once (`order`, then `permute`).
+/// Sorts actions in the order of SPEC §7; equal keys keep their order.
 pub fn sort(actions: &mut [Action]) {
-    let order = order(actions);
-    permute(actions, &order);
-}
-
-/// The order of SPEC §7, as indices: `order[i]` is the action that comes `i`th. Equal keys
-/// keep their order, as a stable sort would. Only indices are sorted, on two threads, next
-/// to what settles most comparisons (the dates, the time and the id's first bytes).
-pub fn order(actions: &[Action]) -> Vec<usize> {
-    type Entry = ((NaiveDate, DateTime<Utc>, u128), usize);
-    let entry = |(i, a): (usize, &Action)| -> Entry {
-        // Sixteen bytes hold most ids whole: many actions share a date and a time.
-        let mut head = [0u8; 16];
-        let id = a.ticket_id.as_bytes();
-        let n = id.len().min(16);
-        head[..n].copy_from_slice(&id[..n]);
-        ((a.due_date, a.suggested_at, u128::from_be_bytes(head)), i)
-    };
-    let all = actions;
-    // A total order: ties end at the index.
-    let cmp = |x: &Entry, y: &Entry| {
-        x.0.cmp(&y.0)
-            .then_with(|| all[x.1].sort_key().cmp(&all[y.1].sort_key()))
-            .then(x.1.cmp(&y.1))
-    };
-    let mid = actions.len() / 2;
-    // Each half is gathered and sorted on a thread of its own.
-    let half = |from: usize, to: usize| {
-        let mut e: Vec<Entry> = (from..to).map(|i| entry((i, &actions[i]))).collect();
-        e.sort_unstable_by(cmp);
-        e
-    };
-    let (left, right) = std::thread::scope(|scope| {
-        let left = scope.spawn(|| half(0, mid));
-        let right = half(mid, actions.len());
-        (left.join().unwrap_or_else(|_| half(0, mid)), right)
-    });
-    // The halves merge on two threads too: the first half of the order takes the `i`
-    // smallest of `left` and the `n / 2 - i` smallest of `right`, found by bisection.
-    let n = actions.len();
-    let first = n / 2;
-    let (mut lo, mut hi) = (first.saturating_sub(right.len()), first.min(left.len()));
-    while lo < hi {
-        let i = (lo + hi) / 2;
-        // Too few from `left` while its next is smaller than what `right` would give up.
-        if cmp(&left[i], &right[first - i - 1]).is_lt() {
-            lo = i + 1;
-        } else {
-            hi = i;
-        }
-    }
-    let (l1, l2) = left.split_at(lo);
-    let (r1, r2) = right.split_at(first - lo);
-    let merge = |a: &[Entry], b: &[Entry], out: &mut [usize]| {
-        let (mut i, mut j) = (0, 0);
-        for slot in out {
-            let take_a = j == b.len() || (i < a.len() && cmp(&a[i], &b[j]).is_lt());
-            if take_a {
-                *slot = a[i].1;
-                i += 1;
-            } else {
-                *slot = b[j].1;
-                j += 1;
-            }
-        }
-    };
-    let mut order = vec![0; n];
-    let (o1, o2) = order.split_at_mut(first);
-    std::thread::scope(|scope| {
-        scope.spawn(|| merge(l1, r1, o1));
-        merge(l2, r2, o2);
-    });
-    order
-}
-
-/// Puts the actions in `order` (from `order`): each cycle of the permutation is followed,
-/// so that each action moves once.
-pub fn permute(actions: &mut [Action], order: &[usize]) {
-    let mut done = vec![false; actions.len()];
-    for start in 0..actions.len() {
-        if done[start] {
-            continue;
-        }
-        let mut at = start;
-        loop {
-            done[at] = true;
-            let from = order[at];
-            if from == start {
-                break;
-            }
-            actions.swap(at, from);
-            at = from;
-        }
-    }
-}
-
-/// One computed value and why, for `explain`.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Fact {
-    pub name: String,
-    pub value: String,
-    pub why: String,
+    actions.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
 /// The engine's result for one ticket: its candidate actions (listed or not), and, when
@@ -287,23 +181,10 @@ pub struct Evaluation {
 pub struct Trace<'a>(Option<&'a mut Vec<Fact>>);
 
 impl Trace<'_> {
-    /// Whether facts are collected (`explain`).
-    pub fn is_on(&self) -> bool {
-        self.0.is_some()
-    }
-
-    pub fn fact(
-        &mut self,
-        name: &str,
-        value: impl FnOnce() -> String,
-        why: impl FnOnce() -> String,
-    ) {
+    /// Notes a fact, built only when facts are collected.
+    pub fn note(&mut self, fact: impl FnOnce() -> Fact) {
         if let Some(v) = self.0.as_deref_mut() {
-            v.push(Fact {
-                name: name.to_string(),
-                value: value(),
-                why: why(),
-            });
+            v.push(fact());
         }
     }
 }
@@ -413,39 +294,19 @@ impl<'a> Ctx<'a> {
         let (cal_name, calendar) = &rules.calendars[cal_idx.min(rules.calendars.len() - 1)];
         let zone = Zone { tz, calendar };
         let today = zone.today(now);
-        trace.fact(
-            "timezone",
-            || tz.name().to_string(),
-            || {
-                if t.customer_tz.is_some() {
-                    "the customer's zone (customer_tz)".into()
-                } else {
-                    "[defaults].timezone: the export gives no customer zone".into()
-                }
-            },
-        );
-        trace.fact(
-            "calendar",
-            || cal_name.clone(),
-            || {
-                if t.calendar.is_some() {
-                    "the ticket's calendar".into()
-                } else {
-                    "[defaults].calendar".into()
-                }
-            },
-        );
-        trace.fact(
-            "today",
-            || today.to_string(),
-            || {
-                format!(
-                    "the local date of now ({}) in {}",
-                    now.to_rfc3339(),
-                    tz.name()
-                )
-            },
-        );
+        trace.note(|| Fact::Timezone {
+            tz,
+            from_ticket: t.customer_tz.is_some(),
+        });
+        trace.note(|| Fact::Calendar {
+            name: cal_name.clone(),
+            from_ticket: t.calendar.is_some(),
+        });
+        trace.note(|| Fact::Today {
+            date: today,
+            now,
+            tz,
+        });
         Ctx {
             t,
             rules,
@@ -527,7 +388,6 @@ impl<'a> Ctx<'a> {
             covering_for,
             reason: why.into(),
             detail,
-            draft: None,
             slack_until: None,
             moved_from: None,
             calendar: self.t.calendar.unwrap_or(self.rules.default_calendar),

@@ -2,12 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::facts::{Fact, NextRule};
 use super::{Action, Ctx, Detail, Kind, Moved, Resolution, Since, Trace, Why};
 use crate::ticket::{DateOrTime, Field, State, Ticket};
-
-fn days(n: u32) -> String {
-    format!("{n} business day{}", if n == 1 { "" } else { "s" })
-}
 
 /// The anchor of the strike process (SPEC §4.1): the later of `awaiting_since` and
 /// `last_customer_reply_at`, else `updated_at`, else `opened_at`, with the field it came from.
@@ -33,27 +30,12 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
     // 1. Anchor.
     let (anchor_field, anchor) = anchor(t);
     let anchor_date = ctx.local_date(anchor);
-    trace.fact(
-        "anchor",
-        || format!("{} ({anchor_date} local)", anchor.to_rfc3339()),
-        || match anchor_field {
-            Field::LastCustomerReplyAt if t.awaiting_since.is_some() => {
-                "last_customer_reply_at, later than awaiting_since".into()
-            }
-            Field::LastCustomerReplyAt => "last_customer_reply_at (no awaiting_since)".into(),
-            Field::AwaitingSince => {
-                "awaiting_since, the later of awaiting_since and last_customer_reply_at".into()
-            }
-            Field::UpdatedAt => {
-                "updated_at: the export has neither awaiting_since nor last_customer_reply_at"
-                    .into()
-            }
-            _ => {
-                "opened_at: the export has no awaiting_since, last_customer_reply_at or updated_at"
-                    .into()
-            }
-        },
-    );
+    trace.note(|| Fact::Anchor {
+        at: anchor,
+        date: anchor_date,
+        field: anchor_field,
+        awaiting_given: t.awaiting_since.is_some(),
+    });
 
     // 2. Attempts, and the restart after a reply.
     let recorded = t.attempts.unwrap_or(0);
@@ -63,19 +45,12 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
     };
     let restarted = recorded > 0 && reply_after_attempt;
     let k = if restarted { 0 } else { recorded };
-    trace.fact(
-        "attempts",
-        || k.to_string(),
-        || {
-            if restarted {
-                format!("{recorded} recorded, but the customer replied after the last attempt, so the count restarts at 0")
-            } else if t.attempts.is_none() {
-                "the export records no attempts".into()
-            } else {
-                format!("{recorded} unanswered attempts recorded")
-            }
-        },
-    );
+    trace.note(|| Fact::Attempts {
+        k,
+        recorded,
+        restarted,
+        absent: t.attempts.is_none(),
+    });
 
     // 3. Next date.
     let last_attempt = t.last_attempt_at.unwrap_or(anchor);
@@ -87,28 +62,27 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
     } else {
         ctx.add_bd(last_date, s.resolve_after_bd)
     };
-    trace.fact(
-        "next date",
-        || base.to_string(),
-        || {
-            if k == 0 {
-                format!(
-                    "{} after the anchor's date {anchor_date} ([strikes].first_after_bd)",
-                    days(s.first_after_bd)
-                )
-            } else if k < s.count {
-                format!(
-                    "{} after attempt {k} on {last_date} ([strikes].spacing_bd)",
-                    days(s.spacing_bd)
-                )
-            } else {
-                format!(
-                    "{} after attempt {k} on {last_date} ([strikes].resolve_after_bd)",
-                    days(s.resolve_after_bd)
-                )
+    trace.note(|| Fact::NextDate {
+        date: base,
+        rule: if k == 0 {
+            NextRule::First {
+                after_bd: s.first_after_bd,
+                anchor: anchor_date,
+            }
+        } else if k < s.count {
+            NextRule::Spacing {
+                after_bd: s.spacing_bd,
+                attempt: k,
+                on: last_date,
+            }
+        } else {
+            NextRule::Resolve {
+                after_bd: s.resolve_after_bd,
+                attempt: k,
+                on: last_date,
             }
         },
-    );
+    });
     let mut next = base;
     let mut moved = None;
     let reactivation = t.reactivation_at.map(|r| match r {
@@ -120,11 +94,10 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
     {
         next = ctx.add_bd(r, 0);
         moved = Some(Moved::Reactivation { to: next });
-        trace.fact(
-            "next date",
-            || next.to_string(),
-            || format!("moved: the ticket's reactivation date {r} is later"),
-        );
+        trace.note(|| Fact::Reactivated {
+            date: next,
+            reactivation: r,
+        });
     }
 
     // 4. Customer out of office.
@@ -135,37 +108,22 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
             // would be the customer's last day away.
             next = ctx.add_bd(until, s.first_after_bd.max(1));
             moved = Some(Moved::OutOfOffice { to: next, until });
-            trace.fact(
-                "next date",
-                || next.to_string(),
-                || {
-                    format!(
-                        "moved: the customer is out of office until {until}; {} after that",
-                        days(s.first_after_bd.max(1))
-                    )
-                },
-            );
+            trace.note(|| Fact::Away {
+                date: next,
+                until,
+                after_bd: s.first_after_bd.max(1),
+            });
             if reactivation == Some(next) {
-                trace.fact(
-                    "hold",
-                    || "none".into(),
-                    || format!("the ticket's reactivation date is already {next}"),
-                );
+                trace.note(|| Fact::NoHold {
+                    already: Some(next),
+                });
             } else if next <= ctx.today {
-                trace.fact(
-                    "hold",
-                    || "none".into(),
-                    || "the customer is back: the next step is due now".into(),
-                );
+                trace.note(|| Fact::NoHold { already: None });
             } else {
                 hold = Some(next);
             }
         } else {
-            trace.fact(
-                "out of office",
-                || until.to_string(),
-                || format!("ends before the next date {next}: no effect"),
-            );
+            trace.note(|| Fact::AwayEnds { until, next });
         }
     }
 
@@ -192,22 +150,12 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
         let n = k + 1;
         let origin = t.origin.channel();
         let channels = s.channels(origin, n, t.callback_requested);
-        trace.fact(
-            "channels",
-            || channels.iter().map(|c| c.name()).collect::<Vec<_>>().join(", "),
-            || {
-                let row = match origin {
-                    Some(c) if s.ladder.contains_key(&Some(c)) => c.name().to_string(),
-                    _ => "default".to_string(),
-                };
-                let portal = if origin == Some(crate::ticket::Channel::Portal) && !t.callback_requested {
-                    "; phone dropped: portal customers are called only when they ask (callback_requested)"
-                } else {
-                    ""
-                };
-                format!("row {n} of [strikes.ladder].{row}{portal}")
-            },
-        );
+        trace.note(|| Fact::Channels {
+            channels,
+            row: origin.filter(|c| s.ladder.contains_key(&Some(*c))),
+            step: n,
+            portal_dropped: origin == Some(crate::ticket::Channel::Portal) && !t.callback_requested,
+        });
         let since = if k == 0 && restarted {
             Since::Restarted {
                 replied: anchor_date,

@@ -108,16 +108,16 @@ fn strikes_two_and_three_follow_the_last_attempt_and_the_last_names_the_resoluti
         Some(Channel::Email),
         "ladder row 2 starts with e-mail"
     );
-    assert!(!s.reason_text().contains("resolved on"));
+    assert!(!crate::output::reason::text(s).contains("resolved on"));
 
     t.attempts = Some(2);
     t.last_attempt_at = Some(at("2026-11-24T11:00:00-05:00"));
     let s = &plan_at(&t, &r, "2026-11-25T14:00:00Z")[0];
     assert_eq!((s.step, s.due_date), (3, d("2026-11-25")));
     assert!(
-        s.reason_text().contains("resolved on 2026-11-27"),
+        crate::output::reason::text(s).contains("resolved on 2026-11-27"),
         "Thanksgiving skipped: {}",
-        s.reason_text()
+        crate::output::reason::text(s)
     );
 }
 
@@ -142,8 +142,8 @@ fn the_resolution_comes_after_the_count_with_status_code_and_notes() {
             assert_eq!(&*r.status, "Resolved");
             assert_eq!(&*r.close_code, "User not responded");
             assert!(
-                r.close_notes().contains("3 contact attempts")
-                    && r.close_notes().contains("2026-11-20")
+                crate::output::reason::close_notes(r).contains("3 contact attempts")
+                    && crate::output::reason::close_notes(r).contains("2026-11-20")
             );
         }
         other => panic!("{other:?}"),
@@ -168,7 +168,7 @@ fn a_reply_after_the_last_attempt_restarts_the_count() {
         (s.kind, s.step, s.due_date),
         (Kind::Strike, 1, d("2026-11-23"))
     );
-    assert!(s.reason_text().contains("restarts"));
+    assert!(crate::output::reason::text(s).contains("restarts"));
 }
 
 #[test]
@@ -182,7 +182,7 @@ fn a_later_reactivation_date_moves_the_next_step() {
     assert_eq!(s.due_date, d("2026-11-25"));
     assert!(!s.is_due(at(NOW)));
     assert_eq!(
-        s.reason_text(),
+        crate::output::reason::text(s),
         "Strike 2 of 3: attempt 1 on 2026-11-20 got no reply. Moved to 2026-11-25 by the ticket's reactivation date."
     );
     t.reactivation_at = Some(DateOrTime::Date(d("2026-11-28")));
@@ -330,10 +330,7 @@ fn overdue_strikes_stay_due_and_count_business_days() {
         (2, d("2026-11-17"), 4)
     );
     assert_eq!(s.contact_date, d("2026-11-23"));
-    assert!(
-        s.reason_text()
-            .ends_with("Due 2026-11-17, 4 business days overdue.")
-    );
+    assert!(crate::output::reason::text(s).ends_with("Due 2026-11-17, 4 business days overdue."));
 }
 
 #[test]
@@ -377,7 +374,11 @@ fn explain_records_every_date_computed() {
     let mut t = awaiting("T");
     t.customer_tz = Some(America::Chicago);
     let e = evaluate(&t, &r, at(NOW), at(NOW), true);
-    let names: Vec<&str> = e.facts.iter().map(|f| f.name.as_str()).collect();
+    let names: Vec<String> = e
+        .facts
+        .iter()
+        .map(|f| crate::output::explain::parts(f).0)
+        .collect();
     assert_eq!(
         names,
         [
@@ -489,10 +490,9 @@ mod checkins {
         let a = listed(&t, &r, NOW, 0);
         assert_eq!(checkins(&a), [(2, d("2026-11-23"))]);
         assert!(
-            a[0].reason_text()
-                .contains("Missed earlier: step 1 (due 2026-11-09)"),
+            crate::output::reason::text(&a[0]).contains("Missed earlier: step 1 (due 2026-11-09)"),
             "{}",
-            a[0].reason_text()
+            crate::output::reason::text(&a[0])
         );
         let all = plan_at(&t, &r, NOW);
         assert_eq!(
@@ -611,9 +611,9 @@ mod checkins {
         assert_eq!(c.assignee, "alice");
         assert!(c.covering_for.is_none());
         assert!(
-            c.reason_text().contains("alice is out on 2026-11-27"),
+            crate::output::reason::text(&c).contains("alice is out on 2026-11-27"),
             "{}",
-            c.reason_text()
+            crate::output::reason::text(&c)
         );
     }
 
@@ -729,7 +729,7 @@ mod recurring {
         assert_eq!(a.channel, Some(Channel::Email), "the type's channel");
         assert!(a.slack_until.is_some(), "4 days of slack");
         assert_eq!(
-            a.reason_text(),
+            crate::output::reason::text(&a),
             "Recurring check-in every 14d (health_check account), by email: the last follow-up was 2026-11-12 (last_followup_at); ask how things are going and offer help."
         );
     }
@@ -766,7 +766,7 @@ mod recurring {
         assert_eq!(a.due_date, d("2026-06-08"));
         // Monday 8 June to Monday 23 November: 24 weeks of 5 business days, no holiday.
         assert_eq!(
-            a.reason_text(),
+            crate::output::reason::text(&a),
             "Recurring check-in every 7d (health_check account), by email: the last follow-up was 2026-06-01 (opened_at); ask how things are going and offer help. Due 2026-06-08, 120 business days overdue."
         );
         assert!(a.is_due(at(NOW)), "a recurring check-in never expires");

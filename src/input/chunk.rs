@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::jobs::Outcome;
-use super::reader::At;
+use super::record::{At, Key, Outcome};
 use super::row::Parser;
 use super::{Reject, Stats};
 use crate::error::Failure;
@@ -206,10 +205,6 @@ impl Rows {
         }
     }
 }
-
-/// Where a reject sorts: source, then record. Rows parsed on several threads still list
-/// their rejects in file order.
-pub(super) type Key = (usize, u64);
 
 /// What parsing found besides tickets. Merged from every thread, then closed into `Stats`.
 #[derive(Default)]

@@ -5,7 +5,8 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use super::chunk::{Chunk, Layout, Rows};
-use super::reader::{At, BATCH, Reader};
+use super::reader::{BATCH, Reader};
+use super::record::At;
 use super::split;
 use crate::error::Failure;
 use crate::ticket::Field;

@@ -2,20 +2,19 @@
 
 use std::sync::Arc;
 
-use compact_str::CompactString;
 use serde_json::Value;
 
-use super::Reject;
 use super::chunk::{Parsed, Rows};
-use super::json::json_outcome;
-use super::reader::At;
-use super::row::Parser;
-use crate::ticket::Ticket;
+use super::record::{At, Outcome};
+use super::row::{Parser, json_outcome};
 
 /// Records parsed on other threads but taken back in reading order: NDJSON lines (their
 /// ids are checked for repeats in that order) and event log rows (the newest row of each
 /// id wins, then by order).
-pub(super) enum Job {
+pub struct Job(pub(super) Work);
+
+/// What a job holds.
+pub(super) enum Work {
     Rows(Rows),
     Lines(Lines),
 }
@@ -44,7 +43,7 @@ impl Lines {
 }
 
 /// A job parsed: its records' outcomes in reading order, and what else parsing found.
-pub(super) struct Done {
+pub struct Done {
     pub(super) source: Arc<str>,
     pub(super) seq: usize,
     pub(super) outcomes: Vec<Outcome>,
@@ -52,11 +51,11 @@ pub(super) struct Done {
 }
 
 impl Job {
-    pub(super) fn run(self, parser: &Parser<'_>) -> Done {
+    pub fn run(self, parser: &Parser<'_>) -> Done {
         let mut parsed = Parsed::default();
         let mut outcomes = Vec::new();
-        match self {
-            Job::Rows(rows) => {
+        match self.0 {
+            Work::Rows(rows) => {
                 let (source, seq) = (Arc::from(rows.layout.source.as_str()), rows.layout.seq);
                 rows.outcomes(parser, &mut parsed, &mut |o| outcomes.push(o));
                 Done {
@@ -66,7 +65,7 @@ impl Job {
                     parsed,
                 }
             }
-            Job::Lines(lines) => {
+            Work::Lines(lines) => {
                 let mut start = 0;
                 for (&end, &(line, record)) in lines.ends.iter().zip(&lines.at) {
                     let at = At {
@@ -100,13 +99,4 @@ impl Job {
             }
         }
     }
-}
-
-/// One record parsed: where it was, its id (for the repeat check, made in reading order)
-/// and the ticket, or why not.
-pub(super) struct Outcome {
-    pub(super) line: Option<u64>,
-    pub(super) record: u64,
-    pub(super) id: Option<CompactString>,
-    pub(super) ticket: Result<Box<Ticket>, Box<Reject>>,
 }

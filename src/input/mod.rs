@@ -3,21 +3,25 @@
 
 mod chunk;
 mod csv;
+mod dedupe;
 mod ids;
 mod jobs;
 mod json;
+mod ndjson;
 pub mod presets;
 mod reader;
+mod record;
 mod row;
 mod sources;
 mod split;
 pub mod values;
 
 pub use chunk::{Chunk, Parsed, Rows};
+pub use jobs::{Done, Job};
 pub use row::Parser;
 
+use dedupe::Newest;
 use ids::Ids;
-use jobs::{Done, Job};
 use reader::{Pool, Reader};
 
 use std::collections::HashMap;
@@ -107,16 +111,69 @@ impl Stats {
     }
 }
 
-/// Reads every source as one export and hands each accepted ticket to `sink`, in order.
+/// Where the reader's parse jobs run (NDJSON lines and event log rows, parsed apart but
+/// taken back in reading order): the pipeline's threads, or `Inline`.
+pub trait Parse {
+    /// Hands on a job, numbered in reading order.
+    fn send(&mut self, n: u64, job: Job) -> Result<(), Failure>;
+    /// A job done, if one is; with `wait`, once one is.
+    fn recv(&mut self, wait: bool) -> Result<Option<(u64, Done)>, Failure>;
+}
+
+/// Parse jobs run at once, on the reading thread: the one-thread path.
+pub struct Inline<'r> {
+    parser: Parser<'r>,
+    done: std::collections::VecDeque<(u64, Done)>,
+}
+
+impl<'r> Inline<'r> {
+    pub fn new(rules: &'r Rules, texts: bool) -> Inline<'r> {
+        Inline {
+            parser: Parser::new(rules, texts),
+            done: Default::default(),
+        }
+    }
+}
+
+impl Parse for Inline<'_> {
+    fn send(&mut self, n: u64, job: Job) -> Result<(), Failure> {
+        self.done.push_back((n, job.run(&self.parser)));
+        Ok(())
+    }
+
+    fn recv(&mut self, _wait: bool) -> Result<Option<(u64, Done)>, Failure> {
+        Ok(self.done.pop_front())
+    }
+}
+
+/// Reads every source as one export on this thread alone and hands each accepted ticket to
+/// `sink`, in order. (`pipeline::read` does the same on every core.)
 pub fn read(
     sources: &[Source],
     rules: &Rules,
     format: Option<Format>,
+    sink: impl FnMut(Ticket),
+) -> Result<Stats, Failure> {
+    read_with(
+        sources,
+        rules,
+        format,
+        Box::new(Inline::new(rules, true)),
+        sink,
+    )
+}
+
+/// `read`, with the parse jobs run by `parse`; CSV rows are parsed on this thread.
+pub fn read_with<'r>(
+    sources: &[Source],
+    rules: &'r Rules,
+    format: Option<Format>,
+    parse: Box<dyn Parse + 'r>,
     mut sink: impl FnMut(Ticket),
 ) -> Result<Stats, Failure> {
     let parser = Parser::new(rules, true);
     let mut parsed = Parsed::default();
-    let (stats, mine) = read_rows(sources, rules, format, true, |chunk| {
+    let (stats, mine) = read_rows(sources, rules, format, true, parse, |chunk| {
         chunk.tickets(&parser, &mut parsed, &mut |t| sink(*t));
         // A file in another encoding stops the read at its first row.
         match parsed.fatal.take() {
@@ -131,57 +188,35 @@ pub fn read(
 /// Reads every source as one export and hands `sink` its tickets in order, in chunks. The
 /// rows of a CSV export come unparsed, so that the caller's threads may parse them
 /// (`Chunk::tickets`; their rejects are merged into the returned `Parsed`, and
-/// `Parsed::close` gives the `Stats`). NDJSON lines and event log rows are parsed on threads
-/// started here and come as tickets: their ids must be seen in reading order. `texts` keeps
-/// the fields only drafts and `explain` show (subject, customer, notes, the columns no rule
+/// `Parsed::close` gives the `Stats`). NDJSON lines and event log rows are parsed by
+/// `parse` and come as tickets: their ids must be seen in reading order. `texts` keeps the
+/// fields only drafts and `explain` show (subject, customer, notes, the columns no rule
 /// reads).
-pub fn read_rows(
+pub fn read_rows<'r>(
     sources: &[Source],
-    rules: &Rules,
+    rules: &'r Rules,
     format: Option<Format>,
     texts: bool,
+    parse: Box<dyn Parse + 'r>,
     mut sink: impl FnMut(Chunk) -> Result<(), Failure>,
 ) -> Result<(Stats, Parsed), Failure> {
-    let threads = crate::util::threads();
-    let (jobs, to_parse) = std::sync::mpsc::sync_channel::<(u64, Job)>(threads * 2);
-    let to_parse = std::sync::Mutex::new(to_parse);
-    let (parsed, done) = std::sync::mpsc::channel::<(u64, Done)>();
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let (to_parse, parsed) = (&to_parse, parsed.clone());
-            scope.spawn(move || {
-                let parser = Parser::new(rules, texts);
-                loop {
-                    let next = to_parse.lock().map(|rx| rx.recv());
-                    let Ok(Ok((n, job))) = next else { break };
-                    if parsed.send((n, job.run(&parser))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(parsed);
-        let mut r = Reader {
-            rules,
-            parser: Parser::new(rules, texts),
-            stats: Stats::default(),
-            parsed: Parsed::default(),
-            seen: Ids::default(),
-            latest: HashMap::new(),
-            order: 0,
-            names: Field::ALL.iter().map(|f| f.name().to_string()).collect(),
-            seq: 0,
-            pending: Vec::new(),
-            pool: Pool {
-                jobs,
-                done,
-                sent: 0,
-                next: 0,
-                waiting: std::collections::BTreeMap::new(),
-            },
-        };
-        // Dropping the reader (its end of the channels) lets the parser threads finish.
-        r.read_all(sources, format, &mut sink)?;
-        Ok((r.stats, r.parsed))
-    })
+    let mut r = Reader {
+        rules,
+        parser: Parser::new(rules, texts),
+        stats: Stats::default(),
+        parsed: Parsed::default(),
+        seen: Ids::default(),
+        newest: Newest::default(),
+        names: Field::ALL.iter().map(|f| f.name().to_string()).collect(),
+        seq: 0,
+        pending: Vec::new(),
+        pool: Pool {
+            parse,
+            sent: 0,
+            next: 0,
+            waiting: std::collections::BTreeMap::new(),
+        },
+    };
+    r.read_all(sources, format, &mut sink)?;
+    Ok((r.stats, r.parsed))
 }

@@ -1,21 +1,22 @@
 //! The reading thread: sources in order, rows cut and handed on, ids checked in reading
 //! order, records parsed elsewhere taken back in order.
 
-use std::collections::HashMap;
 use std::fs;
 use std::io;
 
-use chrono::{DateTime, Utc};
+use serde_json::Value;
 
-use super::chunk::{Chunk, Key, Parsed, Rows};
+use super::chunk::{Chunk, Parsed, Rows};
+use super::dedupe::Newest;
 use super::ids::Ids;
-use super::jobs::{Done, Job, Outcome};
-use super::row::Parser;
+use super::jobs::{Done, Job, Work};
+use super::record::{At, Outcome};
+use super::row::{Learn, Parser, json_outcome, lookup};
 use super::sources::{by_extension, decoded, skip_bom, sniff};
-use super::{Reject, Source, Stats};
+use super::{Source, Stats};
 use crate::config::{Dedupe, Format, Rules};
 use crate::error::Failure;
-use crate::ticket::{Field, State, Ticket};
+use crate::ticket::{Field, Ticket};
 use crate::util::closest;
 
 pub(super) struct Reader<'r> {
@@ -27,9 +28,8 @@ pub(super) struct Reader<'r> {
     pub(super) parsed: Parsed,
     /// `dedupe = "reject"`: the ids read so far.
     pub(super) seen: Ids,
-    /// `dedupe = "last"`: id → (first order, newest ticket).
-    pub(super) latest: HashMap<compact_str::CompactString, Latest>,
-    pub(super) order: u64,
+    /// `dedupe = "last"`: the newest row of each id.
+    pub(super) newest: Newest,
     /// The column each field is read from in the current source or record, for messages.
     pub(super) names: Vec<String>,
     /// The source being read, by its place among the sources.
@@ -37,40 +37,7 @@ pub(super) struct Reader<'r> {
     /// Tickets parsed here, not yet handed on (boxed as parsed: they are not moved again).
     #[allow(clippy::vec_box)]
     pub(super) pending: Vec<Box<Ticket>>,
-    pub(super) pool: Pool,
-}
-
-/// Where a row is, for rejects.
-#[derive(Clone, Copy)]
-pub(super) struct At<'a> {
-    pub(super) source: &'a str,
-    pub(super) seq: usize,
-    pub(super) line: Option<u64>,
-    pub(super) record: u64,
-}
-
-impl<'a> At<'a> {
-    pub(super) fn key(&self) -> Key {
-        (self.seq, self.record)
-    }
-
-    pub(super) fn reject(
-        &self,
-        id: Option<&str>,
-        field: &str,
-        value: &str,
-        reason: impl Into<String>,
-    ) -> Reject {
-        Reject {
-            source: self.source.to_string(),
-            line: self.line,
-            record: self.record,
-            ticket_id: id.map(str::to_string),
-            field: field.to_string(),
-            value: value.to_string(),
-            reason: reason.into(),
-        }
-    }
+    pub(super) pool: Pool<'r>,
 }
 
 impl Reader<'_> {
@@ -127,13 +94,7 @@ impl Reader<'_> {
             self.flush_tickets(sink, 1)?;
         }
         // Event logs: the newest row of each id, in the order the ids first appeared.
-        let mut latest: Vec<_> = self
-            .latest
-            .drain()
-            .filter_map(|(_, (order, _, t))| Some((order, t?)))
-            .collect();
-        latest.sort_by_key(|(order, _)| *order);
-        for (_, t) in latest {
+        for t in self.newest.take() {
             self.pending.push(t);
             self.flush_tickets(sink, BATCH)?;
         }
@@ -142,6 +103,42 @@ impl Reader<'_> {
 }
 
 impl Reader<'_> {
+    /// The first record of a JSON export stands for its header: a required key that it
+    /// lacks is a mapping problem, not a bad row.
+    pub(super) fn require_keys(&self, name: &str, v: &Value) -> Result<(), Failure> {
+        let Value::Object(obj) = v else {
+            return Ok(());
+        };
+        let mut index = [None; Field::ALL.len()];
+        for f in Field::REQUIRED {
+            if self.candidates(f).iter().any(|c| lookup(obj, c).is_some()) {
+                index[f as usize] = Some(0);
+            }
+        }
+        let keys: Vec<String> = obj.keys().cloned().collect();
+        self.require(name, &index, &keys)
+    }
+
+    /// A JSON record parsed here: what it teaches about the export's keys, then its
+    /// outcome applied in order.
+    pub(super) fn json_record(&mut self, at: At<'_>, v: Value) {
+        let learn = Learn {
+            columns: &mut self.stats.columns,
+            names: &mut self.names,
+        };
+        let (id, ticket) = json_outcome(&self.parser, at, v, Some(learn));
+        self.apply(
+            at.source,
+            at.seq,
+            Outcome {
+                line: at.line,
+                record: at.record,
+                id,
+                ticket,
+            },
+        );
+    }
+
     /// The column a field is read from in the current source, for messages.
     pub(super) fn column_name(&self, f: Field) -> String {
         self.names[f as usize].clone()
@@ -204,7 +201,7 @@ impl Reader<'_> {
         if self.rules.input.dedupe == Dedupe::Reject {
             return sink(Chunk::Rows(rows));
         }
-        self.hand(Job::Rows(rows), sink)
+        self.hand(Job(Work::Rows(rows)), sink)
     }
 
     /// Hands records to the parser threads, and takes in order what they have parsed.
@@ -213,10 +210,7 @@ impl Reader<'_> {
         job: Job,
         sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
     ) -> Result<(), Failure> {
-        self.pool
-            .jobs
-            .send((self.pool.sent, job))
-            .map_err(|_| Failure::io("a parser thread failed"))?;
+        self.pool.parse.send(self.pool.sent, job)?;
         self.pool.sent += 1;
         self.take_parsed(sink, false)
     }
@@ -229,7 +223,7 @@ impl Reader<'_> {
         all: bool,
     ) -> Result<(), Failure> {
         loop {
-            while let Ok((n, done)) = self.pool.done.try_recv() {
+            while let Some((n, done)) = self.pool.parse.recv(false)? {
                 self.pool.waiting.insert(n, done);
             }
             while let Some(done) = self.pool.waiting.remove(&self.pool.next) {
@@ -254,9 +248,9 @@ impl Reader<'_> {
             }
             let (n, done) = self
                 .pool
-                .done
-                .recv()
-                .map_err(|_| Failure::io("a parser thread failed"))?;
+                .parse
+                .recv(true)?
+                .ok_or_else(|| Failure::io("a parser thread failed"))?;
             self.pool.waiting.insert(n, done);
         }
     }
@@ -338,33 +332,10 @@ impl Reader<'_> {
                 self.parsed.count_channel(&t);
                 match self.rules.input.dedupe {
                     Dedupe::Reject => self.pending.push(t),
-                    Dedupe::Last => self.keep_latest(t),
+                    Dedupe::Last => self.newest.keep(t),
                 }
             }
             Err(r) => self.parsed.reject(*r, seq),
-        }
-    }
-
-    /// `dedupe = "last"`: keeps the newest row of each id.
-    pub(super) fn keep_latest(&mut self, ticket: Box<Ticket>) {
-        self.order += 1;
-        let order = self.order;
-        let newest = ticket.updated_at.unwrap_or(DateTime::<Utc>::MIN_UTC);
-        // Closed and canceled tickets plan nothing: only their time is kept, so memory
-        // follows the tickets still open, not the rows read.
-        let done = matches!(ticket.state, State::Closed | State::Canceled);
-        let id = ticket.id.clone();
-        let keep = (!done).then_some(ticket);
-        match self.latest.get_mut(&id) {
-            Some(slot) => {
-                if newest >= slot.1 {
-                    slot.1 = newest;
-                    slot.2 = keep;
-                }
-            }
-            None => {
-                self.latest.insert(id, (order, newest, keep));
-            }
         }
     }
 }
@@ -372,14 +343,9 @@ impl Reader<'_> {
 /// Rows or tickets handed to `sink` at a time.
 pub(super) const BATCH: usize = 2048;
 
-/// An event log's newest row of an id: when the id first came, the newest time, and the
-/// ticket unless it is closed.
-pub(super) type Latest = (u64, DateTime<Utc>, Option<Box<Ticket>>);
-
-/// The reading thread's end of the parser threads.
-pub(super) struct Pool {
-    pub(super) jobs: std::sync::mpsc::SyncSender<(u64, Job)>,
-    pub(super) done: std::sync::mpsc::Receiver<(u64, Done)>,
+/// The reading thread's end of the parse jobs: handed on in reading order, taken back in it.
+pub(super) struct Pool<'r> {
+    pub(super) parse: Box<dyn super::Parse + 'r>,
     /// Jobs handed out, and the next one to take back.
     pub(super) sent: u64,
     pub(super) next: u64,

@@ -1,13 +1,16 @@
 //! One row's cells as a canonical ticket, or the reject that says which field is wrong.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 use rustc_hash::FxHashMap;
+use serde_json::Value;
 
 use super::Reject;
-use super::reader::At;
+use super::record::At;
 use super::values::{self, Values};
 use crate::config::Rules;
 use crate::ticket::{Field, Origin, State, Ticket};
@@ -320,5 +323,111 @@ impl<'r> Cached<'r> {
 
     pub(super) fn zone(&self, raw: &str) -> Result<chrono_tz::Tz, String> {
         cached(&self.zones, raw, || values::zone(raw))
+    }
+}
+
+/// What the records read on the reading thread teach: the export's key for each field (from
+/// the first record) and the key each record used (for messages).
+pub(super) struct Learn<'a> {
+    pub(super) columns: &'a mut std::collections::BTreeMap<Field, String>,
+    pub(super) names: &'a mut [String],
+}
+
+/// One JSON record as its id and ticket (or reject).
+pub(super) fn json_outcome(
+    parser: &Parser<'_>,
+    at: At<'_>,
+    v: Value,
+    mut learn: Option<Learn<'_>>,
+) -> (Option<CompactString>, Result<Box<Ticket>, Box<Reject>>) {
+    let Value::Object(obj) = v else {
+        let r = at.reject(None, "", "", "expected an object of ticket fields");
+        return (None, Err(Box::new(r)));
+    };
+    let mut cells: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
+    // Messages name the key this record used (rarely not the first candidate).
+    let mut names = parser.names;
+    let mut used: Vec<&str> = Vec::new();
+    let id_of = |cells: &[Option<Cow<str>>; Field::ALL.len()]| {
+        cells[Field::Id as usize]
+            .as_deref()
+            .and_then(|s| parser.values.present(s))
+            .map(CompactString::from)
+    };
+    for f in Field::ALL {
+        let Some((col, (key, value))) = parser.candidates[f as usize]
+            .iter()
+            .find_map(|c| lookup(&obj, c).map(|hit| (c, hit)))
+        else {
+            continue;
+        };
+        if let Some(l) = learn.as_mut() {
+            if at.record == 1 && !l.columns.contains_key(&f) {
+                l.columns.insert(f, col.clone());
+            }
+            if l.names[f as usize] != *col {
+                l.names[f as usize] = col.clone();
+            }
+        }
+        names[f as usize] = col;
+        used.push(key);
+        match scalar(value) {
+            Ok(s) => cells[f as usize] = s,
+            Err(kind) => {
+                let id = cells[Field::Id as usize].as_deref();
+                let r = at.reject(
+                    id,
+                    col,
+                    "",
+                    format!("expected a single value, found {kind}"),
+                );
+                return (id_of(&cells), Err(Box::new(r)));
+            }
+        }
+    }
+    let owned: Vec<(Arc<str>, Cow<str>)> = obj
+        .iter()
+        .filter(|(k, _)| !used.contains(&k.as_str()))
+        .filter(|(k, _)| parser.wants_extra(k))
+        .filter_map(|(k, v)| Some((Arc::from(k.as_str()), scalar(v).ok().flatten()?)))
+        .collect();
+    let extra: Vec<(&Arc<str>, &str)> = owned
+        .iter()
+        .filter_map(|(k, v)| Some((k, parser.values.present(v)?)))
+        .collect();
+    let mut present: [Option<&str>; Field::ALL.len()] = [None; Field::ALL.len()];
+    for (p, cell) in present.iter_mut().zip(&cells) {
+        *p = cell.as_deref().and_then(|s| parser.values.present(s));
+    }
+    (id_of(&cells), parser.outcome(at, &names, &present, &extra))
+}
+
+/// The value at a key, or at a dotted path (`requester.time_zone`), with the top-level key used.
+pub(super) fn lookup<'v>(
+    obj: &'v serde_json::Map<String, Value>,
+    col: &str,
+) -> Option<(&'v str, &'v Value)> {
+    if let Some((k, v)) = obj.get_key_value(col) {
+        return Some((k.as_str(), v));
+    }
+    let mut parts = col.split('.');
+    let (key, mut cur) = obj.get_key_value(parts.next()?)?;
+    let mut nested = false;
+    for p in parts {
+        cur = cur.get(p)?;
+        nested = true;
+    }
+    nested.then_some((key.as_str(), cur))
+}
+
+/// A JSON value as cell text: `None` for null, `Err` (naming the kind) for arrays and objects.
+pub(super) fn scalar(v: &Value) -> Result<Option<Cow<'_, str>>, &'static str> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(Cow::Borrowed(s.as_str()))),
+        Value::Bool(b) => Ok(Some(Cow::Borrowed(if *b { "true" } else { "false" }))),
+        Value::Number(n) => Ok(Some(Cow::Owned(n.to_string()))),
+        Value::Array(_) => Err("a list"),
+        Value::Object(_) => Err("an object"),
     }
 }

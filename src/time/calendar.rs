@@ -168,3 +168,9 @@ pub fn anchor_date(zone: Zone<'_>, anchor: DateOrTime, after: Span) -> NaiveDate
         }
     }
 }
+
+/// The date `n` calendar days after `d`, or the last representable date.
+pub fn days_after(d: NaiveDate, n: u32) -> NaiveDate {
+    d.checked_add_days(Days::new(u64::from(n)))
+        .unwrap_or(NaiveDate::MAX)
+}

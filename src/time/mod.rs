@@ -14,7 +14,7 @@ mod span;
 mod window;
 mod zone;
 
-pub use calendar::{Calendar, anchor_date, parse_weekday};
+pub use calendar::{Calendar, anchor_date, days_after, parse_weekday};
 pub use format::{fmt_minutes, push_date, rfc3339_in, write_date, write_rfc3339_in};
 pub use local::{local_date, local_instant, local_minute, resolve_local};
 pub use span::{Span, Unit};

@@ -1,0 +1,114 @@
+//! `plan`, `summary`, `drafts` and `resolutions`: the actions due, planned by the pipeline
+//! and written by an output.
+
+use super::{out_format, report_levelling, report_read, write_stdout};
+use crate::cli::{DraftsArgs, PlanArgs, ResolutionsArgs, SummaryArgs};
+use crate::drafts::Drafter;
+use crate::engine::{Action, Kind};
+use crate::error::{Code, Failure};
+use crate::output::actions::Layout;
+use crate::output::{self, Row};
+use crate::pipeline::{self, Plan, Planned};
+use crate::settings::{Selection, Settings};
+use crate::ticket::{Field, Ticket};
+use crate::ui::Ui;
+
+/// The drafter for the rules' templates.
+pub(super) fn drafter(s: &Settings) -> Result<Drafter, Failure> {
+    Drafter::new(&s.rules).map_err(|e| Failure::usage(format!("{}: {e}", s.rules.path)))
+}
+
+/// Plans the selection (drafted when `drafter` is given, with `supply` filling in facts
+/// first), says what the read and the levelling found, and gives the exit code so far.
+pub(super) fn due(
+    s: &Settings,
+    ui: &Ui,
+    sel: &Selection,
+    drafter: Option<&Drafter>,
+    supply: &(dyn Fn(&mut Ticket) + Sync),
+) -> Result<(Planned, Code), Failure> {
+    let progress = ui.progress("reading rows");
+    let keep = |a: &Action| sel.filters.keeps(a);
+    let plan = Plan {
+        rules: &s.rules,
+        now: s.now,
+        horizon: sel.horizon,
+        keep: &keep,
+        supply,
+        drafter,
+        threads: s.threads,
+        progress: &|rows| progress.set_position(rows),
+    };
+    let planned = pipeline::plan(&sel.input.sources, sel.input.format, &plan)?;
+    progress.finish_and_clear();
+    report_levelling(ui, &planned);
+    ui.info(&format!(
+        "{} rows read, {} actions due by {}",
+        planned.stats.rows,
+        planned.actions.len(),
+        sel.horizon.to_rfc3339()
+    ));
+    let code = report_read(ui, &sel.input, &planned.stats, s.guard, false)?;
+    Ok((planned, code))
+}
+
+pub(super) fn plan(s: &Settings, ui: &Ui, args: &PlanArgs) -> Result<Code, Failure> {
+    let sel = s.select(&args.select, "0h");
+    let drafter = args.drafts.then(|| drafter(s)).transpose()?;
+    let (p, code) = due(s, ui, &sel, drafter.as_ref(), &|_| {})?;
+    let (format, width) = out_format(args.format);
+    let layout = Layout {
+        format,
+        drafts: args.drafts,
+        guard: s.guard,
+        width,
+    };
+    let rows = p.rows();
+    write_stdout(|w| pipeline::write(w, &layout, &rows, s.threads))?;
+    drop(rows);
+    // The process ends here: freeing a million small strings one by one would only cost time.
+    std::mem::forget(p);
+    Ok(code)
+}
+
+pub(super) fn summary(s: &Settings, ui: &Ui, args: &SummaryArgs) -> Result<Code, Failure> {
+    let sel = s.select(&args.select, "0h");
+    let (p, code) = due(s, ui, &sel, None, &|_| {})?;
+    let (format, _) = out_format(args.format);
+    let table = output::Summary::count(&p.actions, args.by);
+    write_stdout(|w| table.write(w, format, s.guard))?;
+    Ok(code)
+}
+
+pub(super) fn drafts(s: &Settings, ui: &Ui, args: &DraftsArgs) -> Result<Code, Failure> {
+    let sel = s.select(&args.select, "0h");
+    let d = drafter(s)?;
+    let (p, code) = due(s, ui, &sel, Some(&d), &|_| {})?;
+    let written = output::draft_files::write(&args.out, p.rows()).map_err(|e| {
+        Failure::io(format!(
+            "cannot write drafts to {}: {e}",
+            args.out.display()
+        ))
+    })?;
+    ui.say(&format!(
+        "wrote {written} draft{} to {}",
+        if written == 1 { "" } else { "s" },
+        args.out.display()
+    ));
+    Ok(code)
+}
+
+pub(super) fn resolutions(s: &Settings, ui: &Ui, args: &ResolutionsArgs) -> Result<Code, Failure> {
+    let sel = s.select(&args.select, "0h");
+    let (p, code) = due(s, ui, &sel, None, &|_| {})?;
+    let rows: Vec<&Action> = p
+        .rows()
+        .into_iter()
+        .map(|r: Row<'_>| r.action)
+        .filter(|a| a.kind == Kind::Resolve)
+        .collect();
+    let id = p.stats.column(&s.rules, Field::Id);
+    let status = p.stats.column(&s.rules, Field::Status);
+    write_stdout(|w| output::resolutions::write(w, &id, &status, &rows, s.guard))?;
+    Ok(code)
+}

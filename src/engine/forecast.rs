@@ -1,0 +1,74 @@
+//! The forecast (SPEC §10): the days ahead planned one at a time, as if every action listed
+//! were done on its contact date and no customer replied.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+
+use super::history::{Effect, apply};
+use super::{Action, Kind, Overload, due, level, sort};
+use crate::config::Rules;
+use crate::ticket::Ticket;
+use crate::time::{days_after, local_date, local_instant};
+
+/// One simulated day: its date (in `[defaults].timezone`), the actions listed that `keep`
+/// wants, and who is over capacity.
+pub struct Day {
+    pub date: NaiveDate,
+    pub actions: Vec<Action>,
+    pub over: Vec<Overload>,
+}
+
+/// Plans each of `days` days in turn, doing what each lists before the next. Days are
+/// calendar days in `[defaults].timezone`: the first runs from `now` to midnight, the
+/// others from midnight to midnight. Every action is simulated; `keep` chooses those the
+/// days report.
+pub fn simulate(
+    tickets: &mut [Ticket],
+    rules: &Rules,
+    now: DateTime<Utc>,
+    days: u32,
+    keep: &dyn Fn(&Action) -> bool,
+) -> Vec<Day> {
+    let index: HashMap<compact_str::CompactString, usize> = tickets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.clone(), i))
+        .collect();
+    // Alerts do not change their ticket: once issued, they are not issued again.
+    let mut alerted: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    let today = local_date(now, rules.default_tz);
+    let midnight = |d: NaiveDate| local_instant(rules.default_tz, d, 0);
+    for k in 0..days {
+        let date = days_after(today, k);
+        let day_now = if k == 0 { now } else { midnight(date) };
+        let horizon = midnight(days_after(date, 1)) - TimeDelta::seconds(1);
+        let mut actions: Vec<Action> = Vec::new();
+        for t in tickets.iter() {
+            actions.extend(
+                due(t, rules, day_now, horizon)
+                    .into_iter()
+                    .filter(|a| !(a.kind == Kind::InternalAlert && alerted.contains(&a.id()))),
+            );
+        }
+        let over = level(&mut actions, rules, day_now);
+        actions.retain(|a| a.is_due(horizon));
+        sort(&mut actions);
+        for a in &actions {
+            if a.kind == Kind::InternalAlert {
+                alerted.insert(a.id());
+            }
+            if let Some(i) = index.get(a.ticket_id.as_str()) {
+                apply(&mut tickets[*i], &Effect::of(a), a.suggested_at);
+            }
+        }
+        actions.retain(|a| keep(a));
+        out.push(Day {
+            date,
+            actions,
+            over,
+        });
+    }
+    out
+}

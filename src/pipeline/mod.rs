@@ -1,0 +1,243 @@
+//! The pipeline: the one room that starts threads. Rows are read and cut on one thread (in
+//! order: ids are checked for repeats as read), parsed and planned on the others, merged,
+//! levelled, drafted on every core, sorted on two, and written on two, in order. With one
+//! thread everything runs on the caller's; the results do not depend on how many there are.
+
+mod draft;
+mod parse;
+mod sort;
+mod write;
+
+use std::sync::Arc;
+use std::sync::mpsc::{self, TrySendError};
+
+use chrono::{DateTime, Utc};
+
+use crate::config::{Format, Rules};
+use crate::drafts::Drafter;
+use crate::engine::{self, Action, Overload};
+use crate::error::Failure;
+use crate::input::{self, Chunk, Parsed, Parser, Source, Stats};
+use crate::output::{Draft, Row};
+use crate::ticket::Ticket;
+
+pub use sort::order;
+pub use write::write;
+
+/// Threads for work spread over the cores (at most eight: beyond that the reading thread
+/// cannot keep them busy).
+pub fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+}
+
+/// What to plan: the rules, the instant and horizon, which actions to keep, and what to do
+/// on the way.
+pub struct Plan<'a> {
+    pub rules: &'a Rules,
+    pub now: DateTime<Utc>,
+    pub horizon: DateTime<Utc>,
+    /// The filters; applied after levelling, which counts every action of an agent's day.
+    pub keep: &'a (dyn Fn(&Action) -> bool + Sync),
+    /// Fills in facts before planning (the ledger of `run`).
+    pub supply: &'a (dyn Fn(&mut Ticket) + Sync),
+    /// Drafts every action kept, when given.
+    pub drafter: Option<&'a Drafter>,
+    pub threads: usize,
+    /// Told the rows read so far, from the reading thread.
+    pub progress: &'a dyn Fn(u64),
+}
+
+/// The actions due by the horizon that pass the filters, with their drafts, their order
+/// (SPEC §7), and what the read and the levelling found. Memory holds the actions kept, not
+/// the rows read.
+pub struct Planned {
+    /// In planning order; `order` lists them sorted.
+    pub actions: Vec<Action>,
+    /// One per action when drafted, else none.
+    pub drafts: Vec<Draft>,
+    pub order: Vec<usize>,
+    pub stats: Stats,
+    /// Agents over capacity after levelling.
+    pub over: Vec<Overload>,
+    /// Check-ins levelling moved past the horizon.
+    pub moved_past: usize,
+}
+
+impl Planned {
+    /// The actions (and drafts) in the order of SPEC §7.
+    pub fn rows(&self) -> Vec<Row<'_>> {
+        self.order
+            .iter()
+            .map(|&i| Row {
+                action: &self.actions[i],
+                draft: self.drafts.get(i),
+            })
+            .collect()
+    }
+}
+
+/// One chunk planned: its actions, for drafts their tickets, and what parsing found.
+type PlannedChunk = (Vec<Action>, Vec<Arc<Ticket>>, Parsed);
+
+/// Reads the export and plans it (SPEC §3–6), levels, drafts and sorts what is kept.
+pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<Planned, Failure> {
+    let rules = p.rules;
+    let levelling = rules.levels();
+    let keep_tickets = p.drafter.is_some();
+    // What the planner threads share (the progress callback stays on this thread).
+    let (supply, filter, now, horizon) = (p.supply, p.keep, p.now, p.horizon);
+    let plan_chunk = |chunk: Chunk, parser: &Parser<'_>| -> PlannedChunk {
+        // Room for an action for every other row, so that the vector seldom grows; tickets
+        // plan straight into it.
+        let mut actions = Vec::with_capacity(chunk.len() / 2);
+        let mut tickets = Vec::new();
+        let mut parsed = Parsed::default();
+        chunk.tickets(parser, &mut parsed, &mut |mut t| {
+            supply(&mut t);
+            let before = actions.len();
+            engine::due_onto(&t, rules, now, horizon, &mut actions);
+            // Levelling counts every action of an agent's day, so filters apply after it.
+            if !levelling {
+                engine::retain_from(&mut actions, before, |a| filter(a));
+            }
+            if keep_tickets && actions.len() > before {
+                let shared = Arc::new(*t);
+                tickets.extend((before..actions.len()).map(|_| shared.clone()));
+            }
+        });
+        (actions, tickets, parsed)
+    };
+    let mut actions: Vec<Action> = Vec::new();
+    let mut tickets: Vec<Arc<Ticket>> = Vec::new();
+    let mut found = Parsed::default();
+    // Planned chunks join one vector as they come: no second copy of a million actions.
+    let mut keep = |(a, t, f): PlannedChunk| {
+        actions.extend(a);
+        tickets.extend(t);
+        found.merge(f);
+    };
+    let mine_parser = Parser::new(rules, keep_tickets);
+    let mut rows = 0u64;
+    // The reading thread plans too, whenever the planners have enough to do: one planner
+    // fewer than cores, so that no thread waits for a core.
+    let planners = p.threads.saturating_sub(1);
+    let (to_plan, chunks) = mpsc::sync_channel::<Chunk>(planners.max(1) * 2);
+    let chunks = std::sync::Mutex::new(chunks);
+    let (to_keep, planned) = mpsc::channel::<PlannedChunk>();
+    let (stats, mine) = std::thread::scope(|scope| -> Result<_, Failure> {
+        let workers: Vec<_> = (0..planners)
+            .map(|_| {
+                let to_keep = to_keep.clone();
+                let (chunks, plan_chunk) = (&chunks, &plan_chunk);
+                scope.spawn(move || {
+                    let parser = Parser::new(rules, keep_tickets);
+                    loop {
+                        let next = chunks.lock().map(|rx| rx.recv());
+                        let Ok(Ok(chunk)) = next else { break };
+                        if to_keep.send(plan_chunk(chunk, &parser)).is_err() {
+                            break;
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop(to_keep);
+        let read = parse::with_parsers(rules, keep_tickets, p.threads, |parse| {
+            input::read_rows(sources, rules, format, keep_tickets, parse, |chunk| {
+                rows += chunk.len() as u64;
+                (p.progress)(rows);
+                if planners == 0 {
+                    keep(plan_chunk(chunk, &mine_parser));
+                    return Ok(());
+                }
+                match to_plan.try_send(chunk) {
+                    Ok(()) | Err(TrySendError::Disconnected(_)) => {}
+                    // Its rows are in this core's cache: planned here, they stay there.
+                    Err(TrySendError::Full(chunk)) => keep(plan_chunk(chunk, &mine_parser)),
+                }
+                while let Ok(done) = planned.try_recv() {
+                    keep(done);
+                }
+                Ok(())
+            })
+        });
+        drop(to_plan);
+        for done in planned.iter() {
+            keep(done);
+        }
+        for w in workers {
+            w.join()
+                .map_err(|_| Failure::io("a planner thread failed"))?;
+        }
+        read
+    })?;
+    found.merge(mine);
+    let stats = found.close(stats)?;
+    // Planners finish in any order; levelling does not depend on it, and the order is
+    // sorted.
+    finish(p, actions, tickets, stats)
+}
+
+/// Levelling, filters, drafts and the order, once every action is planned.
+fn finish(
+    p: &Plan<'_>,
+    mut actions: Vec<Action>,
+    mut tickets: Vec<Arc<Ticket>>,
+    stats: Stats,
+) -> Result<Planned, Failure> {
+    let (mut over, mut moved_past) = (Vec::new(), 0);
+    // Planning kept only what is due, and without capacities nothing moves: no pass over
+    // every action is needed.
+    if p.rules.levels() {
+        over = engine::level(&mut actions, p.rules, p.now);
+        moved_past = actions
+            .iter()
+            .filter(|a| a.moved_from.is_some() && !a.is_due(p.horizon))
+            .count();
+        let keep: Vec<bool> = actions
+            .iter()
+            .map(|a| a.is_due(p.horizon) && (p.keep)(a))
+            .collect();
+        retain_by(&mut actions, &keep);
+        if !tickets.is_empty() {
+            retain_by(&mut tickets, &keep);
+        }
+    }
+    let drafts = match p.drafter {
+        Some(d) => draft::all(d, p.rules, &actions, tickets, p.threads)?,
+        None => Vec::new(),
+    };
+    // The order only: moving every action into it is memory-bound work that an output
+    // written through the order does not need.
+    let order = order(&actions, p.threads);
+    Ok(Planned {
+        actions,
+        drafts,
+        order,
+        stats,
+        over,
+        moved_past,
+    })
+}
+
+/// Keeps the items whose flag is set, in order.
+fn retain_by<T>(v: &mut Vec<T>, keep: &[bool]) {
+    let mut k = keep.iter();
+    v.retain(|_| *k.next().unwrap_or(&false));
+}
+
+/// Reads every source as one export and hands each accepted ticket to `sink`, in order:
+/// NDJSON lines and event log rows are parsed on every core, CSV rows on this thread.
+pub fn read(
+    sources: &[Source],
+    rules: &Rules,
+    format: Option<Format>,
+    threads: usize,
+    sink: impl FnMut(Ticket),
+) -> Result<Stats, Failure> {
+    parse::with_parsers(rules, true, threads, |parse| {
+        input::read_with(sources, rules, format, parse, sink)
+    })
+}
