@@ -65,6 +65,13 @@ pub(super) fn explain(s: &Settings, _ui: &Ui, args: &ExplainArgs) -> Result<Code
             }
         }
     }
-    write_stdout(|w| explain::write(w, &ticket, rules, &eval, now, horizon, args.format))?;
+    let explained = explain::Explained {
+        ticket: &ticket,
+        rules,
+        eval: &eval,
+        now,
+        horizon,
+    };
+    write_stdout(|w| explain::write(w, &explained, args.format))?;
     Ok(Code::Ok)
 }

@@ -50,12 +50,50 @@ pub(super) fn run(
     }
 }
 
+/// What a run issues: the rows in order, and the resolutions held back by the safety limit.
+struct Issue<'p> {
+    issued: Vec<Row<'p>>,
+    held: Vec<Row<'p>>,
+    /// The auto-resolutions planned, written or held.
+    resolutions: usize,
+    limit: usize,
+}
+
+impl<'p> Issue<'p> {
+    /// The safety limit: a broken export must not close the whole backlog overnight.
+    fn new(rows: Vec<Row<'p>>, limit: usize) -> Issue<'p> {
+        let resolutions = rows
+            .iter()
+            .filter(|r| r.action.kind == Kind::Resolve)
+            .count();
+        let (issued, held) = if resolutions > limit {
+            rows.into_iter()
+                .partition(|r| r.action.kind != Kind::Resolve)
+        } else {
+            (rows, Vec::new())
+        };
+        Issue {
+            issued,
+            held,
+            resolutions,
+            limit,
+        }
+    }
+
+    fn holds(&self) -> bool {
+        !self.held.is_empty()
+    }
+
+    fn actions(&self) -> Vec<&'p Action> {
+        self.issued.iter().map(|r| r.action).collect()
+    }
+}
+
 /// One run for the settings' `now`.
 fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result<Code, Failure> {
     let started = Instant::now();
     let rules = &s.rules;
-    let now = s.now;
-    let date = local_date(now, rules.default_tz);
+    let date = local_date(s.now, rules.default_tz);
     let mut sel = s.select(&args.select, "24h");
     // Rejects go to the folder; the exit code still says some rows were rejected.
     sel.input.rejects = None;
@@ -63,7 +101,7 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     let io_fail =
         |what: &str, e: std::io::Error| Failure::io(format!("{what} {}: {e}", dir.display()));
     std::fs::create_dir_all(dir).map_err(|e| io_fail("cannot create", e))?;
-    let _lock = Lock::acquire(dir, wait, &now.to_rfc3339())?;
+    let _lock = Lock::acquire(dir, wait, &s.now.to_rfc3339())?;
     folder::recover(dir).map_err(|e| io_fail("cannot tidy", e))?;
     let mut ledger = Ledger::load(dir)?;
     let before = ledger.before(date);
@@ -71,25 +109,12 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
 
     let (planned, mut code) = due(s, ui, &sel, Some(&drafter), &|t| before.supply(t, rules))?;
     let read_done = started.elapsed();
-    let rows = planned.rows();
-    let stats = &planned.stats;
-
-    // Safety limit: a broken export must not close the whole backlog overnight.
-    let limit = rules.run.max_resolutions as usize;
-    let resolutions = rows
-        .iter()
-        .filter(|r| r.action.kind == Kind::Resolve)
-        .count();
-    let hold = resolutions > limit;
-    let (issued, held): (Vec<Row<'_>>, Vec<Row<'_>>) = if hold {
-        rows.iter().partition(|r| r.action.kind != Kind::Resolve)
-    } else {
-        (rows, Vec::new())
-    };
-
+    let issue = Issue::new(planned.rows(), rules.run.max_resolutions as usize);
+    if issue.holds() {
+        code = Code::Safety;
+    }
     let staging =
         Staging::new(dir, &date.to_string()).map_err(|e| io_fail("cannot write in", e))?;
-    // Files stream to disk: an export's actions need not fit in memory twice.
     let write = |name: &str,
                  body: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>|
      -> Result<(), Failure> {
@@ -97,86 +122,31 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
             .write(name, body)
             .map_err(|e| io_fail(&format!("cannot write {name} in"), e))
     };
-    let layout = |format, drafts| Layout {
-        format,
-        drafts,
-        guard: s.guard,
-        width: None,
-    };
-    write("actions.csv", &|w| {
-        pipeline::write(w, &layout(Format::Csv, false), &issued, s.threads)
-    })?;
-    write("actions.ndjson", &|w| {
-        pipeline::write(w, &layout(Format::Ndjson, true), &issued, s.threads)
-    })?;
-    let id_col = stats.column(rules, Field::Id);
-    let status_col = stats.column(rules, Field::Status);
-    let resolved: Vec<&Action> = issued
-        .iter()
-        .map(|r| r.action)
-        .filter(|a| a.kind == Kind::Resolve)
-        .collect();
-    write("resolutions.csv", &|w| {
-        output::resolutions::write(w, &id_col, &status_col, &resolved, s.guard)
-    })?;
-    if hold {
-        let held_refs: Vec<&Action> = held.iter().map(|r| r.action).collect();
-        write("resolutions.held.csv", &|w| {
-            output::resolutions::write(w, &id_col, &status_col, &held_refs, s.guard)
-        })?;
-    }
-    write("rejects.csv", &|w| {
-        output::rejects::write(w, &stats.rejects, s.guard)
-    })?;
-    output::draft_files::write(&staging.path.join("drafts"), issued.iter().copied())
+    write_files(s, &issue, &planned.stats, &write)?;
+    output::draft_files::write(&staging.path.join("drafts"), issue.issued.iter().copied())
         .map_err(|e| io_fail("cannot write drafts in", e))?;
-
-    let actions: Vec<&Action> = issued.iter().map(|r| r.action).collect();
+    let actions = issue.actions();
     let (new, repeated): (Vec<String>, Vec<String>) = actions
         .iter()
         .map(|a| a.id())
         .partition(|id| !before.repeats(id));
-    let mut by_kind: BTreeMap<&str, usize> = Kind::ALL.iter().map(|k| (k.name(), 0)).collect();
-    let mut by_assignee: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in &actions {
-        *by_kind.entry(a.kind.name()).or_default() += 1;
-        *by_assignee.entry(a.assignee.as_str()).or_default() += 1;
-    }
-    if hold {
-        code = Code::Safety;
-    }
-    let summary = json!({
-        "date": date.to_string(),
-        "now": now.to_rfc3339(),
-        "timezone": rules.default_tz.name(),
-        "within": sel.within.text,
-        "rules": { "path": rules.path, "sha256": hex(&Sha256::digest(s.rules_text.as_bytes())) },
-        "inputs": sel.input.names,
-        "rows_read": stats.rows,
-        "rows_rejected": stats.rejects.len(),
-        "actions": actions.len(),
-        "by_kind": by_kind,
-        "by_assignee": by_assignee,
-        "new": new,
-        "repeated": repeated,
-        "resolutions": { "written": resolved.len(), "held": held.len(), "max_resolutions": limit },
-        "exit_code": code as i32,
-    });
-    write("summary.json", &|w| {
-        serde_json::to_writer_pretty(&mut *w, &summary)?;
-        w.write_all(b"\n")?;
-        Ok(())
-    })?;
+    let summary = Summary {
+        date,
+        within: &sel.within.text,
+        inputs: &sel.input.names,
+        stats: &planned.stats,
+        issue: &issue,
+        new: &new,
+        repeated: &repeated,
+        code,
+    };
+    write("summary.json", &|w| json_file(w, &summary.json(s)))?;
     // Timings differ from run to run, so they stay out of summary.json, which must not.
     let timings = json!({
         "read_and_plan_ms": read_done.as_millis() as u64,
         "total_ms": started.elapsed().as_millis() as u64,
     });
-    write("timings.json", &|w| {
-        serde_json::to_writer_pretty(&mut *w, &timings)?;
-        w.write_all(b"\n")?;
-        Ok(())
-    })?;
+    write("timings.json", &|w| json_file(w, &timings))?;
     let first_runs: Vec<_> = actions
         .iter()
         .map(|a| before.first_run(&a.id(), date))
@@ -187,33 +157,149 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
         .map_err(|e| io_fail("cannot publish the day's folder in", e))?;
     ledger.append(date, &actions, &first_runs)?;
 
-    if hold {
+    if issue.holds() {
         ui.error(&format!(
-            "{resolutions} auto-resolutions exceed [run].max_resolutions = {limit}: held back in {}/{date}/resolutions.held.csv, not resolved; check the export (a lost reply column makes every ticket look abandoned), then raise the limit or resolve them by hand",
+            "{} auto-resolutions exceed [run].max_resolutions = {}: held back in {}/{date}/resolutions.held.csv, not resolved; check the export (a lost reply column makes every ticket look abandoned), then raise the limit or resolve them by hand",
+            issue.resolutions,
+            issue.limit,
             dir.display()
         ));
     }
-    let kinds: Vec<String> = by_kind
-        .iter()
-        .filter(|(_, n)| **n > 0)
-        .map(|(k, n)| format!("{n} {k}"))
-        .collect();
     ui.say(&format!(
         "followup run {date}: {} rows, {} rejected, {} actions ({}; {} new), {} held; {}/{date} in {:.1}s",
-        stats.rows,
-        stats.rejects.len(),
+        planned.stats.rows,
+        planned.stats.rejects.len(),
         actions.len(),
-        if kinds.is_empty() {
-            "none".to_string()
-        } else {
-            kinds.join(", ")
-        },
+        summary.kinds_said(),
         new.len(),
-        held.len(),
+        issue.held.len(),
         dir.display(),
         started.elapsed().as_secs_f64()
     ));
     Ok(code)
+}
+
+/// A file of the day's folder, written whole.
+type WriteFile<'a> = dyn Fn(&str, &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), Failure>
+    + 'a;
+
+/// The day's csv and ndjson files. Files stream to disk: an export's actions need not fit
+/// in memory twice.
+fn write_files(
+    s: &Settings,
+    issue: &Issue<'_>,
+    stats: &crate::input::Stats,
+    write: &WriteFile<'_>,
+) -> Result<(), Failure> {
+    let layout = |format, drafts| Layout {
+        format,
+        drafts,
+        guard: s.guard,
+        width: None,
+    };
+    write("actions.csv", &|w| {
+        pipeline::write(w, &layout(Format::Csv, false), &issue.issued, s.threads)
+    })?;
+    write("actions.ndjson", &|w| {
+        pipeline::write(w, &layout(Format::Ndjson, true), &issue.issued, s.threads)
+    })?;
+    let id_col = stats.column(&s.rules, Field::Id);
+    let status_col = stats.column(&s.rules, Field::Status);
+    let resolved: Vec<&Action> = issue
+        .issued
+        .iter()
+        .map(|r| r.action)
+        .filter(|a| a.kind == Kind::Resolve)
+        .collect();
+    write("resolutions.csv", &|w| {
+        output::resolutions::write(w, &id_col, &status_col, &resolved, s.guard)
+    })?;
+    if issue.holds() {
+        let held: Vec<&Action> = issue.held.iter().map(|r| r.action).collect();
+        write("resolutions.held.csv", &|w| {
+            output::resolutions::write(w, &id_col, &status_col, &held, s.guard)
+        })?;
+    }
+    write("rejects.csv", &|w| {
+        output::rejects::write(w, &stats.rejects, s.guard)
+    })
+}
+
+/// What `summary.json` says of a run.
+struct Summary<'a> {
+    date: chrono::NaiveDate,
+    within: &'a str,
+    inputs: &'a [String],
+    stats: &'a crate::input::Stats,
+    issue: &'a Issue<'a>,
+    new: &'a [String],
+    repeated: &'a [String],
+    code: Code,
+}
+
+impl Summary<'_> {
+    fn by_kind(&self) -> BTreeMap<&'static str, usize> {
+        let mut by_kind: BTreeMap<&str, usize> = Kind::ALL.iter().map(|k| (k.name(), 0)).collect();
+        for r in &self.issue.issued {
+            *by_kind.entry(r.action.kind.name()).or_default() += 1;
+        }
+        by_kind
+    }
+
+    /// "3 check_in, 23 strike", or "none".
+    fn kinds_said(&self) -> String {
+        let kinds: Vec<String> = self
+            .by_kind()
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect();
+        if kinds.is_empty() {
+            "none".to_string()
+        } else {
+            kinds.join(", ")
+        }
+    }
+
+    fn json(&self, s: &Settings) -> serde_json::Value {
+        let rules = &s.rules;
+        let mut by_assignee: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &self.issue.issued {
+            *by_assignee.entry(r.action.assignee.as_str()).or_default() += 1;
+        }
+        let written = self
+            .issue
+            .issued
+            .iter()
+            .filter(|r| r.action.kind == Kind::Resolve)
+            .count();
+        json!({
+            "date": self.date.to_string(),
+            "now": s.now.to_rfc3339(),
+            "timezone": rules.default_tz.name(),
+            "within": self.within,
+            "rules": { "path": rules.path, "sha256": hex(&Sha256::digest(s.rules_text.as_bytes())) },
+            "inputs": self.inputs,
+            "rows_read": self.stats.rows,
+            "rows_rejected": self.stats.rejects.len(),
+            "actions": self.issue.issued.len(),
+            "by_kind": self.by_kind(),
+            "by_assignee": by_assignee,
+            "new": self.new,
+            "repeated": self.repeated,
+            "resolutions": {
+                "written": written,
+                "held": self.issue.held.len(),
+                "max_resolutions": self.issue.limit,
+            },
+            "exit_code": self.code as i32,
+        })
+    }
+}
+
+fn json_file(w: &mut dyn std::io::Write, v: &serde_json::Value) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, v)?;
+    w.write_all(b"\n")
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -130,7 +130,43 @@ impl Validator<'_> {
     pub(super) fn rules(&mut self, path: &str, mut file: File) -> Rules {
         let default_tz = self.zone("[defaults].timezone", &file.defaults.timezone.clone());
 
-        // Calendars; "default" (Monday to Friday) exists unless the file defines it.
+        let (calendars, default_calendar) = self.calendars(&file);
+        let (channel_windows, business) = self.windows(&file);
+
+        let input = self.input(&file.input);
+        let strikes = self.strikes(&mut file.strikes);
+        let email_days = self.segments(&mut file);
+        let types = self.types(&file);
+        let (date_columns, flag_columns) = columns_read(&types);
+        let agents = self.agents(&file);
+        let templates = self.templates(&file);
+        let (defaults, contact, run) = resolved(&file);
+
+        Rules {
+            path: path.to_string(),
+            defaults,
+            contact,
+            run,
+            templates,
+            default_tz,
+            calendars,
+            default_calendar,
+            channel_windows,
+            internal_windows: business,
+            strikes,
+            input,
+            agents,
+            types,
+            email_days,
+            date_columns,
+            flag_columns,
+            warnings: Vec::new(),
+            file,
+        }
+    }
+
+    /// The calendars; "default" (Monday to Friday) exists unless the file defines it.
+    fn calendars(&mut self, file: &File) -> (Vec<(String, Calendar)>, usize) {
         let mut calendars = Vec::new();
         for (name, def) in &file.calendars {
             let key = format!("[calendars.{}]", name.get_ref());
@@ -181,7 +217,11 @@ impl Validator<'_> {
             }
         };
 
-        // Hours and quiet hours → windows per channel.
+        (calendars, default_calendar)
+    }
+
+    /// `[hours].business` minus the quiet hours, per channel; and the business hours alone.
+    fn windows(&mut self, file: &File) -> ([Vec<Interval>; 5], Vec<Interval>) {
         let business = self.intervals("[hours].business", file.hours.business.get_ref());
         if business.is_empty() && self.problems.is_empty() {
             self.err(file.hours.business.span(), "[hours].business: no business hours; give at least one range, e.g. [\"09:00-17:00\"]");
@@ -214,66 +254,7 @@ impl Validator<'_> {
             }
         }
 
-        let input = self.input(&file.input);
-        let strikes = self.strikes(&mut file.strikes);
-        let email_days = self.segments(&mut file);
-        let types = self.types(&file);
-        let mut date_columns: Vec<String> = Vec::new();
-        let mut flag_columns: Vec<String> = Vec::new();
-        for step in types.iter().flat_map(|t| &t.steps) {
-            if let Anchor::Column(c) = &step.from
-                && !date_columns.contains(c)
-            {
-                date_columns.push(c.clone());
-            }
-            if let Some(c) = &step.only_if
-                && Field::from_name(c).is_none()
-                && !flag_columns.contains(c)
-            {
-                flag_columns.push(c.clone());
-            }
-        }
-        let agents = self.agents(&file);
-        let templates = self.templates(&file);
-        let d = &file.defaults;
-        let defaults = Defaults {
-            department: d.department.clone(),
-            cover: d.cover.clone(),
-            unassigned: d.unassigned.clone(),
-            prefer_first_contact_time: d.prefer_first_contact_time,
-            checkin_expire_days: d.checkin_expire_days,
-            capacity: d.capacity,
-        };
-        let contact = Contact {
-            phone: file.contact.phone.clone(),
-            email: file.contact.email.clone(),
-            web: file.contact.web.clone(),
-        };
-        let run = RunRules {
-            max_resolutions: file.run.max_resolutions,
-        };
-
-        Rules {
-            path: path.to_string(),
-            defaults,
-            contact,
-            run,
-            templates,
-            default_tz,
-            calendars,
-            default_calendar,
-            channel_windows,
-            internal_windows: business,
-            strikes,
-            input,
-            agents,
-            types,
-            email_days,
-            date_columns,
-            flag_columns,
-            warnings: Vec::new(),
-            file,
-        }
+        (channel_windows, business)
     }
 
     fn input(&mut self, i: &file::Input) -> InputRules {
@@ -348,6 +329,38 @@ impl Validator<'_> {
                 date_formats.push(f.to_string());
             }
         }
+        let (columns, status, channels) = self.mappings(i, preset);
+        InputRules {
+            preset: i.preset.get_ref().clone(),
+            encoding,
+            format,
+            timezone,
+            date_formats,
+            null_values: i
+                .null_values
+                .iter()
+                .cloned()
+                .chain(preset.null_values.iter().map(|n| n.to_string()))
+                .collect(),
+            dedupe,
+            columns,
+            status,
+            channels,
+        }
+    }
+
+    /// The export's column for each field, and the raw statuses and channels mapped:
+    /// the preset's, then the rules file's over them.
+    #[allow(clippy::type_complexity)]
+    fn mappings(
+        &mut self,
+        i: &file::Input,
+        preset: &presets::Preset,
+    ) -> (
+        BTreeMap<Field, Vec<String>>,
+        HashMap<String, State>,
+        HashMap<String, Channel>,
+    ) {
         let mut columns: BTreeMap<Field, Vec<String>> = Field::ALL
             .iter()
             .map(|f| {
@@ -411,23 +424,7 @@ impl Validator<'_> {
                 }
             }
         }
-        InputRules {
-            preset: i.preset.get_ref().clone(),
-            encoding,
-            format,
-            timezone,
-            date_formats,
-            null_values: i
-                .null_values
-                .iter()
-                .cloned()
-                .chain(preset.null_values.iter().map(|n| n.to_string()))
-                .collect(),
-            dedupe,
-            columns,
-            status,
-            channels,
-        }
+        (columns, status, channels)
     }
 
     fn strikes(&mut self, s: &mut file::Strikes) -> StrikeRules {
@@ -685,4 +682,47 @@ fn closest_zone_hint(s: &str) -> String {
     crate::time::closest_zone(s)
         .map(|z| format!("; did you mean \"{z}\"?"))
         .unwrap_or_else(|| "; use an IANA name such as \"America/New_York\"".into())
+}
+
+/// The export columns the types read as dates (`from`) and as conditions (`only_if`).
+fn columns_read(types: &[TicketType]) -> (Vec<String>, Vec<String>) {
+    let mut date_columns: Vec<String> = Vec::new();
+    let mut flag_columns: Vec<String> = Vec::new();
+    for step in types.iter().flat_map(|t| &t.steps) {
+        if let Anchor::Column(c) = &step.from
+            && !date_columns.contains(c)
+        {
+            date_columns.push(c.clone());
+        }
+        if let Some(c) = &step.only_if
+            && Field::from_name(c).is_none()
+            && !flag_columns.contains(c)
+        {
+            flag_columns.push(c.clone());
+        }
+    }
+    (date_columns, flag_columns)
+}
+
+/// `[defaults]`, `[contact]` and `[run]` as the engine and outputs read them.
+fn resolved(file: &File) -> (Defaults, Contact, RunRules) {
+    let d = &file.defaults;
+    let defaults = Defaults {
+        department: d.department.clone(),
+        cover: d.cover.clone(),
+        unassigned: d.unassigned.clone(),
+        prefer_first_contact_time: d.prefer_first_contact_time,
+        checkin_expire_days: d.checkin_expire_days,
+        capacity: d.capacity,
+    };
+    let contact = Contact {
+        phone: file.contact.phone.clone(),
+        email: file.contact.email.clone(),
+        web: file.contact.web.clone(),
+    };
+    let run = RunRules {
+        max_resolutions: file.run.max_resolutions,
+    };
+
+    (defaults, contact, run)
 }

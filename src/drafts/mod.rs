@@ -152,46 +152,8 @@ fn agent_name(rules: &Rules, id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-/// The variables a template sees (documented in README.md).
-pub fn context(a: &Action, t: &Ticket, rules: &Rules) -> Value {
-    let tz = a.timezone;
-    let mut ticket: serde_json::Map<String, Value> = Field::ALL
-        .iter()
-        .map(|f| {
-            (
-                f.name().to_string(),
-                t.text(*f, tz).map(Value::from).unwrap_or(Value::Null),
-            )
-        })
-        .collect();
-    ticket.insert("state".into(), t.state.name().into());
-    ticket.insert("type".into(), a.ticket_type.as_str().into());
-    let extra: BTreeMap<&str, &str> = t.extra.iter().map(|(k, v)| (&**k, v.as_str())).collect();
-    ticket.insert("extra".into(), json!(extra));
-
-    let local = a.suggested_at.with_timezone(&tz);
-    let customer = json!({
-        "name": t.customer,
-        "email": t.customer_email,
-        "phone": t.customer_phone,
-        "timezone": tz.name(),
-        "local_date": local.date_naive().to_string(),
-        "local_time": local.format("%H:%M").to_string(),
-        "local_weekday": local.format("%A").to_string(),
-    });
-    let covering = a.covering_for.as_deref().map(|owner| {
-        let cal_idx = t.calendar.unwrap_or(rules.default_calendar);
-        let back = rules
-            .agent(owner)
-            .map(|ag| ag.back_on(a.contact_date))
-            .map(|d| {
-                rules.calendars[cal_idx.min(rules.calendars.len() - 1)]
-                    .1
-                    .add_bd(d, 0)
-            })
-            .unwrap_or(a.contact_date);
-        json!({ "id": owner, "name": agent_name(rules, owner), "back_on": back.to_string() })
-    });
+/// `action.*`: the action as a template sees it.
+fn action_context(a: &Action, tz: chrono_tz::Tz) -> Value {
     let date = |d: NaiveDate| d.to_string();
     let mut action = json!({
         "id": a.id(),
@@ -250,6 +212,50 @@ pub fn context(a: &Action, t: &Ticket, rules: &Rules) -> Value {
             }
         }
     }
+    action
+}
+
+/// The variables a template sees (documented in README.md).
+pub fn context(a: &Action, t: &Ticket, rules: &Rules) -> Value {
+    let tz = a.timezone;
+    let mut ticket: serde_json::Map<String, Value> = Field::ALL
+        .iter()
+        .map(|f| {
+            (
+                f.name().to_string(),
+                t.text(*f, tz).map(Value::from).unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    ticket.insert("state".into(), t.state.name().into());
+    ticket.insert("type".into(), a.ticket_type.as_str().into());
+    let extra: BTreeMap<&str, &str> = t.extra.iter().map(|(k, v)| (&**k, v.as_str())).collect();
+    ticket.insert("extra".into(), json!(extra));
+
+    let local = a.suggested_at.with_timezone(&tz);
+    let customer = json!({
+        "name": t.customer,
+        "email": t.customer_email,
+        "phone": t.customer_phone,
+        "timezone": tz.name(),
+        "local_date": local.date_naive().to_string(),
+        "local_time": local.format("%H:%M").to_string(),
+        "local_weekday": local.format("%A").to_string(),
+    });
+    let covering = a.covering_for.as_deref().map(|owner| {
+        let cal_idx = t.calendar.unwrap_or(rules.default_calendar);
+        let back = rules
+            .agent(owner)
+            .map(|ag| ag.back_on(a.contact_date))
+            .map(|d| {
+                rules.calendars[cal_idx.min(rules.calendars.len() - 1)]
+                    .1
+                    .add_bd(d, 0)
+            })
+            .unwrap_or(a.contact_date);
+        json!({ "id": owner, "name": agent_name(rules, owner), "back_on": back.to_string() })
+    });
+    let action = action_context(a, tz);
     json!({
         "ticket": ticket,
         "customer": customer,

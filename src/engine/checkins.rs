@@ -7,8 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use super::facts::{Fact, StepOutcome};
 use super::{Action, Ctx, DayMoved, DayWhy, Detail, Kind, Trace, Why};
 use crate::config::{Anchor, Step, TicketType};
-use crate::ticket::{Channel, DateOrTime, Field, Segment, State};
-use crate::time::{Span, anchor_date};
+use crate::ticket::{Channel, DateOrTime, Field, Segment, State, Ticket};
+use crate::time::{Span, anchor_date, days_after};
 
 /// The channel of a `same` step: the origin, portal answered by e-mail, e-mail when unknown.
 fn same_medium(origin: Option<Channel>) -> Channel {
@@ -96,23 +96,7 @@ fn schedule_step(
     trace: &mut Trace<'_>,
 ) -> Option<Candidate> {
     let t = ctx.t;
-    let anchor: Option<DateOrTime> = match &step.from {
-        Anchor::Field(f) => match f {
-            Field::OpenedAt => Some(DateOrTime::Time(t.opened_at)),
-            Field::ResolvedAt => t.resolved_at.map(DateOrTime::Time),
-            Field::LastCustomerReplyAt => t.last_customer_reply_at.map(DateOrTime::Time),
-            Field::AwaitingSince => t.awaiting_since.map(DateOrTime::Time),
-            Field::LastAttemptAt => t.last_attempt_at.map(DateOrTime::Time),
-            Field::LastFollowupAt => t.last_followup_at.map(DateOrTime::Time),
-            Field::ReactivationAt => t.reactivation_at,
-            _ => None,
-        },
-        Anchor::Column(c) => t
-            .dates
-            .iter()
-            .find(|(k, _)| &**k == c.as_str())
-            .map(|(_, d)| *d),
-    };
+    let anchor = step_anchor(t, &step.from);
     let Some(anchor) = anchor else {
         trace.note(|| Fact::Step {
             n,
@@ -122,21 +106,16 @@ fn schedule_step(
         });
         return None;
     };
-    if let Some(cond) = &step.only_if {
-        let holds = if cond == Field::CallbackRequested.name() {
-            t.callback_requested
-        } else {
-            t.flags.iter().any(|(k, v)| &**k == cond.as_str() && *v)
-        };
-        if !holds {
-            trace.note(|| Fact::Step {
-                n,
-                outcome: StepOutcome::NotIf {
-                    condition: cond.clone(),
-                },
-            });
-            return None;
-        }
+    if let Some(cond) = &step.only_if
+        && !holds(t, cond)
+    {
+        trace.note(|| Fact::Step {
+            n,
+            outcome: StepOutcome::NotIf {
+                condition: cond.clone(),
+            },
+        });
+        return None;
     }
     let nominal = ctx.add_bd(anchor_date(ctx.zone, anchor, step.after), 0);
     let what = &step.what;
@@ -159,11 +138,7 @@ fn schedule_step(
         .channel
         .unwrap_or_else(|| same_medium(t.origin.channel()));
     let last = window_last(ctx, nominal, step.window);
-    let expires = last
-        .checked_add_days(chrono::Days::new(u64::from(
-            ctx.rules.defaults.checkin_expire_days,
-        )))
-        .unwrap_or(last);
+    let expires = days_after(last, ctx.rules.defaults.checkin_expire_days);
     if ctx.today > expires {
         trace.note(|| Fact::Step {
             n,
@@ -175,14 +150,8 @@ fn schedule_step(
         });
         return None;
     }
-    let (mut date, mut why_moved) = choose_day(ctx, nominal, last, channel, step.window);
-    // Like strikes, check-ins wait for a customer who is out of office.
-    if let Some(until) = t.customer_ooo_until
-        && date <= until
-    {
-        date = ctx.add_bd(until, 1);
-        why_moved = Some(DayWhy::CustomerAway { until });
-    }
+    let (date, why_moved) =
+        wait_for_return(ctx, choose_day(ctx, nominal, last, channel, step.window));
     let count = ty.steps.len();
     let reason = Why::CheckIn {
         what: what.clone(),
@@ -213,6 +182,50 @@ fn schedule_step(
         nominal,
         action,
     })
+}
+
+/// The value a step counts from, when the ticket has it.
+fn step_anchor(t: &Ticket, from: &Anchor) -> Option<DateOrTime> {
+    match from {
+        Anchor::Field(f) => match f {
+            Field::OpenedAt => Some(DateOrTime::Time(t.opened_at)),
+            Field::ResolvedAt => t.resolved_at.map(DateOrTime::Time),
+            Field::LastCustomerReplyAt => t.last_customer_reply_at.map(DateOrTime::Time),
+            Field::AwaitingSince => t.awaiting_since.map(DateOrTime::Time),
+            Field::LastAttemptAt => t.last_attempt_at.map(DateOrTime::Time),
+            Field::LastFollowupAt => t.last_followup_at.map(DateOrTime::Time),
+            Field::ReactivationAt => t.reactivation_at,
+            _ => None,
+        },
+        Anchor::Column(c) => t
+            .dates
+            .iter()
+            .find(|(k, _)| &**k == c.as_str())
+            .map(|(_, d)| *d),
+    }
+}
+
+/// Whether a step's `only_if` holds: `callback_requested` or a yes/no column.
+fn holds(t: &Ticket, cond: &str) -> bool {
+    if cond == Field::CallbackRequested.name() {
+        t.callback_requested
+    } else {
+        t.flags.iter().any(|(k, v)| &**k == cond && *v)
+    }
+}
+
+/// Like strikes, check-ins wait for a customer who is out of office: a day on or before
+/// `customer_ooo_until` moves to the first business day after it.
+fn wait_for_return(
+    ctx: &Ctx<'_>,
+    (date, why): (NaiveDate, Option<DayWhy>),
+) -> (NaiveDate, Option<DayWhy>) {
+    match ctx.t.customer_ooo_until {
+        Some(until) if date <= until => {
+            (ctx.add_bd(until, 1), Some(DayWhy::CustomerAway { until }))
+        }
+        _ => (date, why),
+    }
 }
 
 /// The day of a check-in within its window (SPEC §5–6): the first business day on which
@@ -298,13 +311,7 @@ fn recurring(
     let channel = ty
         .channel
         .unwrap_or_else(|| same_medium(t.origin.channel()));
-    let (mut date, mut why_moved) = choose_day(ctx, nominal, last, channel, window);
-    if let Some(until) = t.customer_ooo_until
-        && date <= until
-    {
-        date = ctx.add_bd(until, 1);
-        why_moved = Some(DayWhy::CustomerAway { until });
-    }
+    let (date, why_moved) = wait_for_return(ctx, choose_day(ctx, nominal, last, channel, window));
     trace.note(|| Fact::Recurring {
         date,
         every,

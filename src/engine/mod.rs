@@ -1,5 +1,6 @@
-//! Planning: a pure function of (ticket, rules, now) to the actions due. No I/O, no clock,
-//! no threads, no text: reasons are data that `output` writes as sentences.
+//! Planning: a pure function of (ticket, rules, now) to the actions due. It reads nothing
+//! but its arguments and writes nothing but its result; reasons and facts are data that
+//! `output` writes as sentences.
 
 mod capacity;
 mod checkins;

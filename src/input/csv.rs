@@ -20,57 +20,11 @@ impl Reader<'_> {
         sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
     ) -> Result<(), Failure> {
         let mut rdr = split::Splitter::new(input);
-        let mut rec = split::Record::default();
-        let got = rdr
-            .read(&mut rec)
-            .map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
-        if !got {
-            return Err(Failure::usage(format!(
-                "{name} is empty: an export needs a header row with at least the columns {}",
-                self.required_names().join(", ")
-            )));
-        }
-        let headers = header_names(&rec);
-        self.reset_names();
-        let mut index: [Option<usize>; Field::ALL.len()] = [None; Field::ALL.len()];
-        for f in Field::ALL {
-            let found = self.candidates(f).iter().find_map(|want| {
-                headers.iter().position(|h| h == want).or_else(|| {
-                    headers
-                        .iter()
-                        .position(|h| h.trim().eq_ignore_ascii_case(want.trim()))
-                })
-            });
-            if let Some(i) = found {
-                index[f as usize] = Some(i);
-                self.names[f as usize] = headers[i].clone();
-            }
-        }
-        self.require(name, &index, &headers)?;
-        if self.stats.columns.is_empty() {
-            for f in Field::ALL {
-                if index[f as usize].is_some() {
-                    self.stats.columns.insert(f, self.names[f as usize].clone());
-                }
-            }
-        }
-        let used: HashSet<usize> = index.iter().flatten().copied().collect();
-        let layout = Arc::new(Layout {
-            source: name.to_string(),
-            seq: self.seq,
-            width: headers.len(),
-            index,
-            names: self.names.clone(),
-            extra: headers
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !used.contains(i))
-                .map(|(i, h)| (i, Arc::from(h.as_str())))
-                .collect(),
-            spares: std::sync::Mutex::new(Vec::new()),
-        });
+        let headers = self.header(name, &mut rdr)?;
+        let layout = self.layout(name, &headers)?;
+        let index = layout.index;
         let id_cell = index[Field::Id as usize];
-        let mut rows = Rows::new(layout.clone());
+        let mut rows = Rows::new(layout);
         let mut record = 0u64;
         let mut sized = false;
         loop {
@@ -108,17 +62,7 @@ impl Reader<'_> {
             } else if ends.len() != headers.len() {
                 self.stats.rows += 1;
                 let id = id_cell.and_then(cell).map(String::from_utf8_lossy);
-                let r = at.reject(
-                    id.as_deref(),
-                    "",
-                    "",
-                    format!(
-                        "the row has {} fields but the header has {}; check for an unquoted comma or a missing quote",
-                        ends.len(),
-                        headers.len()
-                    ),
-                );
-                self.parsed.reject(r, self.seq);
+                self.ragged(at, id.as_deref(), ends.len(), headers.len());
                 false
             } else {
                 self.stats.rows += 1;
@@ -152,6 +96,81 @@ impl Reader<'_> {
             }
         }
         self.flush_rows(rows, sink)
+    }
+
+    /// The header row, or a usage error when the export has none.
+    fn header(
+        &mut self,
+        name: &str,
+        rdr: &mut split::Splitter<Box<dyn BufRead>>,
+    ) -> Result<Vec<String>, Failure> {
+        let mut rec = split::Record::default();
+        let got = rdr
+            .read(&mut rec)
+            .map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
+        if !got {
+            return Err(Failure::usage(format!(
+                "{name} is empty: an export needs a header row with at least the columns {}",
+                self.required_names().join(", ")
+            )));
+        }
+        Ok(header_names(&rec))
+    }
+
+    /// A row with more or fewer fields than the header: rejected.
+    fn ragged(&mut self, at: At<'_>, id: Option<&str>, fields: usize, width: usize) {
+        let r = at.reject(
+            id,
+            "",
+            "",
+            format!(
+                "the row has {fields} fields but the header has {width}; check for an unquoted comma or a missing quote"
+            ),
+        );
+        self.parsed.reject(r, self.seq);
+    }
+
+    /// How a source's header maps to fields: the first candidate column of each present,
+    /// else a usage error naming what is missing.
+    fn layout(&mut self, name: &str, headers: &[String]) -> Result<Arc<Layout>, Failure> {
+        self.reset_names();
+        let mut index: [Option<usize>; Field::ALL.len()] = [None; Field::ALL.len()];
+        for f in Field::ALL {
+            let found = self.candidates(f).iter().find_map(|want| {
+                headers.iter().position(|h| h == want).or_else(|| {
+                    headers
+                        .iter()
+                        .position(|h| h.trim().eq_ignore_ascii_case(want.trim()))
+                })
+            });
+            if let Some(i) = found {
+                index[f as usize] = Some(i);
+                self.names[f as usize] = headers[i].clone();
+            }
+        }
+        self.require(name, &index, headers)?;
+        if self.stats.columns.is_empty() {
+            for f in Field::ALL {
+                if index[f as usize].is_some() {
+                    self.stats.columns.insert(f, self.names[f as usize].clone());
+                }
+            }
+        }
+        let used: HashSet<usize> = index.iter().flatten().copied().collect();
+        Ok(Arc::new(Layout {
+            source: name.to_string(),
+            seq: self.seq,
+            width: headers.len(),
+            index,
+            names: self.names.clone(),
+            extra: headers
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !used.contains(i))
+                .map(|(i, h)| (i, Arc::from(h.as_str())))
+                .collect(),
+            spares: std::sync::Mutex::new(Vec::new()),
+        }))
     }
 }
 

@@ -130,7 +130,8 @@ impl<'r> Parser<'r> {
         Ok(())
     }
 
-    /// Maps the cells of one row to a ticket, or says which field is wrong.
+    /// Maps the cells of one row to a ticket, or says which field is wrong: one statement
+    /// per field, in the order of SPEC §2, so the whole mapping reads in one place.
     pub(super) fn ticket(
         &self,
         at: At<'_>,

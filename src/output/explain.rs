@@ -63,127 +63,135 @@ fn listing(a: &Action, now: DateTime<Utc>, horizon: DateTime<Utc>) -> (bool, Str
     }
 }
 
-pub fn write(
-    w: &mut dyn Write,
-    t: &Ticket,
-    rules: &Rules,
-    eval: &Evaluation,
-    now: DateTime<Utc>,
-    horizon: DateTime<Utc>,
-    format: ExplainFormat,
-) -> io::Result<()> {
-    let tz = t.customer_tz.unwrap_or(rules.default_tz);
+/// What `explain` says of one ticket.
+pub struct Explained<'a> {
+    pub ticket: &'a Ticket,
+    pub rules: &'a Rules,
+    pub eval: &'a Evaluation,
+    pub now: DateTime<Utc>,
+    pub horizon: DateTime<Utc>,
+}
+
+pub fn write(w: &mut dyn Write, x: &Explained<'_>, format: ExplainFormat) -> io::Result<()> {
     match format {
-        ExplainFormat::Json => {
-            let read: serde_json::Map<String, serde_json::Value> = fields(t, tz)
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), json!(v)))
-                .collect();
-            let extra: serde_json::Map<String, serde_json::Value> = t
-                .extra
-                .iter()
-                .map(|(k, v)| (k.to_string(), json!(v)))
-                .collect();
-            let actions: Vec<serde_json::Value> = eval
-                .actions
-                .iter()
-                .map(|a| {
-                    let (listed, why) = listing(a, now, horizon);
-                    let mut v = serde_json::to_value(Row::new(a)).unwrap_or_default();
-                    if let Some(o) = v.as_object_mut() {
-                        o.insert("listed".into(), json!(listed));
-                        o.insert("listed_why".into(), json!(why));
-                        o.insert("contact_date".into(), json!(a.contact_date.to_string()));
-                    }
-                    v
-                })
-                .collect();
-            let doc = json!({
-                "ticket_id": t.id,
-                "now": now.to_rfc3339(),
-                "rules": rules.path,
-                "read": read,
-                "extra": extra,
-                "computed": eval.facts.iter().map(|f| {
-                    let (name, value, why) = parts(f);
-                    json!({ "name": name, "value": value, "why": why })
-                }).collect::<Vec<_>>(),
-                "actions": actions,
-            });
-            serde_json::to_writer_pretty(&mut *w, &doc)?;
-            writeln!(w)
-        }
-        ExplainFormat::Text => {
-            writeln!(
-                w,
-                "Ticket {} at {} (rules: {})",
-                t.id,
-                now.to_rfc3339(),
-                rules.path
-            )?;
-            writeln!(w)?;
-            writeln!(w, "Read from the export:")?;
-            let f = fields(t, tz);
-            let width = f
-                .iter()
-                .map(|(k, _)| k.len())
-                .chain(t.extra.iter().map(|(k, _)| k.len()))
-                .max()
-                .unwrap_or(0);
-            for (k, v) in &f {
-                writeln!(w, "  {k:width$}  {v}")?;
-            }
-            for (k, v) in &t.extra {
-                writeln!(w, "  {:width$}  {v}  (extra column)", k.to_string())?;
-            }
-            writeln!(w)?;
-            writeln!(w, "Computed:")?;
-            let facts: Vec<_> = eval.facts.iter().map(parts).collect();
-            let width = facts.iter().map(|x| x.0.len()).max().unwrap_or(0);
-            for (name, value, why) in &facts {
-                writeln!(w, "  {name:width$}  {value} — {why}")?;
-            }
-            writeln!(w)?;
-            if eval.actions.is_empty() {
-                writeln!(w, "Decision: nothing to do for this ticket.")?;
-            }
-            for a in &eval.actions {
-                let (_, why) = listing(a, now, horizon);
-                writeln!(
-                    w,
-                    "Decision: {} {} ({}), due {}, {why}.",
-                    a.kind.name(),
-                    a.step,
-                    a.id(),
-                    a.due_date
-                )?;
-                let local = |x| local_rfc3339(x, a.timezone);
-                let channel = match a.channel {
-                    Some(c) if a.fallback_channels.is_empty() => format!("by {c}"),
-                    Some(c) => format!("by {c}, then {}", a.fallbacks(", ")),
-                    None => "internal (no customer contact)".to_string(),
-                };
-                writeln!(
-                    w,
-                    "  Contact on {} at {} {channel}, in the window {} to {}.",
-                    a.contact_date,
-                    local(a.suggested_at),
-                    local(a.window_start),
-                    local(a.window_end)
-                )?;
-                match &a.covering_for {
-                    Some(o) => writeln!(
-                        w,
-                        "  Assigned to {}, covering for {o}, who is out that day.",
-                        a.assignee
-                    )?,
-                    None => writeln!(w, "  Assigned to {}.", a.assignee)?,
-                }
-                writeln!(w, "  Why: {}", reason::text(a))?;
-            }
-            Ok(())
-        }
+        ExplainFormat::Json => write_json(w, x),
+        ExplainFormat::Text => write_text(w, x),
     }
+}
+
+fn write_json(w: &mut dyn Write, x: &Explained<'_>) -> io::Result<()> {
+    let (t, rules, eval, now, horizon) = (x.ticket, x.rules, x.eval, x.now, x.horizon);
+    let tz = t.customer_tz.unwrap_or(rules.default_tz);
+    let read: serde_json::Map<String, serde_json::Value> = fields(t, tz)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    let extra: serde_json::Map<String, serde_json::Value> = t
+        .extra
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    let actions: Vec<serde_json::Value> = eval
+        .actions
+        .iter()
+        .map(|a| {
+            let (listed, why) = listing(a, now, horizon);
+            let mut v = serde_json::to_value(Row::new(a)).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.insert("listed".into(), json!(listed));
+                o.insert("listed_why".into(), json!(why));
+                o.insert("contact_date".into(), json!(a.contact_date.to_string()));
+            }
+            v
+        })
+        .collect();
+    let doc = json!({
+        "ticket_id": t.id,
+        "now": now.to_rfc3339(),
+        "rules": rules.path,
+        "read": read,
+        "extra": extra,
+        "computed": eval.facts.iter().map(|f| {
+            let (name, value, why) = parts(f);
+            json!({ "name": name, "value": value, "why": why })
+        }).collect::<Vec<_>>(),
+        "actions": actions,
+    });
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    writeln!(w)
+}
+
+fn write_text(w: &mut dyn Write, x: &Explained<'_>) -> io::Result<()> {
+    let (t, rules, eval, now, horizon) = (x.ticket, x.rules, x.eval, x.now, x.horizon);
+    let tz = t.customer_tz.unwrap_or(rules.default_tz);
+    writeln!(
+        w,
+        "Ticket {} at {} (rules: {})",
+        t.id,
+        now.to_rfc3339(),
+        rules.path
+    )?;
+    writeln!(w)?;
+    writeln!(w, "Read from the export:")?;
+    let f = fields(t, tz);
+    let width = f
+        .iter()
+        .map(|(k, _)| k.len())
+        .chain(t.extra.iter().map(|(k, _)| k.len()))
+        .max()
+        .unwrap_or(0);
+    for (k, v) in &f {
+        writeln!(w, "  {k:width$}  {v}")?;
+    }
+    for (k, v) in &t.extra {
+        writeln!(w, "  {:width$}  {v}  (extra column)", k.to_string())?;
+    }
+    writeln!(w)?;
+    writeln!(w, "Computed:")?;
+    let facts: Vec<_> = eval.facts.iter().map(parts).collect();
+    let width = facts.iter().map(|x| x.0.len()).max().unwrap_or(0);
+    for (name, value, why) in &facts {
+        writeln!(w, "  {name:width$}  {value} — {why}")?;
+    }
+    writeln!(w)?;
+    if eval.actions.is_empty() {
+        writeln!(w, "Decision: nothing to do for this ticket.")?;
+    }
+    for a in &eval.actions {
+        let (_, why) = listing(a, now, horizon);
+        writeln!(
+            w,
+            "Decision: {} {} ({}), due {}, {why}.",
+            a.kind.name(),
+            a.step,
+            a.id(),
+            a.due_date
+        )?;
+        let local = |x| local_rfc3339(x, a.timezone);
+        let channel = match a.channel {
+            Some(c) if a.fallback_channels.is_empty() => format!("by {c}"),
+            Some(c) => format!("by {c}, then {}", a.fallbacks(", ")),
+            None => "internal (no customer contact)".to_string(),
+        };
+        writeln!(
+            w,
+            "  Contact on {} at {} {channel}, in the window {} to {}.",
+            a.contact_date,
+            local(a.suggested_at),
+            local(a.window_start),
+            local(a.window_end)
+        )?;
+        match &a.covering_for {
+            Some(o) => writeln!(
+                w,
+                "  Assigned to {}, covering for {o}, who is out that day.",
+                a.assignee
+            )?,
+            None => writeln!(w, "  Assigned to {}.", a.assignee)?,
+        }
+        writeln!(w, "  Why: {}", reason::text(a))?;
+    }
+    Ok(())
 }
 
 /// A ticket whose rows were all rejected: say so, and why.
@@ -216,7 +224,8 @@ fn days(n: u32) -> String {
     format!("{n} business day{}", if n == 1 { "" } else { "s" })
 }
 
-/// A fact as its name, its value and why.
+/// A fact as its name, its value and why. One arm per kind of fact: the sentences read
+/// best side by side.
 pub fn parts(f: &Fact) -> (String, String, String) {
     let none = || "none".to_string();
     let (name, value, why): (&str, String, String) = match f {

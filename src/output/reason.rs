@@ -157,7 +157,8 @@ fn weekday_names(days: &[bool; 7]) -> String {
     names.join("/")
 }
 
-/// Appends an action's reason as sentences to `out`.
+/// Appends an action's reason as sentences to `out`. One arm per kind of reason: the
+/// sentences read best side by side.
 pub fn write(a: &Action, out: &mut String) {
     let channel = a.channel.map(|c| c.name()).unwrap_or("");
     let ty = a.ticket_type.as_str();

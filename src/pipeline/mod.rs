@@ -81,7 +81,8 @@ impl Planned {
 /// One chunk planned: its actions, for drafts their tickets, and what parsing found.
 type PlannedChunk = (Vec<Action>, Vec<Arc<Ticket>>, Parsed);
 
-/// Reads the export and plans it (SPEC §3–6), levels, drafts and sorts what is kept.
+/// Reads the export and plans it (SPEC §3–6), levels, drafts and sorts what is kept. One
+/// function for the read: its threads, channels and closures share one scope.
 pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<Planned, Failure> {
     let rules = p.rules;
     let levelling = rules.levels();
