@@ -43,6 +43,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_csv_guard: bool,
 
+    /// Threads to plan on [default: the cores, at most 8]; 1 does everything on one
+    #[arg(long, global = true, value_name = "N", env = "FOLLOWUP_THREADS", value_parser = threads)]
+    pub threads: Option<usize>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -371,6 +375,13 @@ fn kind(s: &str) -> Result<Kind, String> {
 fn channel(s: &str) -> Result<Channel, String> {
     Channel::from_name(&s.to_ascii_lowercase())
         .ok_or_else(|| format!("\"{s}\" is not a channel; use phone, email, chat, portal or mail"))
+}
+
+fn threads(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=64).contains(&n) => Ok(n),
+        _ => Err(format!("\"{s}\" is not a number of threads from 1 to 64")),
+    }
 }
 
 fn days(s: &str) -> Result<u32, String> {

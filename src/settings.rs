@@ -34,7 +34,7 @@ impl Settings {
             rules_text,
             now: cli.now.and_then(|n| n.0).unwrap_or(clock),
             guard: Guard(!cli.no_csv_guard),
-            threads: crate::pipeline::threads(),
+            threads: cli.threads.unwrap_or_else(crate::pipeline::threads),
         })
     }
 

@@ -25,68 +25,66 @@ fn local(tz: Tz, date: &str, hhmm: &str) -> DateTime<Utc> {
     local_instant(tz, d(date), parse_hhmm(hhmm, true).unwrap())
 }
 
+/// `add_bd` on the US calendar (Thanksgiving, Christmas, New Year's Day): from, n, want.
 #[test]
 fn add_bd_skips_weekends_and_holidays() {
     let c = us();
-    assert_eq!(
-        c.add_bd(d("2026-11-20"), 1),
-        d("2026-11-23"),
-        "Friday + 1 is Monday"
-    );
-    assert_eq!(
-        c.add_bd(d("2026-11-25"), 1),
-        d("2026-11-27"),
-        "Thanksgiving is skipped"
-    );
-    assert_eq!(c.add_bd(d("2026-11-25"), 2), d("2026-11-30"));
-    assert_eq!(
-        c.add_bd(d("2026-11-21"), 0),
-        d("2026-11-23"),
-        "n = 0 on a Saturday: Monday"
-    );
-    assert_eq!(
-        c.add_bd(d("2026-11-26"), 0),
-        d("2026-11-27"),
-        "n = 0 on a holiday: the next day"
-    );
-    assert_eq!(
-        c.add_bd(d("2026-11-24"), 0),
-        d("2026-11-24"),
-        "n = 0 on a business day: itself"
-    );
-    assert_eq!(
-        c.add_bd(d("2026-11-22"), 1),
-        d("2026-11-23"),
-        "Sunday + 1 is Monday"
-    );
-    assert_eq!(
-        c.add_bd(d("2026-11-23"), 1),
-        d("2026-11-24"),
-        "strictly after: Monday + 1 is Tuesday"
-    );
-    assert_eq!(c.add_bd(d("2026-12-24"), 1), d("2026-12-28"));
-    assert_eq!(
-        c.add_bd(d("2026-12-31"), 1),
-        d("2027-01-04"),
-        "across the year and New Year's Day"
-    );
+    let table = [
+        ("2026-11-20", 1, "2026-11-23", "Friday + 1 is Monday"),
+        ("2026-11-25", 1, "2026-11-27", "Thanksgiving is skipped"),
+        (
+            "2026-11-25",
+            2,
+            "2026-11-30",
+            "Thanksgiving and the weekend",
+        ),
+        ("2026-11-21", 0, "2026-11-23", "n = 0 on a Saturday: Monday"),
+        (
+            "2026-11-26",
+            0,
+            "2026-11-27",
+            "n = 0 on a holiday: the next day",
+        ),
+        (
+            "2026-11-24",
+            0,
+            "2026-11-24",
+            "n = 0 on a business day: itself",
+        ),
+        ("2026-11-22", 1, "2026-11-23", "Sunday + 1 is Monday"),
+        (
+            "2026-11-23",
+            1,
+            "2026-11-24",
+            "strictly after: Monday + 1 is Tuesday",
+        ),
+        ("2026-12-24", 1, "2026-12-28", "Christmas and the weekend"),
+        (
+            "2026-12-31",
+            1,
+            "2027-01-04",
+            "across the year and New Year's Day",
+        ),
+    ];
+    for (from, n, want, why) in table {
+        assert_eq!(c.add_bd(d(from), n), d(want), "{from} + {n}: {why}");
+    }
 }
 
+/// Business days `x` with `a < x <= b`: a, b, count.
 #[test]
 fn business_days_between_counts_the_half_open_range() {
     let c = us();
-    assert_eq!(c.business_days_between(d("2026-11-17"), d("2026-11-23")), 4);
-    assert_eq!(c.business_days_between(d("2026-11-23"), d("2026-11-23")), 0);
-    assert_eq!(c.business_days_between(d("2026-11-24"), d("2026-11-23")), 0);
-    assert_eq!(
-        c.business_days_between(d("2026-11-25"), d("2026-11-30")),
-        2,
-        "Thu holiday, weekend"
-    );
-    assert_eq!(
-        c.business_days_between(d("2026-11-01"), d("2026-12-31")),
-        42
-    );
+    let table = [
+        ("2026-11-17", "2026-11-23", 4, "Wed to Mon"),
+        ("2026-11-23", "2026-11-23", 0, "an empty range"),
+        ("2026-11-24", "2026-11-23", 0, "a range backwards"),
+        ("2026-11-25", "2026-11-30", 2, "Thu holiday, weekend"),
+        ("2026-11-01", "2026-12-31", 42, "two months"),
+    ];
+    for (a, b, want, why) in table {
+        assert_eq!(c.business_days_between(d(a), d(b)), want, "{a}..{b}: {why}");
+    }
 }
 
 #[test]
@@ -107,121 +105,176 @@ fn business_days_between_agrees_with_counting_one_by_one() {
     }
 }
 
+/// Local wall times as instants, across DST changes on both sides of UTC, with half-hour
+/// offsets and without DST: a time in a gap moves forward by the gap, one in a fold takes
+/// the earlier instant.
 #[test]
-fn new_york_gap_moves_forward_and_fold_takes_the_earlier_instant() {
-    let ny = America::New_York;
-    // 2026-03-08: 02:00 EST jumps to 03:00 EDT.
-    assert_eq!(
-        local(ny, "2026-03-08", "02:30"),
-        utc("2026-03-08T07:30:00Z"),
-        "02:30 does not exist: 03:30 EDT"
-    );
-    assert_eq!(
-        local(ny, "2026-03-08", "03:00"),
-        utc("2026-03-08T07:00:00Z")
-    );
-    // 2026-11-01: 02:00 EDT falls back to 01:00 EST; 01:30 happens twice.
-    assert_eq!(
-        local(ny, "2026-11-01", "01:30"),
-        utc("2026-11-01T05:30:00Z"),
-        "the EDT (earlier) 01:30"
-    );
-    assert_eq!(
-        local(ny, "2026-11-02", "09:00"),
-        utc("2026-11-02T14:00:00Z")
-    );
+fn local_times_across_dst_gaps_and_folds() {
+    use America::{New_York, Sao_Paulo};
+    use Australia::Lord_Howe;
+    use Europe::Berlin;
+    use Pacific::Auckland;
+    let table = [
+        // 2026-03-08: 02:00 EST jumps to 03:00 EDT.
+        (
+            New_York,
+            "2026-03-08",
+            "02:30",
+            "2026-03-08T07:30:00Z",
+            "gap: 03:30 EDT",
+        ),
+        (
+            New_York,
+            "2026-03-08",
+            "03:00",
+            "2026-03-08T07:00:00Z",
+            "after the gap",
+        ),
+        // 2026-11-01: 02:00 EDT falls back to 01:00 EST; 01:30 happens twice.
+        (
+            New_York,
+            "2026-11-01",
+            "01:30",
+            "2026-11-01T05:30:00Z",
+            "fold: the EDT one",
+        ),
+        (
+            New_York,
+            "2026-11-02",
+            "09:00",
+            "2026-11-02T14:00:00Z",
+            "the day after: EST",
+        ),
+        (
+            Berlin,
+            "2026-03-29",
+            "02:30",
+            "2026-03-29T01:30:00Z",
+            "gap: 03:30 CEST",
+        ),
+        (
+            Berlin,
+            "2026-10-25",
+            "02:30",
+            "2026-10-25T00:30:00Z",
+            "fold: the CEST one",
+        ),
+        (
+            Berlin,
+            "2026-03-27",
+            "09:00",
+            "2026-03-27T08:00:00Z",
+            "Friday before: CET",
+        ),
+        (
+            Berlin,
+            "2026-03-30",
+            "09:00",
+            "2026-03-30T07:00:00Z",
+            "Monday after: CEST",
+        ),
+        (
+            Asia::Kolkata,
+            "2026-11-23",
+            "09:00",
+            "2026-11-23T03:30:00Z",
+            "+05:30",
+        ),
+        (
+            Asia::Kolkata,
+            "2026-06-23",
+            "09:00",
+            "2026-06-23T03:30:00Z",
+            "no DST",
+        ),
+        // 2026-10-04: 02:00 (+10:30) jumps to 02:30 (+11:00).
+        (
+            Lord_Howe,
+            "2026-10-04",
+            "02:15",
+            "2026-10-03T15:45:00Z",
+            "30-minute gap",
+        ),
+        // 2026-04-05: 02:00 (+11:00) falls back to 01:30 (+10:30); 01:45 happens twice.
+        (
+            Lord_Howe,
+            "2026-04-05",
+            "01:45",
+            "2026-04-04T14:45:00Z",
+            "fold: the +11 one",
+        ),
+        (
+            Lord_Howe,
+            "2026-11-23",
+            "09:00",
+            "2026-11-22T22:00:00Z",
+            "summer: +11",
+        ),
+        (
+            Lord_Howe,
+            "2026-06-23",
+            "09:00",
+            "2026-06-22T22:30:00Z",
+            "winter: +10:30",
+        ),
+        // 2026-09-27: 02:00 NZST jumps to 03:00 NZDT.
+        (
+            Auckland,
+            "2026-09-27",
+            "02:30",
+            "2026-09-26T14:30:00Z",
+            "gap: 03:30 NZDT",
+        ),
+        // 2026-04-05: 03:00 NZDT falls back to 02:00 NZST.
+        (
+            Auckland,
+            "2026-04-05",
+            "02:30",
+            "2026-04-04T13:30:00Z",
+            "fold: the NZDT one",
+        ),
+        (
+            Auckland,
+            "2026-11-24",
+            "09:00",
+            "2026-11-23T20:00:00Z",
+            "summer: +13",
+        ),
+        (
+            Sao_Paulo,
+            "2026-11-23",
+            "09:00",
+            "2026-11-23T12:00:00Z",
+            "-03:00",
+        ),
+        (
+            Sao_Paulo,
+            "2026-01-15",
+            "09:00",
+            "2026-01-15T12:00:00Z",
+            "no DST",
+        ),
+    ];
+    for (tz, date, hhmm, want, why) in table {
+        assert_eq!(
+            local(tz, date, hhmm),
+            utc(want),
+            "{tz} {date} {hhmm}: {why}"
+        );
+    }
 }
 
+/// The local date of an instant near midnight: instant, zone, date.
 #[test]
-fn berlin_across_both_changes() {
-    let be = Europe::Berlin;
-    assert_eq!(
-        local(be, "2026-03-29", "02:30"),
-        utc("2026-03-29T01:30:00Z"),
-        "gap: 03:30 CEST"
-    );
-    assert_eq!(
-        local(be, "2026-10-25", "02:30"),
-        utc("2026-10-25T00:30:00Z"),
-        "fold: the CEST one"
-    );
-    assert_eq!(
-        local(be, "2026-03-27", "09:00"),
-        utc("2026-03-27T08:00:00Z"),
-        "Friday before: CET"
-    );
-    assert_eq!(
-        local(be, "2026-03-30", "09:00"),
-        utc("2026-03-30T07:00:00Z"),
-        "Monday after: CEST"
-    );
-}
-
-#[test]
-fn kolkata_has_a_half_hour_offset_and_no_dst() {
-    let k = Asia::Kolkata;
-    assert_eq!(local(k, "2026-11-23", "09:00"), utc("2026-11-23T03:30:00Z"));
-    assert_eq!(local(k, "2026-06-23", "09:00"), utc("2026-06-23T03:30:00Z"));
-    assert_eq!(local_date(utc("2026-11-23T18:29:00Z"), k), d("2026-11-23"));
-    assert_eq!(local_date(utc("2026-11-23T18:30:00Z"), k), d("2026-11-24"));
-}
-
-#[test]
-fn lord_howe_shifts_by_half_an_hour() {
-    let lh = Australia::Lord_Howe;
-    // 2026-10-04: 02:00 (+10:30) jumps to 02:30 (+11:00).
-    assert_eq!(
-        local(lh, "2026-10-04", "02:15"),
-        utc("2026-10-03T15:45:00Z"),
-        "gap of 30 minutes: 02:45 +11"
-    );
-    // 2026-04-05: 02:00 (+11:00) falls back to 01:30 (+10:30); 01:45 happens twice.
-    assert_eq!(
-        local(lh, "2026-04-05", "01:45"),
-        utc("2026-04-04T14:45:00Z"),
-        "fold: the +11:00 one"
-    );
-    assert_eq!(
-        local(lh, "2026-11-23", "09:00"),
-        utc("2026-11-22T22:00:00Z")
-    );
-    assert_eq!(
-        local(lh, "2026-06-23", "09:00"),
-        utc("2026-06-22T22:30:00Z")
-    );
-}
-
-#[test]
-fn auckland_across_both_changes() {
-    let ak = Pacific::Auckland;
-    // 2026-09-27: 02:00 NZST jumps to 03:00 NZDT.
-    assert_eq!(
-        local(ak, "2026-09-27", "02:30"),
-        utc("2026-09-26T14:30:00Z")
-    );
-    // 2026-04-05: 03:00 NZDT falls back to 02:00 NZST.
-    assert_eq!(
-        local(ak, "2026-04-05", "02:30"),
-        utc("2026-04-04T13:30:00Z")
-    );
-    assert_eq!(
-        local(ak, "2026-11-24", "09:00"),
-        utc("2026-11-23T20:00:00Z")
-    );
-}
-
-#[test]
-fn sao_paulo_is_west_of_utc_without_dst() {
-    let sp = America::Sao_Paulo;
-    assert_eq!(
-        local(sp, "2026-11-23", "09:00"),
-        utc("2026-11-23T12:00:00Z")
-    );
-    assert_eq!(
-        local(sp, "2026-01-15", "09:00"),
-        utc("2026-01-15T12:00:00Z")
-    );
-    assert_eq!(local_date(utc("2026-11-24T02:59:00Z"), sp), d("2026-11-23"));
+fn local_dates_turn_at_local_midnight() {
+    let table = [
+        ("2026-11-23T18:29:00Z", Asia::Kolkata, "2026-11-23"),
+        ("2026-11-23T18:30:00Z", Asia::Kolkata, "2026-11-24"),
+        ("2026-11-24T02:59:00Z", America::Sao_Paulo, "2026-11-23"),
+    ];
+    for (at, tz, want) in table {
+        assert_eq!(local_date(utc(at), tz), d(want), "{at} in {tz}");
+    }
 }
 
 fn iv(s: &str) -> Interval {

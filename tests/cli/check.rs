@@ -1,6 +1,6 @@
 //! Bad rows: every one reported with its line, ticket, field and reason; the rest planned.
 
-use crate::{NOW, fixture, followup};
+use crate::{Case, fixture, followup};
 
 #[test]
 fn check_reports_every_bad_row_with_its_line() {
@@ -11,15 +11,10 @@ fn check_reports_every_bad_row_with_its_line() {
 
 #[test]
 fn plan_goes_on_past_bad_rows_and_exits_3() {
-    let out = followup(&[
-        "--now",
-        NOW,
-        "plan",
-        &fixture("broken.csv"),
-        "--format",
-        "csv",
-    ]);
-    assert_eq!(out.code, 3);
+    let out = Case::new(&["plan", &fixture("broken.csv"), "--format", "csv"])
+        .now()
+        .code(3)
+        .run();
     let ids: Vec<&str> = out
         .stdout
         .lines()
@@ -43,17 +38,17 @@ fn plan_goes_on_past_bad_rows_and_exits_3() {
 fn rejects_file_lists_every_bad_row() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rejects.csv");
-    let out = followup(&[
-        "--now",
-        NOW,
+    Case::new(&[
         "plan",
         &fixture("broken.csv"),
         "--rejects",
         path.to_str().unwrap(),
         "--format",
         "csv",
-    ]);
-    assert_eq!(out.code, 3);
+    ])
+    .now()
+    .code(3)
+    .run();
     let text = std::fs::read_to_string(&path).unwrap();
     let mut r = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
@@ -82,16 +77,16 @@ fn rejects_file_lists_every_bad_row() {
 
 #[test]
 fn strict_makes_any_reject_fatal_and_writes_nothing() {
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "plan",
         &fixture("broken.csv"),
         "--strict",
         "--format",
         "csv",
-    ]);
-    assert_eq!(out.code, 3);
+    ])
+    .now()
+    .code(3)
+    .run();
     assert_eq!(out.stdout, "");
     assert!(
         out.stderr.contains("--strict: nothing written"),
@@ -117,15 +112,10 @@ fn empty_and_header_only_files() {
     assert!(out.stderr.contains("is empty"), "{}", out.stderr);
     let header = dir.path().join("header.csv");
     std::fs::write(&header, "id,status,opened_at\n").unwrap();
-    let out = followup(&[
-        "--now",
-        NOW,
-        "plan",
-        header.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
-    assert_eq!(out.code, 0);
+    let out = Case::new(&["plan", header.to_str().unwrap(), "--format", "csv"])
+        .now()
+        .code(0)
+        .run();
     assert_eq!(out.stdout.lines().count(), 1, "the header alone");
 }
 

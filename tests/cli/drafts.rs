@@ -1,19 +1,19 @@
 //! Drafts in the plan, draft files that never leave their folder, and the resolutions file.
 
-use crate::{NOW, fixture, followup};
+use crate::{Case, NOW, fixture, followup};
 
 #[test]
 fn plan_with_drafts_adds_subject_and_body() {
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "plan",
         "examples/tickets.csv",
         "--format",
         "csv",
         "--drafts",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    ])
+    .now()
+    .code(0)
+    .run();
     let mut r = csv::Reader::from_reader(out.stdout.as_bytes());
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
     assert_eq!(&header[20..], ["draft_subject", "draft_body"]);
@@ -38,25 +38,20 @@ fn plan_with_drafts_adds_subject_and_body() {
             assert!(body.contains(needle), "{id} lacks {needle}: {body}");
         }
     }
-    let json = followup(&[
-        "--now",
-        NOW,
+    let json = Case::new(&[
         "plan",
         "examples/tickets.csv",
         "--format",
         "json",
         "--drafts",
-    ]);
+    ])
+    .now()
+    .run();
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert!(v[0]["draft_subject"].is_string() && v[0]["draft_body"].is_string());
-    let plain = followup(&[
-        "--now",
-        NOW,
-        "plan",
-        "examples/tickets.csv",
-        "--format",
-        "json",
-    ]);
+    let plain = Case::new(&["plan", "examples/tickets.csv", "--format", "json"])
+        .now()
+        .run();
     assert!(!plain.stdout.contains("draft_body"));
 }
 
@@ -95,15 +90,15 @@ fn a_covering_draft_without_a_note_is_an_out_of_office_update() {
 fn draft_files_for_hostile_ids_stay_inside_the_folder() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("out");
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "drafts",
         &fixture("hostile_ids.csv"),
         "--out",
         out_dir.to_str().unwrap(),
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    ])
+    .now()
+    .code(0)
+    .run();
     assert!(out.stderr.contains("wrote 8 drafts"), "{}", out.stderr);
     let mut names: Vec<String> = std::fs::read_dir(&out_dir)
         .unwrap()
@@ -142,25 +137,27 @@ fn draft_files_for_hostile_ids_stay_inside_the_folder() {
 #[test]
 fn a_draft_file_has_a_header_and_the_body() {
     let dir = tempfile::tempdir().unwrap();
-    let out = followup(&[
-        "--now",
-        NOW,
+    Case::new(&[
         "drafts",
         "examples/tickets.csv",
         "--out",
         dir.path().to_str().unwrap(),
         "--owner",
         "alice",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    ])
+    .now()
+    .code(0)
+    .run();
     let text = std::fs::read_to_string(dir.path().join("INC0010001.strike-1.txt")).unwrap();
     insta::assert_snapshot!(text);
 }
 
 #[test]
 fn resolutions_are_a_csv_to_import() {
-    let out = followup(&["--now", NOW, "resolutions", "examples/tickets.csv"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Case::new(&["resolutions", "examples/tickets.csv"])
+        .now()
+        .code(0)
+        .run();
     let mut r = csv::Reader::from_reader(out.stdout.as_bytes());
     assert_eq!(
         r.headers().unwrap().iter().collect::<Vec<_>>(),
@@ -241,16 +238,10 @@ fn a_draft_covers_the_missed_step_its_reason_names() {
         "id,status,opened_at,type,channel,customer,owner\nS1,Open,2026-11-02T15:00:00Z,complaint,email,Ana Lima,bob\n",
     )
     .unwrap();
-    let out = followup(&[
-        "--now",
-        NOW,
-        "plan",
-        p.to_str().unwrap(),
-        "--format",
-        "json",
-        "--drafts",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Case::new(&["plan", p.to_str().unwrap(), "--format", "json", "--drafts"])
+        .now()
+        .code(0)
+        .run();
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v[0]["action_id"], "S1.check_in-2", "{}", out.stdout);
     assert!(

@@ -1,32 +1,28 @@
 //! `explain`: the facts, the dates and the decision for one ticket.
 
-use crate::{NOW, fixture, followup};
+use crate::{Case, fixture};
 
 #[test]
 fn explains_a_held_ticket_in_plain_sentences() {
-    let out = followup(&[
-        "--now",
-        NOW,
-        "explain",
-        "INC0010039",
-        "examples/tickets.csv",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Case::new(&["explain", "INC0010039", "examples/tickets.csv"])
+        .now()
+        .code(0)
+        .run();
     insta::assert_snapshot!(out.stdout);
 }
 
 #[test]
 fn explains_as_json() {
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "explain",
         "INC0010041",
         "examples/tickets.csv",
         "--format",
         "json",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    ])
+    .now()
+    .code(0)
+    .run();
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["ticket_id"], "INC0010041");
     let a = &v["actions"][0];
@@ -49,14 +45,10 @@ fn explains_as_json() {
 
 #[test]
 fn a_ticket_with_nothing_to_do_says_why() {
-    let out = followup(&[
-        "--now",
-        NOW,
-        "explain",
-        "INC0010031",
-        "examples/tickets.csv",
-    ]);
-    assert_eq!(out.code, 0);
+    let out = Case::new(&["explain", "INC0010031", "examples/tickets.csv"])
+        .now()
+        .code(0)
+        .run();
     assert!(
         out.stdout.contains("the ticket is closed: no follow-ups"),
         "{}",
@@ -71,8 +63,10 @@ fn a_ticket_with_nothing_to_do_says_why() {
 
 #[test]
 fn a_rejected_ticket_is_explained_by_its_reject() {
-    let out = followup(&["--now", NOW, "explain", "B05", &fixture("broken.csv")]);
-    assert_eq!(out.code, 3);
+    let out = Case::new(&["explain", "B05", &fixture("broken.csv")])
+        .now()
+        .code(3)
+        .run();
     assert!(
         out.stdout.contains("its row was rejected"),
         "{}",
@@ -87,8 +81,10 @@ fn a_rejected_ticket_is_explained_by_its_reject() {
 
 #[test]
 fn an_unknown_ticket_suggests_the_closest_id() {
-    let out = followup(&["--now", NOW, "explain", "INC001039", "examples/tickets.csv"]);
-    assert_eq!(out.code, 2);
+    let out = Case::new(&["explain", "INC001039", "examples/tickets.csv"])
+        .now()
+        .code(2)
+        .run();
     assert!(
         out.stderr.contains(
             "ticket INC001039 is not in the export (42 rows read); did you mean INC0010039?"

@@ -66,17 +66,17 @@ fn accounts_pile_up_without_capacity_and_level_out_with_it() {
 
 #[test]
 fn the_pile_up_as_a_table() {
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "forecast",
         "examples/accounts.csv",
         "--days",
         "14",
         "--format",
         "table",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    ])
+    .now()
+    .code(0)
+    .run();
     insta::assert_snapshot!(out.stdout);
 }
 
@@ -98,16 +98,16 @@ fn forecast_totals_equal_what_the_simulation_issued() {
         .sum();
     assert_eq!(totals, v["issued"].as_u64().unwrap());
     assert_eq!(rows, totals);
-    let csv = followup(&[
-        "--now",
-        NOW,
+    let csv = Case::new(&[
         "forecast",
         "examples/tickets.csv",
         "--days",
         "10",
         "--format",
         "csv",
-    ]);
+    ])
+    .now()
+    .run();
     let sum: u64 = csv
         .stdout
         .lines()
@@ -121,16 +121,16 @@ fn forecast_totals_equal_what_the_simulation_issued() {
 fn forecast_day_one_equals_the_plan_for_that_day() {
     // 09:00 in New York: the day ends in 15 hours.
     let v = forecast_json(None, "examples/tickets.csv", "3");
-    let plan = followup(&[
-        "--now",
-        NOW,
+    let plan = Case::new(&[
         "plan",
         "examples/tickets.csv",
         "--format",
         "csv",
         "--within",
         "899m",
-    ]);
+    ])
+    .now()
+    .run();
     let mut per_owner = std::collections::BTreeMap::new();
     for line in plan.stdout.lines().skip(1) {
         let mut r = csv::ReaderBuilder::new()
@@ -224,17 +224,17 @@ fn explain_says_when_and_why_a_check_in_moved() {
 
 #[test]
 fn a_diff_of_a_file_against_its_own_rules_is_empty() {
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "diff",
         "--against",
         "rules.toml",
         "examples/tickets.csv",
         "--format",
         "table",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    ])
+    .now()
+    .code(0)
+    .run();
     assert_eq!(
         out.stdout,
         "0 tickets affected: 0 actions added, 0 removed, 0 moved, 0 changed\n"
@@ -249,17 +249,17 @@ fn a_diff_after_changing_the_strike_count_lists_exactly_the_tickets_it_affects()
         .replace("count = 3", "count = 2");
     let p = dir.path().join("two.toml");
     std::fs::write(&p, text).unwrap();
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "diff",
         "--against",
         p.to_str().unwrap(),
         "examples/tickets.csv",
         "--format",
         "json",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    ])
+    .now()
+    .code(0)
+    .run();
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let mut tickets: Vec<&str> = v["changes"]
         .as_array()
@@ -277,16 +277,16 @@ fn a_diff_after_changing_the_strike_count_lists_exactly_the_tickets_it_affects()
         v["summary"],
         serde_json::json!({"tickets": 4, "added": 4, "removed": 4, "moved": 0, "changed": 0})
     );
-    let csv = followup(&[
-        "--now",
-        NOW,
+    let csv = Case::new(&[
         "diff",
         "--against",
         p.to_str().unwrap(),
         "examples/tickets.csv",
         "--format",
         "csv",
-    ]);
+    ])
+    .now()
+    .run();
     insta::assert_snapshot!(csv.stdout);
 }
 
@@ -326,4 +326,83 @@ fn filters_apply_after_levelling() {
             .any(|l| l.contains("Moved from 2026-12-01 to 2026-12-02")),
         "{filtered:?}"
     );
+}
+
+/// Every format `forecast` and `diff` take is written as asked: ndjson is one object per
+/// line holding what the csv rows hold.
+#[test]
+fn forecast_and_diff_write_ndjson() {
+    let csv = Case::new(&[
+        "forecast",
+        "examples/accounts.csv",
+        "--days",
+        "28",
+        "--format",
+        "csv",
+    ])
+    .now()
+    .code(0)
+    .run();
+    let nd = Case::new(&[
+        "forecast",
+        "examples/accounts.csv",
+        "--days",
+        "28",
+        "--format",
+        "ndjson",
+    ])
+    .now()
+    .code(0)
+    .run();
+    let mut rows = csv::Reader::from_reader(csv.stdout.as_bytes());
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let lines: Vec<serde_json::Value> = nd
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), lines.len());
+    assert!(!lines.is_empty());
+    for (r, l) in rows.iter().zip(&lines) {
+        assert_eq!(l["date"], r[0]);
+        assert_eq!(l["key"], r[1]);
+        assert_eq!(l["actions"].to_string(), r[2]);
+        assert_eq!(l["over_capacity"].to_string(), r[3]);
+    }
+    let rules = std::fs::read_to_string("rules.toml").unwrap();
+    let two = rules.replace("count = 3", "count = 2");
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("two.toml");
+    std::fs::write(&other, two).unwrap();
+    let other = other.to_str().unwrap();
+    let json = Case::new(&[
+        "diff",
+        "--against",
+        other,
+        "examples/tickets.csv",
+        "--format",
+        "json",
+    ])
+    .now()
+    .code(0)
+    .run();
+    let nd = Case::new(&[
+        "diff",
+        "--against",
+        other,
+        "examples/tickets.csv",
+        "--format",
+        "ndjson",
+    ])
+    .now()
+    .code(0)
+    .run();
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = nd
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!lines.is_empty());
+    assert_eq!(doc["changes"].as_array().unwrap(), &lines);
 }

@@ -4,10 +4,10 @@
 use crate::{Case, NOW, fixture, followup};
 
 fn plan_csv(path: &str) -> String {
-    let out = followup(&[
-        "--now", NOW, "plan", path, "--format", "csv", "--within", "30d",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Case::new(&["plan", path, "--format", "csv", "--within", "30d"])
+        .now()
+        .code(0)
+        .run();
     out.stdout
 }
 
@@ -33,9 +33,7 @@ fn formats_are_sniffed_on_stdin_and_forced_by_flag() {
             .run();
         assert_eq!(out.stdout, csv, "{name}");
     }
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "plan",
         &fixture("small.ndjson.txt"),
         "--input-format",
@@ -44,7 +42,9 @@ fn formats_are_sniffed_on_stdin_and_forced_by_flag() {
         "csv",
         "--within",
         "30d",
-    ]);
+    ])
+    .now()
+    .run();
     assert_eq!(out.stdout, csv);
 }
 
@@ -53,8 +53,10 @@ fn a_broken_json_array_is_an_error_with_its_position() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("cut.json");
     std::fs::write(&p, r#"[{"id": "A", "status": "Pending", "opened_at": "2026-11-20T10:00:00Z"}, {"id": "B", "sta"#).unwrap();
-    let out = followup(&["--now", NOW, "plan", p.to_str().unwrap()]);
-    assert_eq!(out.code, 1);
+    let out = Case::new(&["plan", p.to_str().unwrap()])
+        .now()
+        .code(1)
+        .run();
     assert!(out.stderr.contains("line 1 column"), "{}", out.stderr);
     assert_eq!(out.stdout, "", "nothing partial");
 }
@@ -68,8 +70,10 @@ fn bad_ndjson_lines_are_rejected_with_their_line() {
         "{\"id\": \"A\", \"status\": \"Pending\", \"opened_at\": \"2026-11-20T10:00:00Z\"}\n\n{\"id\": \"B\", oops}\n[1,2]\n{\"id\": {\"n\": 1}, \"status\": \"Pending\", \"opened_at\": \"2026-11-20T10:00:00Z\"}\n",
     )
     .unwrap();
-    let out = followup(&["--now", NOW, "check", p.to_str().unwrap()]);
-    assert_eq!(out.code, 3);
+    let out = Case::new(&["check", p.to_str().unwrap()])
+        .now()
+        .code(3)
+        .run();
     insta::assert_snapshot!(out.stdout.replace(p.to_str().unwrap(), "x.ndjson"));
 }
 

@@ -4,46 +4,36 @@ use crate::{Case, NOW, fixture, followup};
 
 #[test]
 fn example_plan_as_json() {
-    let out = followup(&[
-        "--now",
-        NOW,
-        "plan",
-        "examples/tickets.csv",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Case::new(&["plan", "examples/tickets.csv", "--format", "json"])
+        .now()
+        .code(0)
+        .run();
     assert_eq!(out.stderr, "");
     insta::assert_snapshot!(out.stdout);
 }
 
 #[test]
 fn example_plan_as_csv() {
-    let out = followup(&[
-        "--now",
-        NOW,
-        "plan",
-        "examples/tickets.csv",
-        "--format",
-        "csv",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Case::new(&["plan", "examples/tickets.csv", "--format", "csv"])
+        .now()
+        .code(0)
+        .run();
     insta::assert_snapshot!(out.stdout);
 }
 
 #[test]
 fn example_plan_as_table() {
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "plan",
         "examples/tickets.csv",
         "--format",
         "table",
         "--owner",
         "alice",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    ])
+    .now()
+    .code(0)
+    .run();
     insta::assert_snapshot!(out.stdout);
 }
 
@@ -51,9 +41,7 @@ fn example_plan_as_table() {
 /// checked here against the expected kind and step, ticket by ticket.
 #[test]
 fn example_awaiting_tickets_get_their_step() {
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "plan",
         "examples/tickets.csv",
         "--format",
@@ -66,7 +54,9 @@ fn example_awaiting_tickets_get_their_step() {
         "resolve",
         "--kind",
         "ooo_hold",
-    ]);
+    ])
+    .now()
+    .run();
     let mut r = csv::Reader::from_reader(out.stdout.as_bytes());
     let got: Vec<String> = r.records().map(|x| x.unwrap()[0].to_string()).collect();
     for id in [
@@ -108,9 +98,7 @@ fn example_awaiting_tickets_get_their_step() {
     }
     assert_eq!(got.len(), 33, "only awaiting tickets get strikes: {got:?}");
     // At 09:00 in New York, every ticket awaiting a customer has its step listed already.
-    let now = followup(&[
-        "--now",
-        NOW,
+    let now = Case::new(&[
         "plan",
         "examples/tickets.csv",
         "--format",
@@ -121,7 +109,9 @@ fn example_awaiting_tickets_get_their_step() {
         "resolve",
         "--kind",
         "ooo_hold",
-    ]);
+    ])
+    .now()
+    .run();
     let listed: std::collections::BTreeSet<&str> = now
         .stdout
         .lines()
@@ -135,9 +125,7 @@ fn example_awaiting_tickets_get_their_step() {
 #[test]
 fn example_check_ins_and_alerts() {
     let ids = |within: &str| {
-        let out = followup(&[
-            "--now",
-            NOW,
+        let out = Case::new(&[
             "plan",
             "examples/tickets.csv",
             "--format",
@@ -148,8 +136,10 @@ fn example_check_ins_and_alerts() {
             "check_in",
             "--kind",
             "internal_alert",
-        ]);
-        assert_eq!(out.code, 0, "{}", out.stderr);
+        ])
+        .now()
+        .code(0)
+        .run();
         out.stdout
             .lines()
             .skip(1)
@@ -278,22 +268,12 @@ fn the_horizon_lists_windows_that_open_later() {
 
 #[test]
 fn ndjson_has_one_object_per_json_element() {
-    let json = followup(&[
-        "--now",
-        NOW,
-        "plan",
-        "examples/tickets.csv",
-        "--format",
-        "json",
-    ]);
-    let nd = followup(&[
-        "--now",
-        NOW,
-        "plan",
-        "examples/tickets.csv",
-        "--format",
-        "ndjson",
-    ]);
+    let json = Case::new(&["plan", "examples/tickets.csv", "--format", "json"])
+        .now()
+        .run();
+    let nd = Case::new(&["plan", "examples/tickets.csv", "--format", "ndjson"])
+        .now()
+        .run();
     let arr: Vec<serde_json::Value> = serde_json::from_str(&json.stdout).unwrap();
     let lines: Vec<serde_json::Value> = nd
         .stdout
@@ -312,9 +292,7 @@ fn ndjson_has_one_object_per_json_element() {
 
 #[test]
 fn filters_narrow_by_assignee_kind_and_channel() {
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "plan",
         "examples/tickets.csv",
         "--format",
@@ -323,7 +301,9 @@ fn filters_narrow_by_assignee_kind_and_channel() {
         "carol",
         "--kind",
         "resolve",
-    ]);
+    ])
+    .now()
+    .run();
     let ids: Vec<&str> = out
         .stdout
         .lines()
@@ -331,44 +311,34 @@ fn filters_narrow_by_assignee_kind_and_channel() {
         .map(|l| l.split(',').next().unwrap())
         .collect();
     assert_eq!(ids, ["INC0010010.resolve-4", "INC0010017.resolve-3"]);
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "plan",
         "examples/tickets.csv",
         "--format",
         "csv",
         "--channel",
         "email",
-    ]);
+    ])
+    .now()
+    .run();
     assert!(
         out.stdout
             .lines()
             .skip(1)
             .all(|l| l.split(',').nth(10) == Some("email"))
     );
-    let out = followup(&[
-        "--now",
-        NOW,
-        "plan",
-        "examples/tickets.csv",
-        "--kind",
-        "strikes",
-    ]);
-    assert_eq!(out.code, 2);
+    let out = Case::new(&["plan", "examples/tickets.csv", "--kind", "strikes"])
+        .now()
+        .code(2)
+        .run();
     assert!(out.stderr.contains("--kind: \"strikes\" is not a kind"));
 }
 
 #[test]
 fn now_comes_from_the_environment_when_not_given() {
-    let flag = followup(&[
-        "--now",
-        NOW,
-        "plan",
-        "examples/tickets.csv",
-        "--format",
-        "csv",
-    ]);
+    let flag = Case::new(&["plan", "examples/tickets.csv", "--format", "csv"])
+        .now()
+        .run();
     let env = Case::new(&["plan", "examples/tickets.csv", "--format", "csv"])
         .env("FOLLOWUP_NOW", NOW)
         .run();
@@ -387,40 +357,35 @@ fn now_comes_from_the_environment_when_not_given() {
 
 #[test]
 fn the_same_input_gives_the_same_output() {
-    let a = followup(&[
-        "--now",
-        NOW,
+    let a = Case::new(&[
         "plan",
         "examples/tickets.csv",
         "--format",
         "csv",
         "--within",
         "72h",
-    ]);
-    let b = followup(&[
-        "--now",
-        NOW,
+    ])
+    .now()
+    .run();
+    let b = Case::new(&[
         "plan",
         "examples/tickets.csv",
         "--format",
         "csv",
         "--within",
         "72h",
-    ]);
+    ])
+    .now()
+    .run();
     assert_eq!(a.stdout, b.stdout);
 }
 
 #[test]
 fn reads_stdin_when_no_input_or_dash_is_given() {
     let csv = std::fs::read_to_string("examples/tickets.csv").unwrap();
-    let file = followup(&[
-        "--now",
-        NOW,
-        "plan",
-        "examples/tickets.csv",
-        "--format",
-        "csv",
-    ]);
+    let file = Case::new(&["plan", "examples/tickets.csv", "--format", "csv"])
+        .now()
+        .run();
     let none = Case::new(&["--now", NOW, "plan", "--format", "csv"])
         .stdin(&csv)
         .run();
@@ -466,4 +431,63 @@ fn completions_and_man_page_come_from_the_command_line_definition() {
     assert!(out.stdout.starts_with(".ie") && out.stdout.contains("followup"));
     let out = followup(&["completions", "tcsh"]);
     assert_eq!(out.code, 2);
+}
+
+/// The pipeline's threads change nothing: one thread plans, drafts, sorts and writes what
+/// eight do, in every format and for event logs read on parser threads.
+#[test]
+fn one_thread_gives_what_many_give() {
+    let cases: [&[&str]; 4] = [
+        &[
+            "plan",
+            "examples/tickets.csv",
+            "--format",
+            "ndjson",
+            "--drafts",
+            "--within",
+            "7d",
+        ],
+        &[
+            "plan",
+            "examples/tickets.csv",
+            "--format",
+            "csv",
+            "--within",
+            "30d",
+        ],
+        &[
+            "summary",
+            "examples/tickets.csv",
+            "--by",
+            "date",
+            "--within",
+            "7d",
+        ],
+        &["check", "tests/fixtures/small.ndjson"],
+    ];
+    for args in cases {
+        let one = Case::new(args).now().args(&["--threads", "1"]).run();
+        let many = Case::new(args).now().args(&["--threads", "8"]).run();
+        assert_eq!(one.code, many.code, "{args:?}");
+        assert!(!one.stdout.is_empty(), "{args:?}");
+        assert_eq!(one.stdout, many.stdout, "{args:?}");
+    }
+    let rules = "examples/servicenow-eventlog.toml";
+    let log = "tests/fixtures/real/servicenow_eventlog.csv";
+    let now = "2016-03-03T12:00:00Z";
+    let run = |threads| {
+        Case::new(&["--rules", rules, "--now", now, "--threads", threads])
+            .args(&["plan", log, "--format", "csv", "--within", "30d"])
+            .run()
+    };
+    assert_eq!(run("1").stdout, run("4").stdout);
+}
+
+#[test]
+fn a_bad_thread_count_is_a_usage_error() {
+    Case::new(&["plan", "examples/tickets.csv", "--threads", "0"])
+        .now()
+        .code(2)
+        .stderr_has("--threads: \"0\" is not a number of threads from 1 to 64")
+        .run();
 }

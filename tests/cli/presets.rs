@@ -232,15 +232,15 @@ fn utf16_with_a_byte_order_mark_is_read() {
         bytes.extend_from_slice(&u.to_le_bytes());
     }
     std::fs::write(dir.path().join("u16.csv"), &bytes).unwrap();
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "plan",
         dir.path().join("u16.csv").to_str().unwrap(),
         "--format",
         "csv",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    ])
+    .now()
+    .code(0)
+    .run();
     assert!(out.stdout.contains("U1.strike-1"), "{}", out.stdout);
 }
 
@@ -254,17 +254,17 @@ fn csv_cells_that_would_run_as_formulas_are_defused() {
     .unwrap();
     let p = dir.path().join("t.csv");
     let rejects = dir.path().join("rejects.csv");
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "plan",
         p.to_str().unwrap(),
         "--format",
         "csv",
         "--rejects",
         rejects.to_str().unwrap(),
-    ]);
-    assert_eq!(out.code, 3);
+    ])
+    .now()
+    .code(3)
+    .run();
     assert!(
         out.stdout.contains("\n'=1+1.strike-1,'=1+1,strike,"),
         "{}",
@@ -287,14 +287,9 @@ fn csv_cells_that_would_run_as_formulas_are_defused() {
         "{}",
         raw.stdout
     );
-    let json = followup(&[
-        "--now",
-        NOW,
-        "plan",
-        p.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let json = Case::new(&["plan", p.to_str().unwrap(), "--format", "json"])
+        .now()
+        .run();
     assert!(
         json.stdout.contains("\"ticket_id\": \"=1+1\""),
         "json is data, never guarded"

@@ -1,6 +1,6 @@
 //! `summary`: counts per key and kind that add up to what `plan` lists.
 
-use crate::{NOW, followup};
+use crate::{Case, NOW, followup};
 
 fn plan_rows(extra: &[&str]) -> usize {
     let out = followup(
@@ -22,15 +22,10 @@ fn plan_rows(extra: &[&str]) -> usize {
 
 #[test]
 fn by_owner_as_a_table() {
-    let out = followup(&[
-        "--now",
-        NOW,
-        "summary",
-        "examples/tickets.csv",
-        "--format",
-        "table",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Case::new(&["summary", "examples/tickets.csv", "--format", "table"])
+        .now()
+        .code(0)
+        .run();
     insta::assert_snapshot!(out.stdout);
 }
 
@@ -39,9 +34,7 @@ fn totals_equal_the_rows_plan_lists_for_every_key() {
     for within in ["0h", "24h", "7d"] {
         let rows = plan_rows(&["--within", within]);
         for by in ["owner", "type", "kind", "channel", "date"] {
-            let out = followup(&[
-                "--now",
-                NOW,
+            let out = Case::new(&[
                 "summary",
                 "examples/tickets.csv",
                 "--by",
@@ -50,8 +43,10 @@ fn totals_equal_the_rows_plan_lists_for_every_key() {
                 within,
                 "--format",
                 "json",
-            ]);
-            assert_eq!(out.code, 0, "{}", out.stderr);
+            ])
+            .now()
+            .code(0)
+            .run();
             let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
             assert_eq!(
                 v["total"]["total"], rows as u64,
@@ -70,9 +65,7 @@ fn totals_equal_the_rows_plan_lists_for_every_key() {
 
 #[test]
 fn csv_rows_count_each_kind() {
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "summary",
         "examples/tickets.csv",
         "--by",
@@ -81,22 +74,24 @@ fn csv_rows_count_each_kind() {
         "7d",
         "--format",
         "csv",
-    ]);
+    ])
+    .now()
+    .run();
     insta::assert_snapshot!(out.stdout);
 }
 
 #[test]
 fn filters_apply_before_counting() {
-    let out = followup(&[
-        "--now",
-        NOW,
+    let out = Case::new(&[
         "summary",
         "examples/tickets.csv",
         "--owner",
         "alice",
         "--format",
         "csv",
-    ]);
+    ])
+    .now()
+    .run();
     let rows: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows[1].starts_with("alice,"));
