@@ -47,10 +47,15 @@ impl Settings {
             .unwrap_or_else(|| Length::of(default_within));
         Selection {
             input: Input::new(&args.input),
-            horizon: self.now + within.delta,
+            horizon: self.horizon(&within),
             within,
             filters: Filters::new(args),
         }
+    }
+
+    /// `now + within`.
+    pub fn horizon(&self, within: &Length) -> DateTime<Utc> {
+        self.now + within.delta
     }
 }
 

@@ -1,7 +1,7 @@
 //! `explain`: one ticket, every value computed, the decision and why.
 
 use super::write_stdout;
-use crate::cli::ExplainArgs;
+use crate::cli::{ExplainArgs, Length};
 use crate::engine::{self, Action};
 use crate::error::{Code, Failure};
 use crate::input::Reject;
@@ -14,11 +14,7 @@ use crate::ui::Ui;
 pub(super) fn explain(s: &Settings, _ui: &Ui, args: &ExplainArgs) -> Result<Code, Failure> {
     let rules = &s.rules;
     let now = s.now;
-    let horizon = now
-        + args
-            .within
-            .as_ref()
-            .map_or(chrono::TimeDelta::zero(), |w| w.delta);
+    let horizon = s.horizon(&args.within.clone().unwrap_or_else(|| Length::of("0h")));
     let input = Input::new(&args.input);
     let mut found: Option<Ticket> = None;
     let mut ids: Vec<String> = Vec::new();
