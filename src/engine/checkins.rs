@@ -26,7 +26,6 @@ fn window_last(ctx: &Ctx<'_>, d: NaiveDate, window: Span) -> NaiveDate {
 /// One applicable, undone, unexpired step, scheduled.
 struct Candidate {
     step: u32,
-    nominal: NaiveDate,
     action: Action,
 }
 
@@ -70,7 +69,7 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
     let missed: Vec<(u32, NaiveDate)> = due
         .iter()
         .filter(|i| **i != latest)
-        .map(|i| (candidates[*i].step, candidates[*i].nominal))
+        .map(|i| (candidates[*i].step, candidates[*i].action.due_date))
         .collect();
     if !missed.is_empty() {
         trace.note(|| Fact::Missed {
@@ -177,11 +176,7 @@ fn schedule_step(
         missed: Box::default(),
     };
     let action = ctx.action(Kind::CheckIn, n, date, &[channel], reason, detail)?;
-    Some(Candidate {
-        step: n,
-        nominal,
-        action,
-    })
+    Some(Candidate { step: n, action })
 }
 
 /// The value a step counts from, when the ticket has it.

@@ -201,6 +201,7 @@ impl Rows {
                 record,
                 id: None,
                 ticket: p.outcome(at, &l.names, &fields, &present),
+                lacks: None,
             });
         }
     }

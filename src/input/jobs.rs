@@ -74,12 +74,12 @@ impl Job {
                         line: Some(line),
                         record,
                     };
-                    let (id, ticket) =
+                    let (id, ticket, lacks) =
                         match serde_json::from_slice::<Value>(&lines.bytes[start..end]) {
                             Ok(v) => json_outcome(parser, at, v, None),
                             Err(e) => {
                                 let r = at.reject(None, "", "", format!("not valid JSON: {e}"));
-                                (None, Err(Box::new(r)))
+                                (None, Err(Box::new(r)), None)
                             }
                         };
                     outcomes.push(Outcome {
@@ -87,6 +87,7 @@ impl Job {
                         record,
                         id,
                         ticket,
+                        lacks,
                     });
                     start = end;
                 }

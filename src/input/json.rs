@@ -19,15 +19,14 @@ impl Reader<'_> {
     ) -> Result<(), Failure> {
         self.reset_names();
         let mut record = 0u64;
-        let mut missing = None;
         let mut failed = None;
         let mut de = serde_json::Deserializer::from_reader(input);
         let mut each = |v: Value| {
             record += 1;
             if record == 1 {
-                missing = self.require_keys(name, &v).err();
+                self.note_keys(&v);
             }
-            if missing.is_some() || failed.is_some() {
+            if failed.is_some() {
                 return;
             }
             self.stats.rows += 1;
@@ -41,8 +40,8 @@ impl Reader<'_> {
             failed = self.flush_tickets(sink, BATCH).err();
         };
         let read = Each(&mut each).deserialize(&mut de).and_then(|_| de.end());
-        if let Some(m) = missing.or(failed) {
-            return Err(m);
+        if let Some(f) = failed {
+            return Err(f);
         }
         read.map_err(|e| Failure::io(format!("cannot read {name}: not valid JSON tickets: {e}")))
     }

@@ -209,6 +209,7 @@ pub fn read_rows<'r>(
         newest: Newest::default(),
         names: Field::ALL.iter().map(|f| f.name().to_string()).collect(),
         seq: 0,
+        json: Default::default(),
         pending: Vec::new(),
         pool: Pool {
             parse,

@@ -58,7 +58,7 @@ impl Reader<'_> {
             };
             match serde_json::from_slice::<Value>(text) {
                 Ok(v) => {
-                    self.require_keys(name, &v)?;
+                    self.note_keys(&v);
                     self.json_record(at, v);
                 }
                 Err(e) => {

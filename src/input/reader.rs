@@ -11,7 +11,7 @@ use super::dedupe::Newest;
 use super::ids::Ids;
 use super::jobs::{Done, Job, Work};
 use super::record::{At, Outcome};
-use super::row::{Learn, Parser, json_outcome, lookup};
+use super::row::{Learn, Parser, json_outcome};
 use super::sources::{by_extension, decoded, skip_bom, sniff};
 use super::{Source, Stats};
 use crate::config::{Dedupe, Format, Rules};
@@ -34,6 +34,8 @@ pub(super) struct Reader<'r> {
     pub(super) names: Vec<String>,
     /// The source being read, by its place among the sources.
     pub(super) seq: usize,
+    /// What the records of the JSON source being read had of the required keys.
+    pub(super) json: JsonKeys,
     /// Tickets parsed here, not yet handed on (boxed as parsed: they are not moved again).
     #[allow(clippy::vec_box)]
     pub(super) pending: Vec<Box<Ticket>>,
@@ -91,6 +93,7 @@ impl Reader<'_> {
             }
             // The next source's ids and rows come after all of this one's.
             self.take_parsed(sink, true)?;
+            self.check_keys(&name)?;
             self.flush_tickets(sink, 1)?;
         }
         // Event logs: the newest row of each id, in the order the ids first appeared.
@@ -103,20 +106,29 @@ impl Reader<'_> {
 }
 
 impl Reader<'_> {
-    /// The first record of a JSON export stands for its header: a required key that it
-    /// lacks is a mapping problem, not a bad row.
-    pub(super) fn require_keys(&self, name: &str, v: &Value) -> Result<(), Failure> {
-        let Value::Object(obj) = v else {
+    /// The keys of a JSON source's first record, for the message should no record have a
+    /// required key.
+    pub(super) fn note_keys(&mut self, v: &Value) {
+        if let Value::Object(obj) = v {
+            self.json.keys = obj.keys().cloned().collect();
+        }
+    }
+
+    /// A JSON source none of whose records has a key for a required field: a mapping to
+    /// fix (exit 2), as a CSV header without the column is. Records that lack one among
+    /// records that have it are rejected rows.
+    pub(super) fn check_keys(&mut self, name: &str) -> Result<(), Failure> {
+        let seen = std::mem::take(&mut self.json);
+        if seen.objects == 0 {
             return Ok(());
-        };
+        }
         let mut index = [None; Field::ALL.len()];
-        for f in Field::REQUIRED {
-            if self.candidates(f).iter().any(|c| lookup(obj, c).is_some()) {
-                index[f as usize] = Some(0);
+        for (f, lacking) in Field::REQUIRED.iter().zip(seen.lacking) {
+            if lacking < seen.objects {
+                index[*f as usize] = Some(0);
             }
         }
-        let keys: Vec<String> = obj.keys().cloned().collect();
-        self.require(name, &index, &keys)
+        self.require(name, &index, &seen.keys)
     }
 
     /// A JSON record parsed here: what it teaches about the export's keys, then its
@@ -126,7 +138,7 @@ impl Reader<'_> {
             columns: &mut self.stats.columns,
             names: &mut self.names,
         };
-        let (id, ticket) = json_outcome(&self.parser, at, v, Some(learn));
+        let (id, ticket, lacks) = json_outcome(&self.parser, at, v, Some(learn));
         self.apply(
             at.source,
             at.seq,
@@ -135,6 +147,7 @@ impl Reader<'_> {
                 record: at.record,
                 id,
                 ticket,
+                lacks,
             },
         );
     }
@@ -324,6 +337,12 @@ impl Reader<'_> {
             line: o.line,
             record: o.record,
         };
+        if let Some(lacks) = o.lacks {
+            self.json.objects += 1;
+            for (n, lacking) in self.json.lacking.iter_mut().zip(lacks) {
+                *n += u64::from(lacking);
+            }
+        }
         if self.repeated(at, o.id.as_deref()) {
             return;
         }
@@ -342,6 +361,16 @@ impl Reader<'_> {
 
 /// Rows or tickets handed to `sink` at a time.
 pub(super) const BATCH: usize = 2048;
+
+/// The required keys seen in the records of one JSON source.
+#[derive(Default)]
+pub(super) struct JsonKeys {
+    /// The keys of its first record.
+    pub(super) keys: Vec<String>,
+    /// Records that are objects, and how many of them lack each required key.
+    pub(super) objects: u64,
+    pub(super) lacking: [u64; Field::REQUIRED.len()],
+}
 
 /// The reading thread's end of the parse jobs: handed on in reading order, taken back in it.
 pub(super) struct Pool<'r> {

@@ -50,4 +50,6 @@ pub(super) struct Outcome {
     pub(super) record: u64,
     pub(super) id: Option<CompactString>,
     pub(super) ticket: Result<Box<Ticket>, Box<Reject>>,
+    /// JSON records: the required fields it has no key for.
+    pub(super) lacks: super::row::Lacks,
 }

@@ -340,11 +340,23 @@ pub(super) fn json_outcome(
     at: At<'_>,
     v: Value,
     mut learn: Option<Learn<'_>>,
-) -> (Option<CompactString>, Result<Box<Ticket>, Box<Reject>>) {
+) -> (
+    Option<CompactString>,
+    Result<Box<Ticket>, Box<Reject>>,
+    Lacks,
+) {
     let Value::Object(obj) = v else {
         let r = at.reject(None, "", "", "expected an object of ticket fields");
-        return (None, Err(Box::new(r)));
+        return (None, Err(Box::new(r)), None);
     };
+    // Which required fields the record has no key for: a record without one is rejected,
+    // an export none of whose records has one is a mapping to fix.
+    let mut lacks = [false; Field::REQUIRED.len()];
+    for (i, f) in Field::REQUIRED.iter().enumerate() {
+        lacks[i] = !parser.candidates[*f as usize]
+            .iter()
+            .any(|c| lookup(&obj, c).is_some());
+    }
     let mut cells: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
     // Messages name the key this record used (rarely not the first candidate).
     let mut names = parser.names;
@@ -382,9 +394,26 @@ pub(super) fn json_outcome(
                     "",
                     format!("expected a single value, found {kind}"),
                 );
-                return (id_of(&cells), Err(Box::new(r)));
+                return (id_of(&cells), Err(Box::new(r)), Some(lacks));
             }
         }
+    }
+    if let Some(i) = lacks.iter().position(|l| *l) {
+        let f = Field::REQUIRED[i];
+        let key = parser.names[f as usize];
+        let id = cells[Field::Id as usize]
+            .as_deref()
+            .and_then(|s| parser.values.present(s));
+        let r = at.reject(
+            id,
+            key,
+            "",
+            format!(
+                "the record has no \"{key}\" key; give it one, or map {} to the export's key under [input.columns]",
+                f.name()
+            ),
+        );
+        return (id_of(&cells), Err(Box::new(r)), Some(lacks));
     }
     let owned: Vec<(Arc<str>, Cow<str>)> = obj
         .iter()
@@ -400,8 +429,16 @@ pub(super) fn json_outcome(
     for (p, cell) in present.iter_mut().zip(&cells) {
         *p = cell.as_deref().and_then(|s| parser.values.present(s));
     }
-    (id_of(&cells), parser.outcome(at, &names, &present, &extra))
+    (
+        id_of(&cells),
+        parser.outcome(at, &names, &present, &extra),
+        Some(lacks),
+    )
 }
+
+/// Per required field, whether a JSON record has no key for it; `None` for a record that is
+/// not an object (or a CSV row, whose header was checked).
+pub(super) type Lacks = Option<[bool; Field::REQUIRED.len()]>;
 
 /// The value at a key, or at a dotted path (`requester.time_zone`), with the top-level key used.
 pub(super) fn lookup<'v>(

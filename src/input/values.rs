@@ -31,6 +31,9 @@ pub fn trim(s: &str) -> &str {
 
 pub struct Values<'r> {
     pub rules: &'r InputRules,
+    /// The listed formats that hold no time of day: a value one of them reads is a date.
+    /// (chrono reads `2026-11-23 11:40` as a date with `%Y-%m-%d %H:%M`, dropping the time.)
+    date_formats: Vec<&'r str>,
     /// Bit `n` is set when a null marker is `n` bytes long (63 for any longer): most cells
     /// are told apart from every marker by their length alone.
     null_lengths: u64,
@@ -42,8 +45,21 @@ impl<'r> Values<'r> {
             .null_values
             .iter()
             .fold(0, |m, n| m | 1 << n.len().min(63));
+        let has_time = |f: &str| {
+            [
+                "%H", "%I", "%k", "%l", "%M", "%S", "%T", "%R", "%X", "%r", "%p", "%P", "%s",
+            ]
+            .iter()
+            .any(|t| f.contains(t))
+        };
         Values {
             rules,
+            date_formats: rules
+                .date_formats
+                .iter()
+                .map(String::as_str)
+                .filter(|f| !has_time(f))
+                .collect(),
             null_lengths,
         }
     }
@@ -96,8 +112,7 @@ impl<'r> Values<'r> {
 
     fn plain_date(&self, t: &str) -> Option<NaiveDate> {
         fast_date(t).or_else(|| {
-            self.rules
-                .date_formats
+            self.date_formats
                 .iter()
                 .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
         })

@@ -3,6 +3,7 @@
 mod check;
 mod drafts;
 mod explain;
+mod exports;
 mod forecast;
 mod input;
 mod plan;

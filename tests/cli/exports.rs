@@ -1,0 +1,106 @@
+//! Exports as desks really have them: every doubt about the data resolved from the data or
+//! reported with the row, the field and the fix, never planned from a misreading.
+
+use crate::Case;
+
+/// A date column holding times without an offset (`next_billing_date = 2026-11-26
+/// 11:40:20`) was counted on its wall-clock date: an Auckland customer's billing step came
+/// a day early. The time is read in `[input].timezone` (UTC) and counted on the
+/// customer's local date (27 November in Auckland), as every other time field is.
+#[test]
+fn a_naive_time_in_a_date_column_counts_on_the_customers_date() {
+    let csv = "id,status,opened_at,type,customer_tz,next_billing_date\n\
+               B1,open,2026-11-01T10:00:00Z,billing,Pacific/Auckland,2026-11-26 11:40:20\n\
+               B2,open,2026-11-01T10:00:00Z,billing,Pacific/Auckland,2026-11-26\n";
+    let out = Case::new(&[
+        "plan", "--format", "csv", "--within", "7d", "--kind", "check_in",
+    ])
+    .now()
+    .stdin(csv)
+    .code(0)
+    .run();
+    let mut r = csv::Reader::from_reader(out.stdout.as_bytes());
+    let due: Vec<(String, String)> = r
+        .records()
+        .map(|x| {
+            let x = x.unwrap();
+            (x[0].to_string(), x[4].to_string())
+        })
+        .collect();
+    assert_eq!(
+        due,
+        [
+            ("B2.check_in-2".to_string(), "2026-11-23".to_string()),
+            ("B1.check_in-2".to_string(), "2026-11-24".to_string()),
+        ]
+    );
+}
+
+/// A missed step was named by its date before moves ("step 1 (due 2026-11-09)") while
+/// explain's own line for it said 2026-11-11: it is named by the day it was due, after the
+/// customer's out-of-office move.
+#[test]
+fn a_missed_step_is_named_by_the_day_it_was_moved_to() {
+    let rules = "[defaults]\ntimezone = \"America/New_York\"\n\
+                 [types.default]\n\
+                 steps = [{ after = \"7d\", from = \"opened_at\" }, { after = \"14d\", from = \"opened_at\" }]\n";
+    let csv = "id,status,opened_at,customer_ooo_until\nM1,open,2026-11-02T15:00:00Z,2026-11-10\n";
+    let now = "2026-11-17T15:00:00Z";
+    let out = Case::new(&["--now", now, "plan", "--format", "csv"])
+        .rules(rules)
+        .stdin(csv)
+        .code(0)
+        .run();
+    assert!(
+        out.stdout
+            .contains("Missed earlier: step 1 (due 2026-11-11)"),
+        "{}",
+        out.stdout
+    );
+    let out = Case::new(&["--now", now, "explain", "M1"])
+        .rules(rules)
+        .stdin(csv)
+        .code(0)
+        .run();
+    assert!(
+        out.stdout.contains("step 1    2026-11-11 —"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("missed    step 1 (due 2026-11-11)"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// A JSON record without a `status` key failed the whole file (exit 2) when it came
+/// first. It is a rejected row with its record number; only an export none of whose
+/// records has the key is a mapping to fix.
+#[test]
+fn a_json_record_without_a_required_key_costs_its_row() {
+    let records = [
+        r#"{"id": "A", "opened_at": "2026-11-20T10:00:00Z"}"#,
+        r#"{"id": "B", "status": "Pending", "opened_at": "2026-11-20T10:00:00Z"}"#,
+    ];
+    let array = format!("[{}]", records.join(","));
+    let lines = format!("{}\n", records.join("\n"));
+    for (input, format, at) in [
+        (&array, "json", "record 1"),
+        (&lines, "ndjson", "<stdin>:1"),
+    ] {
+        let out = Case::new(&["plan", "--format", "csv", "--input-format", format])
+            .now()
+            .stdin(input)
+            .code(3)
+            .stderr_has("1 of 2 rows rejected")
+            .stderr_has("ticket A: status: the record has no \"status\" key")
+            .run();
+        assert!(out.stderr.contains(at), "{format}: {}", out.stderr);
+        assert!(
+            out.stdout.contains("B.strike-1"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+}
