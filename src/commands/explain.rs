@@ -2,6 +2,7 @@
 
 use super::write_stdout;
 use crate::cli::{ExplainArgs, Length};
+use crate::config::Dedupe;
 use crate::engine::{self, Action};
 use crate::error::{Code, Failure};
 use crate::input::Reject;
@@ -38,7 +39,10 @@ pub(super) fn explain(s: &Settings, _ui: &Ui, args: &ExplainArgs) -> Result<Code
         .collect();
     let Some(ticket) = found else {
         if !rejected.is_empty() {
-            write_stdout(|w| explain::write_rejected(w, &args.ticket_id, &rejected, args.format))?;
+            let event_log = rules.input.dedupe == Dedupe::Last;
+            write_stdout(|w| {
+                explain::write_rejected(w, &args.ticket_id, &rejected, event_log, args.format)
+            })?;
             return Ok(Code::Rejected);
         }
         let hint = crate::util::closest(&args.ticket_id, ids.iter().map(String::as_str))

@@ -196,11 +196,13 @@ impl Rows {
                     .iter()
                     .filter_map(|(i, h)| Some((h, p.values.present(cell(*i))?))),
             );
+            let ticket = p.outcome(at, &l.names, &fields, &present);
             each(Outcome {
                 line,
                 record,
                 id: None,
-                ticket: p.outcome(at, &l.names, &fields, &present),
+                updated: p.updated(&fields, &ticket),
+                ticket,
                 lacks: None,
             });
         }

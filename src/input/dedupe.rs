@@ -3,14 +3,14 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use compact_str::CompactString;
 
+use super::record::Updated;
 use crate::ticket::{State, Ticket};
 
-/// An event log's newest row of an id: when the id first came, the newest time, and the
-/// ticket unless it is closed.
-pub(super) type Latest = (u64, DateTime<Utc>, Option<Box<Ticket>>);
+/// An event log's newest row of an id: when the id first came, when the newest row was
+/// updated, and its ticket unless it is closed, canceled or rejected.
+pub(super) type Latest = (u64, Updated, Option<Box<Ticket>>);
 
 /// The newest row of each id read so far.
 #[derive(Default)]
@@ -22,14 +22,24 @@ pub(super) struct Newest {
 impl Newest {
     /// `dedupe = "last"`: keeps the newest row of each id.
     pub(super) fn keep(&mut self, ticket: Box<Ticket>) {
-        self.order += 1;
-        let order = self.order;
-        let newest = ticket.updated_at.unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let newest = ticket.updated_at.map_or(Updated::Absent, Updated::At);
         // Closed and canceled tickets plan nothing: only their time is kept, so memory
         // follows the tickets still open, not the rows read.
         let done = matches!(ticket.state, State::Closed | State::Canceled);
         let id = ticket.id.clone();
-        let keep = (!done).then_some(ticket);
+        self.newer(id, newest, (!done).then_some(ticket));
+    }
+
+    /// A rejected row of an id: when it is the newest, the ticket is not planned at all. A
+    /// row whose `updated_at` does not read may be the newest, so it counts as the newest.
+    pub(super) fn rejected(&mut self, id: &str, updated: Updated) {
+        self.newer(id.into(), updated, None);
+    }
+
+    /// A row of `id` updated at `newest`: it wins over the rows before it unless they are
+    /// newer (a later row wins a tie, as the file order goes).
+    fn newer(&mut self, id: CompactString, newest: Updated, keep: Option<Box<Ticket>>) {
+        self.order += 1;
         match self.by_id.get_mut(&id) {
             Some(slot) => {
                 if newest >= slot.1 {
@@ -38,7 +48,7 @@ impl Newest {
                 }
             }
             None => {
-                self.by_id.insert(id, (order, newest, keep));
+                self.by_id.insert(id, (self.order, newest, keep));
             }
         }
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::chunk::{Parsed, Rows};
-use super::record::{At, Outcome};
+use super::record::{At, Outcome, Updated};
 use super::row::{Parser, json_outcome};
 
 /// Records parsed on other threads but taken back in reading order: NDJSON lines (their
@@ -74,21 +74,23 @@ impl Job {
                         line: Some(line),
                         record,
                     };
-                    let (id, ticket, lacks) =
-                        match serde_json::from_slice::<Value>(&lines.bytes[start..end]) {
-                            Ok(v) => json_outcome(parser, at, v, None),
-                            Err(e) => {
-                                let r = at.reject(None, "", "", format!("not valid JSON: {e}"));
-                                (None, Err(Box::new(r)), None)
-                            }
-                        };
-                    outcomes.push(Outcome {
-                        line: Some(line),
-                        record,
-                        id,
-                        ticket,
-                        lacks,
-                    });
+                    let outcome = match serde_json::from_slice::<Value>(&lines.bytes[start..end]) {
+                        Ok(v) => json_outcome(parser, at, v, None),
+                        Err(e) => Outcome {
+                            line: Some(line),
+                            record,
+                            id: None,
+                            ticket: Err(Box::new(at.reject(
+                                None,
+                                "",
+                                "",
+                                format!("not valid JSON: {e}"),
+                            ))),
+                            lacks: None,
+                            updated: Updated::Absent,
+                        },
+                    };
+                    outcomes.push(outcome);
                     start = end;
                 }
                 Done {

@@ -138,18 +138,8 @@ impl Reader<'_> {
             columns: &mut self.stats.columns,
             names: &mut self.names,
         };
-        let (id, ticket, lacks) = json_outcome(&self.parser, at, v, Some(learn));
-        self.apply(
-            at.source,
-            at.seq,
-            Outcome {
-                line: at.line,
-                record: at.record,
-                id,
-                ticket,
-                lacks,
-            },
-        );
+        let outcome = json_outcome(&self.parser, at, v, Some(learn));
+        self.apply(at.source, at.seq, outcome);
     }
 
     /// The column a field is read from in the current source, for messages.
@@ -354,7 +344,16 @@ impl Reader<'_> {
                     Dedupe::Last => self.newest.keep(t),
                 }
             }
-            Err(r) => self.parsed.reject(*r, seq),
+            Err(r) => {
+                // An event log's rejected row may be its ticket's newest: then the ticket is
+                // not planned from an older one.
+                if self.rules.input.dedupe == Dedupe::Last
+                    && let Some(id) = r.ticket_id.as_deref()
+                {
+                    self.newest.rejected(id, o.updated);
+                }
+                self.parsed.reject(*r, seq)
+            }
         }
     }
 }

@@ -52,4 +52,17 @@ pub(super) struct Outcome {
     pub(super) ticket: Result<Box<Ticket>, Box<Reject>>,
     /// JSON records: the required fields it has no key for.
     pub(super) lacks: super::row::Lacks,
+    /// A rejected row of an event log: when it was updated, so that a rejected newest row
+    /// keeps its ticket from being planned from an older one.
+    pub(super) updated: Updated,
+}
+
+/// When a row was updated, for the newest-row rule of event logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Updated {
+    /// No `updated_at`: the file order decides.
+    Absent,
+    At(chrono::DateTime<chrono::Utc>),
+    /// An `updated_at` that does not read: it may be the newest.
+    Unreadable,
 }

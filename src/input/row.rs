@@ -10,9 +10,9 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use super::Reject;
-use super::record::At;
+use super::record::{At, Outcome, Updated};
 use super::values::{self, Values};
-use crate::config::Rules;
+use crate::config::{Dedupe, Rules};
 use crate::ticket::{Field, Origin, State, Ticket};
 
 /// Maps rows to tickets: one per thread that parses (its lookups are cached per thread).
@@ -73,6 +73,22 @@ impl<'r> Parser<'r> {
 
     /// One row's cells as a ticket, or why not. `cells` and the `extra` values are
     /// trimmed, and left out when absent (`Values::present`).
+    /// When a rejected row says it was updated (event logs only: elsewhere it is not
+    /// needed).
+    pub(super) fn updated(
+        &self,
+        cells: &[Option<&str>; Field::ALL.len()],
+        ticket: &Result<Box<Ticket>, Box<Reject>>,
+    ) -> Updated {
+        if ticket.is_ok() || self.rules.input.dedupe != Dedupe::Last {
+            return Updated::Absent;
+        }
+        match cells[Field::UpdatedAt as usize] {
+            None => Updated::Absent,
+            Some(s) => self.values.time(s).map_or(Updated::Unreadable, Updated::At),
+        }
+    }
+
     pub(super) fn outcome(
         &self,
         at: At<'_>,
@@ -335,19 +351,25 @@ pub(super) struct Learn<'a> {
 }
 
 /// One JSON record as its id and ticket (or reject).
+/// One JSON record parsed: its id, ticket (or reject), the required keys it lacks, and
+/// when a rejected one was updated.
 pub(super) fn json_outcome(
     parser: &Parser<'_>,
     at: At<'_>,
     v: Value,
     mut learn: Option<Learn<'_>>,
-) -> (
-    Option<CompactString>,
-    Result<Box<Ticket>, Box<Reject>>,
-    Lacks,
-) {
+) -> Outcome {
+    let outcome = |id, ticket, lacks, updated| Outcome {
+        line: at.line,
+        record: at.record,
+        id,
+        ticket,
+        lacks,
+        updated,
+    };
     let Value::Object(obj) = v else {
         let r = at.reject(None, "", "", "expected an object of ticket fields");
-        return (None, Err(Box::new(r)), None);
+        return outcome(None, Err(Box::new(r)), None, Updated::Absent);
     };
     // Which required fields the record has no key for: a record without one is rejected,
     // an export none of whose records has one is a mapping to fix.
@@ -394,9 +416,18 @@ pub(super) fn json_outcome(
                     "",
                     format!("expected a single value, found {kind}"),
                 );
-                return (id_of(&cells), Err(Box::new(r)), Some(lacks));
+                return outcome(
+                    id_of(&cells),
+                    Err(Box::new(r)),
+                    Some(lacks),
+                    Updated::Absent,
+                );
             }
         }
+    }
+    let mut present: [Option<&str>; Field::ALL.len()] = [None; Field::ALL.len()];
+    for (p, cell) in present.iter_mut().zip(&cells) {
+        *p = cell.as_deref().and_then(|s| parser.values.present(s));
     }
     if let Some(i) = lacks.iter().position(|l| *l) {
         let f = Field::REQUIRED[i];
@@ -413,7 +444,9 @@ pub(super) fn json_outcome(
                 f.name()
             ),
         );
-        return (id_of(&cells), Err(Box::new(r)), Some(lacks));
+        let ticket = Err(Box::new(r));
+        let updated = parser.updated(&present, &ticket);
+        return outcome(id_of(&cells), ticket, Some(lacks), updated);
     }
     let owned: Vec<(Arc<str>, Cow<str>)> = obj
         .iter()
@@ -425,15 +458,9 @@ pub(super) fn json_outcome(
         .iter()
         .filter_map(|(k, v)| Some((k, parser.values.present(v)?)))
         .collect();
-    let mut present: [Option<&str>; Field::ALL.len()] = [None; Field::ALL.len()];
-    for (p, cell) in present.iter_mut().zip(&cells) {
-        *p = cell.as_deref().and_then(|s| parser.values.present(s));
-    }
-    (
-        id_of(&cells),
-        parser.outcome(at, &names, &present, &extra),
-        Some(lacks),
-    )
+    let ticket = parser.outcome(at, &names, &present, &extra);
+    let updated = parser.updated(&present, &ticket);
+    outcome(id_of(&cells), ticket, Some(lacks), updated)
 }
 
 /// Per required field, whether a JSON record has no key for it; `None` for a record that is

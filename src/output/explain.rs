@@ -194,11 +194,12 @@ fn write_text(w: &mut dyn Write, x: &Explained<'_>) -> io::Result<()> {
     Ok(())
 }
 
-/// A ticket whose rows were all rejected: say so, and why.
+/// A ticket whose row (an event log's: whose newest row) was rejected: say so, and why.
 pub fn write_rejected(
     w: &mut dyn Write,
     id: &str,
     rejects: &[&Reject],
+    event_log: bool,
     format: ExplainFormat,
 ) -> io::Result<()> {
     match format {
@@ -210,7 +211,16 @@ pub fn write_rejected(
             writeln!(w)
         }
         ExplainFormat::Text => {
-            writeln!(w, "Ticket {id} is not planned: its row was rejected.")?;
+            if event_log {
+                // The newest row of an event log decides; an older row is never planned
+                // in its place.
+                writeln!(
+                    w,
+                    "Ticket {id} is not planned: its newest row was rejected, and an event log's ticket is planned from its newest row or not at all."
+                )?;
+            } else {
+                writeln!(w, "Ticket {id} is not planned: its row was rejected.")?;
+            }
             for r in rejects {
                 writeln!(w, "  {r}")?;
             }

@@ -104,3 +104,44 @@ fn a_json_record_without_a_required_key_costs_its_row() {
         );
     }
 }
+
+/// In an event log, the newest row of E1 (updated 11-20) has a status no mapping knows;
+/// the ticket was planned from its older row (`E1.strike-1`) while stderr said its rows
+/// were not planned. A ticket is planned from its newest row or not at all; a row whose
+/// `updated_at` does not read may be the newest, so it keeps its ticket out too; an older
+/// rejected row does not keep a newer good one out.
+#[test]
+fn an_event_log_ticket_whose_newest_row_is_rejected_is_not_planned() {
+    let rules = "[input]\ndedupe = \"last\"\n";
+    let csv = "id,status,opened_at,updated_at\n\
+               E1,Pending,2026-11-10T10:00:00Z,2026-11-18T10:00:00Z\n\
+               E1,Done-ish,2026-11-10T10:00:00Z,2026-11-20T10:00:00Z\n\
+               E2,Pending,2026-11-10T10:00:00Z,2026-11-18T10:00:00Z\n\
+               E2,Pending,2026-11-10T10:00:00Z,someday\n\
+               E3,Done-ish,2026-11-10T10:00:00Z,2026-11-18T10:00:00Z\n\
+               E3,Pending,2026-11-10T10:00:00Z,2026-11-19T10:00:00Z\n";
+    let out = Case::new(&["plan", "--format", "csv", "--within", "7d"])
+        .now()
+        .rules(rules)
+        .stdin(csv)
+        .code(3)
+        .stderr_has("<stdin>:3: ticket E1: status: status \"Done-ish\" is not mapped")
+        .stderr_has("<stdin>:5: ticket E2: updated_at")
+        .stderr_has("3 of 6 rows rejected; their tickets were not planned")
+        .run();
+    let planned: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(planned, ["E3.strike-1"]);
+    Case::new(&["explain", "E1"])
+        .now()
+        .rules(rules)
+        .stdin(csv)
+        .code(3)
+        .stdout_has("Ticket E1 is not planned: its newest row was rejected")
+        .stdout_has("<stdin>:3: ticket E1: status")
+        .run();
+}
