@@ -34,7 +34,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, clock: fn() -> DateTime<Utc
     let cli = match cli::Cli::try_parse_from(&args) {
         Ok(c) => c,
         Err(e) if e.kind() == ErrorKind::ValueValidation => {
-            eprintln!("error: {}", invalid_value(&e, &args));
+            ui::line(&format!("error: {}", invalid_value(&e, &args)));
             return error::Code::Usage as i32;
         }
         Err(e) => {

@@ -49,7 +49,7 @@ impl Settings {
             input: Input::new(&args.input),
             horizon: self.horizon(&within),
             within,
-            filters: Filters::new(args),
+            filters: Filters::new(args, &self.rules),
         }
     }
 
@@ -72,7 +72,11 @@ pub struct Input {
 impl Input {
     pub fn new(args: &InputArgs) -> Input {
         Input {
-            sources: args.inputs.iter().map(|s| Source::from_arg(s)).collect(),
+            sources: if args.inputs.is_empty() {
+                vec![Source::Stdin]
+            } else {
+                args.inputs.iter().map(|s| Source::from_arg(s)).collect()
+            },
             names: if args.inputs.is_empty() {
                 vec!["-".into()]
             } else {
@@ -95,16 +99,22 @@ pub struct Selection {
 
 /// The filters of the planning commands (`--owner`, `--type`, `--kind`, `--channel`).
 pub struct Filters {
-    owners: Vec<String>,
+    /// Each `--owner` as given, and the agent id it names (by id or display name, as
+    /// `[agents]` matches owners).
+    owners: Vec<(String, Option<String>)>,
     types: Vec<String>,
     kinds: Vec<Kind>,
     channels: Vec<Channel>,
 }
 
 impl Filters {
-    fn new(args: &SelectionArgs) -> Filters {
+    fn new(args: &SelectionArgs, rules: &Rules) -> Filters {
         Filters {
-            owners: args.owner.clone(),
+            owners: args
+                .owner
+                .iter()
+                .map(|o| (o.clone(), rules.agent(o).map(|a| a.id.clone())))
+                .collect(),
             types: args.kind_of_ticket.clone(),
             kinds: args.kind.clone(),
             channels: args.channel.clone(),
@@ -113,11 +123,7 @@ impl Filters {
 
     /// Whether an action passes every filter.
     pub fn keeps(&self, a: &Action) -> bool {
-        (self.owners.is_empty()
-            || self
-                .owners
-                .iter()
-                .any(|o| a.assignee.eq_ignore_ascii_case(o)))
+        (self.owners.is_empty() || self.owners.iter().any(|o| owns(o, &a.assignee)))
             && (self.kinds.is_empty() || self.kinds.contains(&a.kind))
             && (self.types.is_empty()
                 || self
@@ -125,6 +131,30 @@ impl Filters {
                     .iter()
                     .any(|x| a.ticket_type.eq_ignore_ascii_case(x)))
             && (self.channels.is_empty() || a.channel.is_some_and(|c| self.channels.contains(&c)))
+    }
+}
+
+/// Whether an `--owner` (as given, and the agent it names) is an action's assignee.
+fn owns((given, agent): &(String, Option<String>), assignee: &str) -> bool {
+    assignee.eq_ignore_ascii_case(given)
+        || agent
+            .as_deref()
+            .is_some_and(|id| assignee.eq_ignore_ascii_case(id))
+}
+
+impl Filters {
+    /// Whether any `--owner` is given.
+    pub fn by_owner(&self) -> bool {
+        !self.owners.is_empty()
+    }
+
+    /// The `--owner` values no assignee of `actions` answers to.
+    pub fn owners_missing<'a>(&'a self, actions: &[Action]) -> Vec<&'a str> {
+        self.owners
+            .iter()
+            .filter(|o| !actions.iter().any(|a| owns(o, &a.assignee)))
+            .map(|(given, _)| given.as_str())
+            .collect()
     }
 }
 

@@ -1,7 +1,13 @@
 //! Messages on stderr: errors, warnings, the progress spinner, and what `-v` adds. Colour
 //! only on a terminal (and never with `NO_COLOR`).
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
+
+/// A line on stderr. A closed stderr (`followup … 2>&1 | head`) loses the line, never the
+/// run: `eprintln!` would panic.
+pub fn line(msg: &str) {
+    let _ = writeln!(io::stderr(), "{msg}");
+}
 
 use crate::cli::{Cli, Color};
 
@@ -35,19 +41,19 @@ impl Ui {
     }
 
     pub fn error(&self, msg: &str) {
-        eprintln!("{} {msg}", self.paint("error:", "1;31"));
+        line(&format!("{} {msg}", self.paint("error:", "1;31")));
     }
 
     pub fn warn(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("{} {msg}", self.paint("warning:", "1;33"));
+            line(&format!("{} {msg}", self.paint("warning:", "1;33")));
         }
     }
 
     /// A line of its own, unless `-q`.
     pub fn say(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("{msg}");
+            line(msg);
         }
     }
 
@@ -69,7 +75,7 @@ impl Ui {
 
     pub fn info(&self, msg: &str) {
         if self.verbose {
-            eprintln!("{msg}");
+            line(msg);
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::ui::Ui;
 pub(super) fn check(s: &Settings, ui: &Ui, args: &CheckArgs) -> Result<Code, Failure> {
     let rules = &s.rules;
     let input = Input::new(&args.input);
+    super::tell_if_terminal(ui, &input);
     let mut accepted = 0u64;
     let stats = pipeline::read(&input.sources, rules, input.format, s.threads, |_| {
         accepted += 1

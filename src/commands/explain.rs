@@ -12,11 +12,12 @@ use crate::settings::{Input, Settings};
 use crate::ticket::Ticket;
 use crate::ui::Ui;
 
-pub(super) fn explain(s: &Settings, _ui: &Ui, args: &ExplainArgs) -> Result<Code, Failure> {
+pub(super) fn explain(s: &Settings, ui: &Ui, args: &ExplainArgs) -> Result<Code, Failure> {
     let rules = &s.rules;
     let now = s.now;
     let horizon = s.horizon(&args.within.clone().unwrap_or_else(|| Length::of("0h")));
     let input = Input::new(&args.input);
+    super::tell_if_terminal(ui, &input);
     let mut found: Option<Ticket> = None;
     let mut ids: Vec<String> = Vec::new();
     // With capacities, where an action lands depends on every other ticket's actions.

@@ -21,6 +21,7 @@ pub(super) fn forecast(s: &Settings, ui: &Ui, args: &ForecastArgs) -> Result<Cod
         ));
     }
     let sel = s.select(&args.select, "0h");
+    super::tell_if_terminal(ui, &sel.input);
     // The simulation changes every ticket day by day, so it holds them all.
     let mut tickets = Vec::new();
     let stats = pipeline::read(
@@ -34,7 +35,7 @@ pub(super) fn forecast(s: &Settings, ui: &Ui, args: &ForecastArgs) -> Result<Cod
     let keep = |a: &Action| sel.filters.keeps(a);
     let days = simulate(&mut tickets, &s.rules, s.now, args.days, &keep);
     let (format, width) = out_format(args.format);
-    let grid = Grid::new(&days, args.by);
+    let grid = Grid::new(&days, args.by, &s.rules);
     write_stdout(|w| grid.write(w, format, width.is_some(), s.guard))?;
     Ok(code)
 }
@@ -70,6 +71,7 @@ fn all_actions(
 pub(super) fn diff(s: &Settings, ui: &Ui, args: &DiffArgs) -> Result<Code, Failure> {
     let right = load_other(&args.against)?;
     let sel = s.select(&args.select, "0h");
+    super::tell_if_terminal(ui, &sel.input);
     let (l, code_l) = all_actions(s, &s.rules, &sel, ui)?;
     let (r, code_r) = all_actions(s, &right, &sel, ui)?;
     let changes = compare(&l, &r);

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::cli::{Cli, Command};
 use crate::error::{Code, Failure};
-use crate::input::Stats;
+use crate::input::{Source, Stats};
 use crate::output::{self, Format, Guard};
 use crate::pipeline::Planned;
 use crate::settings::{Input, Settings};
@@ -36,18 +36,33 @@ pub fn dispatch(cli: &Cli, ui: &Ui, clock: fn() -> DateTime<Utc>) -> Result<Code
         Command::Check(args) => check::check(&settings()?, ui, args),
         Command::Rules(cmd) => rules::rules(cli, cmd),
         Command::Completions { shell } => {
+            // Rendered first: clap_complete panics when its writer fails (a closed pipe).
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            write_stdout(|w| {
-                clap_complete::generate(*shell, &mut cmd, "followup", w);
-                Ok(())
-            })?;
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut cmd, "followup", &mut script);
+            write_stdout(|w| w.write_all(&script))?;
             Ok(Code::Ok)
         }
         Command::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
-            write_stdout(|w| clap_mangen::Man::new(cmd).render(w))?;
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut page)
+                .map_err(|e| Failure::io(format!("cannot render the man page: {e}")))?;
+            write_stdout(|w| w.write_all(&page))?;
             Ok(Code::Ok)
         }
+    }
+}
+
+/// Says so when the export is read from a terminal: a command waiting for input should
+/// not look hung.
+fn tell_if_terminal(ui: &Ui, input: &Input) {
+    let stdin = input.sources.iter().any(|s| matches!(s, Source::Stdin));
+    if stdin && io::stdin().is_terminal() {
+        ui.say(
+            "reading the export from stdin (paste it and end with Ctrl-D, or give a file: followup plan tickets.csv)",
+        );
     }
 }
 

@@ -27,6 +27,7 @@ pub(super) fn due(
     drafter: Option<&Drafter>,
     supply: &(dyn Fn(&mut Ticket) + Sync),
 ) -> Result<(Planned, Code), Failure> {
+    super::tell_if_terminal(ui, &sel.input);
     let progress = ui.progress("reading rows");
     let keep = |a: &Action| sel.filters.keeps(a);
     let plan = Plan {
@@ -38,10 +39,12 @@ pub(super) fn due(
         drafter,
         threads: s.threads,
         progress: &|rows| progress.set_position(rows),
+        assignees: sel.filters.by_owner(),
     };
     let planned = pipeline::plan(&sel.input.sources, sel.input.format, &plan)?;
     progress.finish_and_clear();
     report_levelling(ui, &planned);
+    report_owners(ui, s, sel, &planned);
     ui.info(&format!(
         "{} rows read, {} actions due by {}",
         planned.stats.rows,
@@ -81,6 +84,7 @@ pub(super) fn summary(s: &Settings, ui: &Ui, args: &SummaryArgs) -> Result<Code,
 }
 
 pub(super) fn drafts(s: &Settings, ui: &Ui, args: &DraftsArgs) -> Result<Code, Failure> {
+    not_stdout("--out", &args.out)?;
     let sel = s.select(&args.select, "0h");
     let d = drafter(s)?;
     let (p, code) = due(s, ui, &sel, Some(&d), &|_| {})?;
@@ -111,4 +115,48 @@ pub(super) fn resolutions(s: &Settings, ui: &Ui, args: &ResolutionsArgs) -> Resu
     let status = p.stats.column(&s.rules, Field::Status);
     write_stdout(|w| output::resolutions::write(w, &id, &status, &rows, s.guard))?;
     Ok(code)
+}
+
+/// A folder of files cannot be stdout: `--out -` would make a folder named `-`.
+pub(super) fn not_stdout(flag: &str, dir: &std::path::Path) -> Result<(), Failure> {
+    if dir.as_os_str() == "-" {
+        return Err(Failure::usage(format!(
+            "{flag} -: this writes a folder of files, not a stream; give a folder, or use `followup plan --drafts --format ndjson` for the drafts on stdout"
+        )));
+    }
+    Ok(())
+}
+
+/// Says which `--owner` matches no action, with the closest known owners: `[agents]` ids
+/// and names, and the assignees planned.
+fn report_owners(ui: &Ui, s: &Settings, sel: &Selection, p: &Planned) {
+    for missing in sel.filters.owners_missing(&p.actions) {
+        // An agent or an assignee with nothing due is no mistake.
+        let exists = s.rules.agent(missing).is_some()
+            || p.assignees.iter().any(|a| a.eq_ignore_ascii_case(missing));
+        if exists {
+            continue;
+        }
+        let known: Vec<&str> = s
+            .rules
+            .agents
+            .values()
+            .flat_map(|a| std::iter::once(a.id.as_str()).chain(a.name.as_deref()))
+            .chain(p.assignees.iter().map(|a| a.as_str()))
+            .collect();
+        let hint = crate::util::closest(missing, known.iter().copied())
+            .map(|c| format!("; did you mean {c}?"))
+            .unwrap_or_else(|| {
+                let mut some: Vec<&str> = p.assignees.iter().map(|a| a.as_str()).collect();
+                some.truncate(8);
+                if some.is_empty() {
+                    String::new()
+                } else {
+                    format!("; the assignees are {}", some.join(", "))
+                }
+            });
+        ui.warn(&format!(
+            "--owner {missing}: no action due is assigned to it{hint}"
+        ));
+    }
 }

@@ -47,10 +47,10 @@ pub(super) fn rules(cli: &Cli, cmd: &RulesCommand) -> Result<Code, Failure> {
                 )));
             }
             write_file(path, |w| w.write_all(Rules::STARTER.as_bytes()))?;
-            eprintln!(
+            crate::ui::line(&format!(
                 "wrote {}; check it with `followup rules check`",
                 path.display()
-            );
+            ));
             Ok(Code::Ok)
         }
     }

@@ -32,6 +32,7 @@ pub(super) fn run(
     clock: impl Fn() -> DateTime<Utc>,
     args: &RunArgs,
 ) -> Result<Code, Failure> {
+    super::plan::not_stdout("--out", &args.out)?;
     let wait = args
         .wait
         .as_ref()

@@ -6,17 +6,16 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use super::history::{Effect, apply};
-use super::{Action, Kind, Overload, due, level, sort};
+use super::{Action, Kind, due, level, sort};
 use crate::config::Rules;
 use crate::ticket::Ticket;
 use crate::time::{days_after, local_date, local_instant};
 
-/// One simulated day: its date (in `[defaults].timezone`), the actions listed that `keep`
-/// wants, and who is over capacity.
+/// One simulated day: its date (in `[defaults].timezone`) and the actions listed that
+/// `keep` wants, levelled against the agents' capacities.
 pub struct Day {
     pub date: NaiveDate,
     pub actions: Vec<Action>,
-    pub over: Vec<Overload>,
 }
 
 /// Plans each of `days` days in turn, doing what each lists before the next. Days are
@@ -52,7 +51,7 @@ pub fn simulate(
                     .filter(|a| !(a.kind == Kind::InternalAlert && alerted.contains(&a.id()))),
             );
         }
-        let over = level(&mut actions, rules, day_now);
+        level(&mut actions, rules, day_now);
         actions.retain(|a| a.is_due(horizon));
         sort(&mut actions);
         for a in &actions {
@@ -64,11 +63,7 @@ pub fn simulate(
             }
         }
         actions.retain(|a| keep(a));
-        out.push(Day {
-            date,
-            actions,
-            over,
-        });
+        out.push(Day { date, actions });
     }
     out
 }

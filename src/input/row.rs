@@ -169,21 +169,17 @@ impl<'r> Parser<'r> {
         // A status with its detail ("On Hold" and "Awaiting Caller") is read as
         // "On Hold - Awaiting Caller" when that is mapped, else as the status alone.
         let combined = get(Field::StatusDetail).map(|d| format!("{status} - {d}"));
-        let (status, state): (compact_str::CompactString, State) = match combined
-            .and_then(|c| self.cached.state(&c).map(|s| (c.into(), s)))
-        {
-            Some(found) => found,
-            None => {
-                let state = self.cached.state(status).ok_or_else(|| {
-                    fail(
-                        Field::Status,
-                        status,
-                        format!("status \"{status}\" is not mapped to a state; add it under [input.status], e.g. awaiting_customer = [\"{status}\"]"),
-                    )
-                })?;
-                (status.into(), state)
-            }
-        };
+        let (status, state): (compact_str::CompactString, State) =
+            match combined.and_then(|c| self.cached.state(&c).map(|s| (c.into(), s))) {
+                Some(found) => found,
+                None => {
+                    let state = self
+                        .cached
+                        .state(status)
+                        .ok_or_else(|| fail(Field::Status, status, self.cached.unmapped(status)))?;
+                    (status.into(), state)
+                }
+            };
         let time = |f: Field| -> Result<Option<DateTime<Utc>>, Box<Reject>> {
             get(f)
                 .map(|s| v.time(s).map_err(|e| fail(f, s, e)))
@@ -294,6 +290,8 @@ pub(super) struct Cached<'r> {
     pub(super) states: RefCell<FxHashMap<Box<str>, Option<State>>>,
     pub(super) channels: RefCell<FxHashMap<Box<str>, Option<crate::ticket::Channel>>>,
     pub(super) zones: RefCell<FxHashMap<Box<str>, Result<chrono_tz::Tz, String>>>,
+    /// What to say of a status no mapping knows.
+    pub(super) unmapped: RefCell<FxHashMap<Box<str>, String>>,
 }
 
 /// How many distinct values a cache keeps: exports repeat a few; a column of unique text
@@ -323,7 +321,38 @@ impl<'r> Cached<'r> {
             states: RefCell::default(),
             channels: RefCell::default(),
             zones: RefCell::default(),
+            unmapped: RefCell::default(),
         }
+    }
+
+    /// Why a status is not read, and the mapping that would read it: to the state of the
+    /// closest known status or state name, when one is close; else the states to choose
+    /// from.
+    pub(super) fn unmapped(&self, raw: &str) -> String {
+        cached(&self.unmapped, raw, || {
+            let names = State::ALL.map(State::name);
+            let known = self
+                .rules
+                .status
+                .keys()
+                .map(String::as_str)
+                .chain(names.iter().copied());
+            let guess = status_like(raw, known).and_then(|k| {
+                let state = self.rules.status.get(k).copied().or(State::from_name(k))?;
+                Some((k, state))
+            });
+            match guess {
+                Some((k, state)) => format!(
+                    "status \"{raw}\" is not mapped to a state; the closest known status is \"{k}\" ({}); if \"{raw}\" means that too, add it under [input.status]: {} = [\"{raw}\"]",
+                    state.name(),
+                    state.name()
+                ),
+                None => format!(
+                    "status \"{raw}\" is not mapped to a state; add it under [input.status] to the state it means, one of {}: <state> = [\"{raw}\"]",
+                    names.join(", ")
+                ),
+            }
+        })
     }
 
     pub(super) fn state(&self, raw: &str) -> Option<State> {
@@ -495,4 +524,38 @@ pub(super) fn scalar(v: &Value) -> Result<Option<Cow<'_, str>>, &'static str> {
         Value::Array(_) => Err("a list"),
         Value::Object(_) => Err("an object"),
     }
+}
+
+/// The known status a raw value most likely means: one that holds it or that it holds (as
+/// "Awaiting" and "awaiting caller"), else one a typo or two away. Statuses are short words:
+/// a looser likeness would guess wrong ("Frozen" is not "open").
+fn status_like<'k>(raw: &str, known: impl Iterator<Item = &'k str>) -> Option<&'k str> {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let r = norm(raw);
+    known
+        .filter_map(|k| {
+            let n = norm(k);
+            let (short, long) = if n.len() < r.len() {
+                (&n, &r)
+            } else {
+                (&r, &n)
+            };
+            let score = if short.len() >= 4 && long.contains(short.as_str()) {
+                long.len() - short.len()
+            } else {
+                let d = strsim::osa_distance(&r, &n);
+                if r.len() < 5 || d > 2 {
+                    return None;
+                }
+                100 + d
+            };
+            Some((score, k))
+        })
+        .min()
+        .map(|(_, k)| k)
 }

@@ -8,6 +8,7 @@ use comfy_table::{CellAlignment, Table, presets};
 use serde_json::json;
 
 use super::{Format, Guard, SummaryKey, json};
+use crate::config::Rules;
 use crate::engine::Overload;
 use crate::engine::forecast::Day;
 
@@ -18,23 +19,51 @@ pub struct Grid<'d> {
     rows: BTreeMap<String, Vec<u64>>,
     /// (day, assignee) over capacity.
     over: BTreeSet<(usize, String)>,
+    /// The same, with the load and the capacity, in day order: what the list says is what
+    /// the grid marks.
+    overloads: Vec<Overload>,
     /// Days on which any agent is over capacity.
     over_day: Vec<bool>,
     totals: Vec<u64>,
 }
 
 impl<'d> Grid<'d> {
-    pub fn new(days: &'d [Day], by: SummaryKey) -> Grid<'d> {
+    pub fn new(days: &'d [Day], by: SummaryKey, rules: &Rules) -> Grid<'d> {
         let mut rows: BTreeMap<String, Vec<u64>> = BTreeMap::new();
         for (i, d) in days.iter().enumerate() {
             for a in &d.actions {
                 rows.entry(by.of(a)).or_insert_with(|| vec![0; days.len()])[i] += 1;
             }
         }
-        let over: BTreeSet<(usize, String)> = days
+        // An agent is over capacity on a day of the grid when the actions the grid counts
+        // for them that day are more than they can do: counted once, where they are shown.
+        let mut overloads = Vec::new();
+        for d in days {
+            let mut load: BTreeMap<&str, usize> = BTreeMap::new();
+            for a in &d.actions {
+                *load.entry(a.assignee.as_str()).or_default() += 1;
+            }
+            for (assignee, actions) in load {
+                if let Some(capacity) = rules.capacity(assignee)
+                    && actions > capacity as usize
+                {
+                    overloads.push(Overload {
+                        assignee: assignee.to_string(),
+                        date: d.date,
+                        actions,
+                        capacity,
+                    });
+                }
+            }
+        }
+        let over: BTreeSet<(usize, String)> = overloads
             .iter()
-            .enumerate()
-            .flat_map(|(i, d)| d.over.iter().map(move |o| (i, o.assignee.clone())))
+            .filter_map(|o| {
+                Some((
+                    days.iter().position(|d| d.date == o.date)?,
+                    o.assignee.clone(),
+                ))
+            })
             .collect();
         let over_day = (0..days.len())
             .map(|i| over.iter().any(|(d, _)| *d == i))
@@ -45,6 +74,7 @@ impl<'d> Grid<'d> {
             days,
             rows,
             over,
+            overloads,
             over_day,
             totals,
         }
@@ -113,7 +143,7 @@ impl<'d> Grid<'d> {
                         json!({ "key": key, "actions": counts, "over_capacity": flags })
                     })
                     .collect();
-                let overloads: Vec<&Overload> = days.iter().flat_map(|d| &d.over).collect();
+                let overloads = &self.overloads;
                 let doc = json!({
                     "by": format!("{:?}", self.by).to_lowercase(),
                     "days": days.iter().map(|d| d.date.to_string()).collect::<Vec<_>>(),
@@ -127,7 +157,7 @@ impl<'d> Grid<'d> {
             }
             Format::Table => {
                 let is_over = |i: usize, key: &str| self.is_over(i, key);
-                write_grid(w, days, &self.rows, &self.totals, &is_over)?;
+                write_grid(w, days, &self.rows, &self.totals, &is_over, &self.overloads)?;
                 // On a terminal, a compact heat row per key: the weeks at a glance.
                 if heat {
                     write_heat(w, days, &self.rows, &is_over)?;
@@ -144,6 +174,7 @@ fn write_grid(
     grid: &BTreeMap<String, Vec<u64>>,
     totals: &[u64],
     is_over: &dyn Fn(usize, &str) -> bool,
+    overloads: &[Overload],
 ) -> io::Result<()> {
     let mut t = Table::new();
     t.load_style(presets::UTF8_HORIZONTAL_ONLY);
@@ -174,16 +205,14 @@ fn write_grid(
         }
     }
     writeln!(w, "{t}")?;
-    if days.iter().any(|d| !d.over.is_empty()) {
+    if !overloads.is_empty() {
         writeln!(w, "! over capacity:")?;
-        for d in days {
-            for o in &d.over {
-                writeln!(
-                    w,
-                    "  {} {}: {} actions, capacity {}",
-                    o.date, o.assignee, o.actions, o.capacity
-                )?;
-            }
+        for o in overloads {
+            writeln!(
+                w,
+                "  {} {}: {} actions, capacity {}",
+                o.date, o.assignee, o.actions, o.capacity
+            )?;
         }
     }
     Ok(())
@@ -231,7 +260,6 @@ mod tests {
         let day = |d: u32| Day {
             date: NaiveDate::from_ymd_opt(2026, 11, d).unwrap(),
             actions: Vec::new(),
-            over: Vec::new(),
         };
         let days = vec![day(23), day(24), day(25), day(26)];
         let mut grid = BTreeMap::new();

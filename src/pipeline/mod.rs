@@ -8,10 +8,12 @@ mod parse;
 mod sort;
 mod write;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::mpsc::{self, TrySendError};
 
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 
 use crate::config::{Format, Rules};
 use crate::drafts::Drafter;
@@ -47,6 +49,9 @@ pub struct Plan<'a> {
     pub threads: usize,
     /// Told the rows read so far, from the reading thread.
     pub progress: &'a dyn Fn(u64),
+    /// Whether to note every assignee before the filters (to tell an `--owner` that
+    /// matches nobody).
+    pub assignees: bool,
 }
 
 /// The actions due by the horizon that pass the filters, with their drafts, their order
@@ -63,6 +68,8 @@ pub struct Planned {
     pub over: Vec<Overload>,
     /// Check-ins levelling moved past the horizon.
     pub moved_past: usize,
+    /// Every assignee of the actions before the filters, when asked for.
+    pub assignees: BTreeSet<CompactString>,
 }
 
 impl Planned {
@@ -79,7 +86,14 @@ impl Planned {
 }
 
 /// One chunk planned: its actions, for drafts their tickets, and what parsing found.
-type PlannedChunk = (Vec<Action>, Vec<Arc<Ticket>>, Parsed);
+/// One chunk planned: its actions, for drafts their tickets, what parsing found, and the
+/// assignees of its actions before the filters (when asked for).
+type PlannedChunk = (
+    Vec<Action>,
+    Vec<Arc<Ticket>>,
+    Parsed,
+    BTreeSet<CompactString>,
+);
 
 /// Reads the export and plans it (SPEC §3–6), levels, drafts and sorts what is kept. One
 /// function for the read: its threads, channels and closures share one scope.
@@ -89,16 +103,21 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
     let keep_tickets = p.drafter.is_some();
     // What the planner threads share (the progress callback stays on this thread).
     let (supply, filter, now, horizon) = (p.supply, p.keep, p.now, p.horizon);
+    let note_assignees = p.assignees && !levelling;
     let plan_chunk = |chunk: Chunk, parser: &Parser<'_>| -> PlannedChunk {
         // Room for an action for every other row, so that the vector seldom grows; tickets
         // plan straight into it.
         let mut actions = Vec::with_capacity(chunk.len() / 2);
         let mut tickets = Vec::new();
         let mut parsed = Parsed::default();
+        let mut assignees = BTreeSet::new();
         chunk.tickets(parser, &mut parsed, &mut |mut t| {
             supply(&mut t);
             let before = actions.len();
             engine::due_onto(&t, rules, now, horizon, &mut actions);
+            if note_assignees {
+                assignees.extend(actions[before..].iter().map(|a| a.assignee.clone()));
+            }
             // Levelling counts every action of an agent's day, so filters apply after it.
             if !levelling {
                 engine::retain_from(&mut actions, before, |a| filter(a));
@@ -108,16 +127,18 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
                 tickets.extend((before..actions.len()).map(|_| shared.clone()));
             }
         });
-        (actions, tickets, parsed)
+        (actions, tickets, parsed, assignees)
     };
     let mut actions: Vec<Action> = Vec::new();
     let mut tickets: Vec<Arc<Ticket>> = Vec::new();
     let mut found = Parsed::default();
+    let mut assignees = BTreeSet::new();
     // Planned chunks join one vector as they come: no second copy of a million actions.
-    let mut keep = |(a, t, f): PlannedChunk| {
+    let mut keep = |(a, t, f, seen): PlannedChunk| {
         actions.extend(a);
         tickets.extend(t);
         found.merge(f);
+        assignees.extend(seen);
     };
     let mine_parser = Parser::new(rules, keep_tickets);
     let mut rows = 0u64;
@@ -178,7 +199,7 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
     let stats = found.close(stats)?;
     // Planners finish in any order; levelling does not depend on it, and the order is
     // sorted.
-    finish(p, actions, tickets, stats)
+    finish(p, actions, tickets, stats, assignees)
 }
 
 /// Levelling, filters, drafts and the order, once every action is planned.
@@ -187,6 +208,7 @@ fn finish(
     mut actions: Vec<Action>,
     mut tickets: Vec<Arc<Ticket>>,
     stats: Stats,
+    mut assignees: BTreeSet<CompactString>,
 ) -> Result<Planned, Failure> {
     let (mut over, mut moved_past) = (Vec::new(), 0);
     // Planning kept only what is due, and without capacities nothing moves: no pass over
@@ -197,6 +219,9 @@ fn finish(
             .iter()
             .filter(|a| a.moved_from.is_some() && !a.is_due(p.horizon))
             .count();
+        if p.assignees {
+            assignees.extend(actions.iter().map(|a| a.assignee.clone()));
+        }
         let keep: Vec<bool> = actions
             .iter()
             .map(|a| a.is_due(p.horizon) && (p.keep)(a))
@@ -220,6 +245,7 @@ fn finish(
         stats,
         over,
         moved_past,
+        assignees,
     })
 }
 

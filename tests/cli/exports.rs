@@ -1,7 +1,7 @@
 //! Exports as desks really have them: every doubt about the data resolved from the data or
 //! reported with the row, the field and the fix, never planned from a misreading.
 
-use crate::Case;
+use crate::{Case, NOW};
 
 /// A date column holding times without an offset (`next_billing_date = 2026-11-26
 /// 11:40:20`) was counted on its wall-clock date: an Auckland customer's billing step came
@@ -143,5 +143,175 @@ fn an_event_log_ticket_whose_newest_row_is_rejected_is_not_planned() {
         .code(3)
         .stdout_has("Ticket E1 is not planned: its newest row was rejected")
         .stdout_has("<stdin>:3: ticket E1: status")
+        .run();
+}
+
+/// `followup completions bash | true` panicked with exit 101 about half the time: the
+/// completion writer panics on a closed pipe. Every command that writes stdout ends
+/// quietly with 0 when the reader has gone.
+#[test]
+fn a_closed_pipe_ends_every_output_quietly() {
+    use std::process::{Command, Stdio};
+    let cases: [&[&str]; 4] = [
+        &["completions", "bash"],
+        &["man"],
+        &[
+            "--now",
+            NOW,
+            "plan",
+            "examples/tickets.csv",
+            "--format",
+            "json",
+            "--within",
+            "30d",
+        ],
+        &["--now", NOW, "check", "tests/fixtures/broken.csv"],
+    ];
+    for args in cases {
+        for _ in 0..5 {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_followup"))
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            // The reader goes before the first byte is read.
+            drop(child.stdout.take());
+            let out = child.wait_with_output().unwrap();
+            let code = out.status.code();
+            assert!(
+                code == Some(0) || (args.contains(&"check") && code == Some(3)),
+                "{args:?}: {code:?}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+        }
+    }
+}
+
+/// `drafts --out -` made a folder named `-`: a folder of files is not a stream.
+#[test]
+fn drafts_to_a_dash_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    Case::new(&["drafts", "examples/tickets.csv", "--out", "-"])
+        .now()
+        .dir(dir.path())
+        .args(&["--rules", &crate::fixture_abs("../../rules.toml")])
+        .code(2)
+        .stderr_has("--out -: this writes a folder of files, not a stream")
+        .run();
+    assert!(!dir.path().join("-").exists());
+}
+
+/// `plan` on a terminal with no file waited for stdin without a word.
+#[test]
+fn reading_stdin_from_a_terminal_says_so() {
+    // `script` (util-linux) gives the command a terminal for stdin.
+    let csv = "id,status,opened_at\nA,open,2026-11-20T10:00:00Z\n";
+    let bin = env!("CARGO_BIN_EXE_followup");
+    let cmd = format!("{bin} --now {NOW} check");
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script runs");
+    use std::io::Write;
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stdin.write_all(csv.as_bytes()).unwrap();
+    stdin.write_all(b"\x04").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("reading the export from stdin (paste it and end with Ctrl-D"),
+        "{text}"
+    );
+    assert!(text.contains("1 rows read: 1 ticket accepted"), "{text}");
+    // Not on a pipe.
+    Case::new(&["check"])
+        .now()
+        .stdin(csv)
+        .code(0)
+        .run()
+        .stderr
+        .is_empty()
+        .then_some(())
+        .expect("no hint when stdin is a pipe");
+}
+
+/// `--owner alcie` or `--owner "Alice Moreno"` printed an empty plan with no hint. A
+/// display name matches as `[agents]` matches owners; a name nobody answers to is warned
+/// about, with the closest known owner.
+#[test]
+fn an_owner_filter_matches_display_names_and_warns_on_strangers() {
+    let by_id = Case::new(&[
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+        "--owner",
+        "alice",
+    ])
+    .now()
+    .code(0)
+    .run();
+    assert!(by_id.stdout.lines().count() > 1);
+    Case::new(&[
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+        "--owner",
+        "Alice Moreno",
+    ])
+    .now()
+    .code(0)
+    .stdout(&by_id.stdout)
+    .run();
+    let typo = Case::new(&[
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+        "--owner",
+        "alcie",
+    ])
+    .now()
+    .code(0)
+    .stderr_has("--owner alcie: no action due is assigned to it; did you mean alice?")
+    .run();
+    assert_eq!(typo.stdout.lines().count(), 1);
+    Case::new(&[
+        "plan",
+        "examples/tickets.csv",
+        "--format",
+        "csv",
+        "--owner",
+        "nobody-at-all",
+    ])
+    .now()
+    .code(0)
+    .stderr_has("the assignees are")
+    .run();
+}
+
+/// The hint for an unmapped status suggested `awaiting_customer = [...]` whatever the
+/// value. It names the closest known status and its state, or lists the states.
+#[test]
+fn an_unmapped_status_is_hinted_by_its_likeness() {
+    let csv = "id,status,opened_at\n\
+               A,Sloved,2026-11-20T10:00:00Z\n\
+               B,Awaiting,2026-11-20T10:00:00Z\n\
+               C,Frozen,2026-11-20T10:00:00Z\n";
+    Case::new(&["check"])
+        .now()
+        .stdin(csv)
+        .code(3)
+        .stdout_has("the closest known status is \"solved\" (resolved); if \"Sloved\" means that too, add it under [input.status]: resolved = [\"Sloved\"]")
+        .stdout_has("\"awaiting caller\" (awaiting_customer)")
+        .stdout_has("\"Frozen\" is not mapped to a state; add it under [input.status] to the state it means, one of open, awaiting_customer")
         .run();
 }

@@ -406,3 +406,51 @@ fn forecast_and_diff_write_ndjson() {
     assert!(!lines.is_empty());
     assert_eq!(doc["changes"].as_array().unwrap(), &lines);
 }
+
+/// Tokyo customers of a New York desk: their strikes fall on the evening before in New
+/// York. The overload list named the customers' dates (11-25) while the grid marked the
+/// desk's (11-24), and one agent-day could be listed twice. The list is now the grid's own
+/// marks, each agent and day once.
+#[test]
+fn the_overload_list_names_the_days_the_grid_marks() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = capacity_rules(dir.path(), 2);
+    let doc = forecast_json(Some(&rules), "tests/fixtures/tokyo_strikes.csv", "5");
+    let days: Vec<&str> = doc["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    let mut marked = Vec::new();
+    for row in doc["rows"].as_array().unwrap() {
+        for (i, flag) in row["over_capacity"].as_array().unwrap().iter().enumerate() {
+            if flag.as_bool().unwrap() {
+                marked.push((
+                    row["key"].as_str().unwrap().to_string(),
+                    days[i].to_string(),
+                ));
+            }
+        }
+    }
+    let listed: Vec<(String, String)> = doc["over_capacity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["assignee"].as_str().unwrap().to_string(),
+                o["date"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("alice".to_string(), "2026-11-24".to_string()),
+            ("carol".to_string(), "2026-11-26".to_string())
+        ]
+    );
+    marked.sort();
+    assert_eq!(marked, listed);
+}
