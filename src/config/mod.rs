@@ -4,6 +4,7 @@
 //! file, line and column of the value that is wrong.
 
 pub mod file;
+mod recover;
 pub mod templates;
 mod validate;
 
@@ -332,46 +333,67 @@ impl Rules {
         })
     }
 
-    /// Parses and validates a rules file's text.
+    /// Parses and validates a rules file's text, reporting every problem it finds.
     pub fn parse(path: &str, text: &str) -> Result<Rules, RulesError> {
-        let file: File = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-            let message = e.message().trim().to_string();
-            let message = if message.starts_with("unknown field") {
-                format!("{message}; remove it or check its spelling (see `followup rules show`)")
-            } else {
-                message
-            };
-            RulesError {
-                path: path.to_string(),
-                problems: vec![Problem {
+        let (file, read) = recover::read(text);
+        let mut problems: Vec<Problem> = read
+            .into_iter()
+            .map(|(at, message)| {
+                let (line, column) = line_col(text, at);
+                let message = if message.starts_with("unknown field") {
+                    match spelling(&message) {
+                        Some(c) => format!(
+                            "{message}; did you mean `{c}`? (`followup rules show` prints every key)"
+                        ),
+                        None => format!(
+                            "{message}; remove it or check its spelling (see `followup rules show`)"
+                        ),
+                    }
+                } else {
+                    message
+                };
+                Problem {
                     line,
                     column,
                     message,
-                }],
-            }
-        })?;
-        let mut v = Validator {
-            text,
-            problems: Vec::new(),
-            warnings: Vec::new(),
-        };
-        let mut rules = v.rules(path, file);
-        rules.warnings = v.warnings;
-        if v.problems.is_empty() {
-            Ok(rules)
-        } else {
-            let mut problems = v.problems;
-            problems.sort_by_key(|p| (p.line, p.column));
-            Err(RulesError {
-                path: path.to_string(),
-                problems,
+                }
             })
+            .collect();
+        let mut rules = None;
+        if let Some(file) = file {
+            let mut v = Validator {
+                text,
+                problems: Vec::new(),
+                warnings: Vec::new(),
+            };
+            let mut r = v.rules(path, file);
+            r.warnings = v.warnings;
+            problems.extend(v.problems);
+            rules = Some(r);
+        }
+        match rules {
+            Some(r) if problems.is_empty() => Ok(r),
+            _ => {
+                problems.sort_by_key(|p| (p.line, p.column));
+                Err(RulesError {
+                    path: path.to_string(),
+                    problems,
+                })
+            }
         }
     }
 
     /// The starter rules file written by `rules init`: the bundled policy.
     pub const STARTER: &'static str = include_str!("../../rules.toml");
+}
+
+/// The known key closest to an unknown one, from serde's "unknown field `x`, expected one
+/// of `a`, `b`".
+fn spelling(message: &str) -> Option<String> {
+    let mut quoted = message.split('`').skip(1).step_by(2);
+    let unknown = quoted.next()?;
+    let known: Vec<&str> = quoted.collect();
+    crate::util::closest(unknown, known.iter().copied()).map(str::to_string)
 }
 
 /// The default mapping of raw status values (SPEC §2).

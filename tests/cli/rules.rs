@@ -126,3 +126,62 @@ fn init_writes_the_bundled_policy_and_never_overwrites_silently() {
         .run();
     assert_eq!(out.code, 0);
 }
+
+/// `rules check` stopped at the first unknown key. Every mistake of a file with several is
+/// reported in one pass, each with its line and column: unknown keys and tables, values of
+/// the wrong type, unknown keys inside inline tables, and the checks of the values read.
+#[test]
+fn every_mistake_of_a_rules_file_is_reported_in_one_pass() {
+    let out = check_text(
+        "top = 1\n\
+         [defaults]\n\
+         timezone = \"Europe/Berln\"\n\
+         colour = \"blue\"\n\
+         [defautls]\n\
+         x = 1\n\
+         [strikes]\n\
+         count = \"three\"\n\
+         [types.billing]\n\
+         steps = [{ after = \"4d\", from = \"opened_at\", bogus = 1 }, { after = 5, from = \"opened_at\" }]\n\
+         [agents.alice]\n\
+         nmae = \"Alice\"\n",
+    );
+    assert_eq!(out.code, 2);
+    let at: Vec<&str> = out
+        .stderr
+        .lines()
+        .map(|l| {
+            let l = l.strip_prefix("error: ").unwrap_or(l);
+            l.split(": ").next().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            "rules.toml:1:1",
+            "rules.toml:3:12",
+            "rules.toml:4:1",
+            "rules.toml:5:2",
+            "rules.toml:8:9",
+            "rules.toml:10:46",
+            "rules.toml:10:69",
+            "rules.toml:12:1"
+        ],
+        "{}",
+        out.stderr
+    );
+    for says in [
+        "unknown field `top`",
+        "unknown time zone \"Europe/Berln\"; did you mean \"Europe/Berlin\"?",
+        "unknown field `colour`",
+        "unknown field `defautls`",
+        "did you mean `defaults`?",
+        "invalid type: string \"three\", expected u32",
+        "unknown field `bogus`",
+        "invalid type: integer `5`, expected a string",
+        "unknown field `nmae`",
+        "did you mean `name`?",
+    ] {
+        assert!(out.stderr.contains(says), "{says}: {}", out.stderr);
+    }
+}
