@@ -4,6 +4,7 @@ use super::{report_read, write_stdout};
 use crate::cli::CheckArgs;
 use crate::config::Dedupe;
 use crate::error::{Code, Failure};
+use crate::input::DECIDING;
 use crate::pipeline;
 use crate::settings::{Input, Settings};
 use crate::ui::Ui;
@@ -19,6 +20,21 @@ pub(super) fn check(s: &Settings, ui: &Ui, args: &CheckArgs) -> Result<Code, Fai
     write_stdout(|w| {
         for r in &stats.rejects {
             writeln!(w, "rejected {r}")?;
+        }
+        for (field, follows) in DECIDING {
+            if !stats.columns.contains_key(&field) {
+                writeln!(w, "no {}: {follows}", field.name())?;
+            }
+        }
+        for (column, types) in rule_columns(rules) {
+            let present = stats.headers.iter().any(|h| h.eq_ignore_ascii_case(column));
+            if !present && !stats.headers.is_empty() {
+                writeln!(
+                    w,
+                    "no column {column}: the steps of {} that read it never fall due",
+                    types.join(", ")
+                )?;
+            }
         }
         let s = if accepted == 1 { "" } else { "s" };
         let good = stats.rows - stats.rejects.len() as u64;
@@ -41,4 +57,31 @@ pub(super) fn check(s: &Settings, ui: &Ui, args: &CheckArgs) -> Result<Code, Fai
         }
     })?;
     report_read(ui, &input, &stats, s.guard, true)
+}
+
+/// The export columns the rules' steps read (as anchors or conditions), with the types
+/// whose steps read each.
+fn rule_columns(rules: &crate::config::Rules) -> Vec<(&str, Vec<String>)> {
+    let mut out: Vec<(&str, Vec<String>)> = Vec::new();
+    for ty in &rules.types {
+        for step in &ty.steps {
+            let anchor = match &step.from {
+                crate::config::Anchor::Column(c) => Some(c.as_str()),
+                crate::config::Anchor::Field(_) => None,
+            };
+            let flag = step
+                .only_if
+                .as_deref()
+                .filter(|c| rules.flag_columns.iter().any(|f| f == c));
+            for column in anchor.into_iter().chain(flag) {
+                let name = format!("[types.{}]", ty.name);
+                match out.iter_mut().find(|(c, _)| *c == column) {
+                    Some((_, types)) if !types.contains(&name) => types.push(name),
+                    Some(_) => {}
+                    None => out.push((column, vec![name])),
+                }
+            }
+        }
+    }
+    out
 }

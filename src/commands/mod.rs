@@ -77,6 +77,15 @@ fn report_read(
     if let Some(path) = &input.rejects {
         write_file(path, |w| output::rejects::write(w, &stats.rejects, guard))?;
     }
+    for n in &stats.near {
+        ui.warn(&format!(
+            "column \"{}\" is not read, and it looks like {}: if it is, map it with [input.columns] {} = \"{}\"",
+            n.column,
+            n.field.name(),
+            n.field.name(),
+            n.column
+        ));
+    }
     if !stats.unknown_channels.is_empty() {
         let mut seen: Vec<_> = stats.unknown_channels.iter().collect();
         seen.sort();

@@ -157,6 +157,12 @@ impl Reader<'_> {
             }
         }
         let used: HashSet<usize> = index.iter().flatten().copied().collect();
+        let read: Vec<bool> = (0..headers.len()).map(|i| used.contains(&i)).collect();
+        let found: Vec<Field> = Field::ALL
+            .into_iter()
+            .filter(|f| index[*f as usize].is_some())
+            .collect();
+        self.note_near(headers, &read, &found);
         Ok(Arc::new(Layout {
             source: name.to_string(),
             seq: self.seq,

@@ -7,6 +7,7 @@ mod dedupe;
 mod ids;
 mod jobs;
 mod json;
+mod names;
 mod ndjson;
 pub mod presets;
 mod reader;
@@ -18,6 +19,7 @@ pub mod values;
 
 pub use chunk::{Chunk, Parsed, Rows};
 pub use jobs::{Done, Job};
+pub use names::{DECIDING, NearMiss};
 pub use row::Parser;
 
 use dedupe::Newest;
@@ -98,6 +100,10 @@ pub struct Stats {
     pub unknown_channels: HashMap<String, u64>,
     /// The export's column for each field found, as the first source names it.
     pub columns: std::collections::BTreeMap<Field, String>,
+    /// The first source's columns (a JSON source's: the keys of its first record).
+    pub headers: Vec<String>,
+    /// Columns no field is read from that look like a field's.
+    pub near: Vec<NearMiss>,
 }
 
 impl Stats {

@@ -10,6 +10,7 @@ use super::chunk::{Chunk, Parsed, Rows};
 use super::dedupe::Newest;
 use super::ids::Ids;
 use super::jobs::{Done, Job, Work};
+use super::names::near_misses;
 use super::record::{At, Outcome};
 use super::row::{Learn, Parser, json_outcome};
 use super::sources::{by_extension, decoded, skip_bom, sniff};
@@ -114,6 +115,19 @@ impl Reader<'_> {
         }
     }
 
+    /// Columns of a source that look like fields no column is read for, kept once; and the
+    /// first source's columns.
+    pub(super) fn note_near(&mut self, headers: &[String], read: &[bool], found: &[Field]) {
+        if self.stats.headers.is_empty() {
+            self.stats.headers = headers.to_vec();
+        }
+        for n in near_misses(self.rules, headers, read, found) {
+            if !self.stats.near.contains(&n) {
+                self.stats.near.push(n);
+            }
+        }
+    }
+
     /// A JSON source none of whose records has a key for a required field: a mapping to
     /// fix (exit 2), as a CSV header without the column is. Records that lack one among
     /// records that have it are rejected rows.
@@ -122,6 +136,22 @@ impl Reader<'_> {
         if seen.objects == 0 {
             return Ok(());
         }
+        // A key is read when a field is read from it or from a path under it.
+        let tops: Vec<&str> = self
+            .rules
+            .input
+            .columns
+            .values()
+            .flatten()
+            .map(|c| c.split('.').next().unwrap_or(c))
+            .collect();
+        let read: Vec<bool> = seen
+            .keys
+            .iter()
+            .map(|k| tops.contains(&k.as_str()))
+            .collect();
+        let found: Vec<Field> = self.stats.columns.keys().copied().collect();
+        self.note_near(&seen.keys, &read, &found);
         let mut index = [None; Field::ALL.len()];
         for (f, lacking) in Field::REQUIRED.iter().zip(seen.lacking) {
             if lacking < seen.objects {

@@ -315,3 +315,40 @@ fn an_unmapped_status_is_hinted_by_its_likeness() {
         .stdout_has("\"Frozen\" is not mapped to a state; add it under [input.status] to the state it means, one of open, awaiting_customer")
         .run();
 }
+
+/// A header a typo, case or separator away from a field (`last_customer_reply` for
+/// `last_customer_reply_at`) was left unread without a word, and a reply could not restart
+/// the count. It is named, with the mapping that fixes it, by every planning command and
+/// by `check`; `check` also says what each missing deciding field means.
+#[test]
+fn columns_nobody_maps_are_noticed() {
+    let csv = "id,status,opened_at,last_customer_reply,Customer TZ\n\
+               A,pending,2026-11-18T10:00:00Z,2026-11-20T10:00:00Z,Europe/Berlin\n";
+    let warned = "column \"last_customer_reply\" is not read, and it looks like last_customer_reply_at: if it is, map it with [input.columns] last_customer_reply_at = \"last_customer_reply\"";
+    for cmd in [&["plan"][..], &["summary"], &["check"], &["resolutions"]] {
+        Case::new(cmd)
+            .now()
+            .stdin(csv)
+            .code(0)
+            .stderr_has(warned)
+            .stderr_has("column \"Customer TZ\" is not read, and it looks like customer_tz")
+            .run();
+    }
+    let out = Case::new(&["check"]).now().stdin(csv).code(0).run();
+    for says in [
+        "no last_customer_reply_at: a reply cannot restart the count",
+        "no attempts: attempts are taken as none made",
+        "no customer_tz: every customer is planned in [defaults].timezone",
+        "no owner: every action goes to [defaults].unassigned",
+        "no column next_billing_date: the steps of [types.billing] that read it never fall due",
+    ] {
+        assert!(out.stdout.contains(says), "{says}: {}", out.stdout);
+    }
+    assert!(!out.stdout.contains("no opened_at"));
+    // The bundled example maps every field by name: nothing to say.
+    let out = Case::new(&["check", "examples/tickets.csv"])
+        .now()
+        .code(0)
+        .run();
+    assert_eq!(out.stderr, "");
+}
