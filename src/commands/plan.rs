@@ -114,6 +114,12 @@ pub(super) fn resolutions(s: &Settings, ui: &Ui, args: &ResolutionsArgs) -> Resu
     let id = p.stats.column(&s.rules, Field::Id);
     let status = p.stats.column(&s.rules, Field::Status);
     write_stdout(|w| output::resolutions::write(w, &id, &status, &rows, s.guard))?;
+    ui.say(&format!(
+        "{} auto-resolution{} due by {}, as the export stands (overdue ones included; a strike not made yet brings none)",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" },
+        sel.horizon.to_rfc3339()
+    ));
     Ok(code)
 }
 

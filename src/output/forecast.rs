@@ -12,6 +12,9 @@ use crate::config::Rules;
 use crate::engine::Overload;
 use crate::engine::forecast::Day;
 
+/// What the forecast assumes, said with it.
+pub const ASSUMES: &str = "Assumes every action listed is done on its day and no customer replies: a strike made today brings its resolution on the day after; days are the desk's ([defaults].timezone).";
+
 /// The days counted per key.
 pub struct Grid<'d> {
     by: SummaryKey,
@@ -151,6 +154,7 @@ impl<'d> Grid<'d> {
                     "totals": self.totals,
                     "issued": self.totals.iter().sum::<u64>(),
                     "over_capacity": overloads,
+                    "assumes": ASSUMES,
                 });
                 serde_json::to_writer_pretty(&mut *w, &doc)?;
                 writeln!(w)
@@ -158,6 +162,7 @@ impl<'d> Grid<'d> {
             Format::Table => {
                 let is_over = |i: usize, key: &str| self.is_over(i, key);
                 write_grid(w, days, &self.rows, &self.totals, &is_over, &self.overloads)?;
+                writeln!(w, "{ASSUMES}")?;
                 // On a terminal, a compact heat row per key: the weeks at a glance.
                 if heat {
                     write_heat(w, days, &self.rows, &is_over)?;

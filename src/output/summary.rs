@@ -7,6 +7,10 @@ use comfy_table::{Table, presets};
 use super::{Format, Guard, SummaryKey};
 use crate::engine::{Action, Kind};
 
+/// What the counts assume, said with them: a summary and a forecast of the same days can
+/// differ, and a team lead must be able to tell why.
+pub const ASSUMES: &str = "Counts what is due as the export stands: nothing listed is taken as done, so a strike due today brings no resolution tomorrow (forecast assumes it does). A date is the customer's own contact day.";
+
 /// Counts of actions per key and kind (`summary`).
 pub struct Summary {
     by: SummaryKey,
@@ -92,6 +96,7 @@ impl Summary {
                     "by": self.key_name(),
                     "rows": rows,
                     "total": Self::json_row(self.key_name(), "total", &self.totals()),
+                    "assumes": ASSUMES,
                 });
                 serde_json::to_writer_pretty(&mut *w, &doc)?;
                 writeln!(w)
@@ -109,7 +114,8 @@ impl Summary {
                         col.set_cell_alignment(comfy_table::CellAlignment::Right);
                     }
                 }
-                writeln!(w, "{t}")
+                writeln!(w, "{t}")?;
+                writeln!(w, "{ASSUMES}")
             }
         }
     }

@@ -454,3 +454,80 @@ fn the_overload_list_names_the_days_the_grid_marks() {
     marked.sort();
     assert_eq!(marked, listed);
 }
+
+/// "How many auto-resolutions tomorrow?" got three answers with nothing to tell them apart.
+/// The README's worked answer holds (2, 4 and 3), and each output says what it assumes.
+#[test]
+fn the_three_answers_to_one_question_say_what_they_assume() {
+    let summary = Case::new(&[
+        "summary",
+        "examples/tickets.csv",
+        "--by",
+        "date",
+        "--within",
+        "48h",
+        "--format",
+        "json",
+    ])
+    .now()
+    .code(0)
+    .run();
+    let doc: serde_json::Value = serde_json::from_str(&summary.stdout).unwrap();
+    let tomorrow = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["date"] == "2026-11-24")
+        .unwrap();
+    assert_eq!(tomorrow["resolve"], 2);
+    assert!(
+        doc["assumes"]
+            .as_str()
+            .unwrap()
+            .contains("as the export stands")
+    );
+    let table = Case::new(&["summary", "examples/tickets.csv", "--format", "table"])
+        .now()
+        .run();
+    assert!(
+        table
+            .stdout
+            .trim_end()
+            .ends_with("A date is the customer's own contact day.")
+    );
+    let resolutions = Case::new(&[
+        "--now",
+        "2026-11-24T14:00:00Z",
+        "resolutions",
+        "examples/tickets.csv",
+    ])
+    .code(0)
+    .stderr_has("4 auto-resolutions due by 2026-11-24T14:00:00+00:00, as the export stands")
+    .run();
+    assert_eq!(resolutions.stdout.lines().count(), 5);
+    let forecast = forecast_json(None, "examples/tickets.csv", "3");
+    let by_kind = Case::new(&[
+        "forecast",
+        "examples/tickets.csv",
+        "--by",
+        "kind",
+        "--days",
+        "3",
+        "--format",
+        "csv",
+    ])
+    .now()
+    .code(0)
+    .run();
+    assert!(
+        by_kind.stdout.contains("2026-11-24,resolve,3,false"),
+        "{}",
+        by_kind.stdout
+    );
+    assert!(
+        forecast["assumes"]
+            .as_str()
+            .unwrap()
+            .contains("done on its day")
+    );
+}
