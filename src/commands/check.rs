@@ -21,6 +21,16 @@ pub(super) fn check(s: &Settings, ui: &Ui, args: &CheckArgs) -> Result<Code, Fai
         for r in &stats.rejects {
             writeln!(w, "rejected {r}")?;
         }
+        for (source, d) in &stats.delimiters {
+            if *d != b',' {
+                let d = if *d == b'\t' {
+                    "tab".to_string()
+                } else {
+                    format!("\"{}\"", *d as char)
+                };
+                writeln!(w, "{source}: cells separated by {d}")?;
+            }
+        }
         for (field, follows) in DECIDING {
             if !stats.columns.contains_key(&field) {
                 writeln!(w, "no {}: {follows}", field.name())?;

@@ -84,6 +84,11 @@ pub struct Input {
     pub date_formats: Vec<S<String>>,
     pub null_values: Vec<String>,
     pub dedupe: S<String>,
+    /// `auto` (from the extension, else the header line), or the delimiter itself.
+    pub delimiter: S<String>,
+    /// The sheet of a spreadsheet export to read (default: the first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     pub columns: BTreeMap<S<String>, String>,
     pub status: BTreeMap<S<String>, Vec<String>>,
     pub channels: BTreeMap<S<String>, Vec<String>>,
@@ -102,6 +107,8 @@ impl Default for Input {
                 .map(|x| x.to_string())
                 .collect(),
             dedupe: s("reject".into()),
+            delimiter: s("auto".into()),
+            sheet: None,
             columns: BTreeMap::new(),
             status: BTreeMap::new(),
             channels: BTreeMap::new(),

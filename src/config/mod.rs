@@ -86,6 +86,10 @@ pub struct InputRules {
     pub date_formats: Vec<String>,
     pub null_values: Vec<String>,
     pub dedupe: Dedupe,
+    /// The CSV delimiter; `None`: from the extension, else sniffed from the header line.
+    pub delimiter: Option<u8>,
+    /// The sheet of a spreadsheet export; `None`: the first.
+    pub sheet: Option<String>,
     /// Export column names to try per canonical field, in order (`[input.columns]`, else
     /// the preset's).
     pub columns: BTreeMap<Field, Vec<String>>,

@@ -329,6 +329,20 @@ impl Validator<'_> {
                 date_formats.push(f.to_string());
             }
         }
+        let delimiter = match i.delimiter.get_ref().as_str() {
+            "auto" => None,
+            "," => Some(b','),
+            ";" => Some(b';'),
+            "\t" | "tab" => Some(b'\t'),
+            "|" => Some(b'|'),
+            other => {
+                self.err(
+                    i.delimiter.span(),
+                    format!("[input].delimiter: \"{other}\" is not a delimiter; use \"auto\", \",\", \";\", \"\\t\" (or \"tab\") or \"|\""),
+                );
+                None
+            }
+        };
         let (columns, status, channels) = self.mappings(i, preset);
         InputRules {
             preset: i.preset.get_ref().clone(),
@@ -343,6 +357,8 @@ impl Validator<'_> {
                 .chain(preset.null_values.iter().map(|n| n.to_string()))
                 .collect(),
             dedupe,
+            delimiter,
+            sheet: i.sheet.clone(),
             columns,
             status,
             channels,

@@ -253,6 +253,14 @@ impl Parsed {
         }
         self.rejects.sort_by_key(|(k, _)| *k);
         stats.rejects = self.rejects.into_iter().map(|(_, r)| r).collect();
+        // A spreadsheet's rows are named as the spreadsheet numbers them.
+        for r in &mut stats.rejects {
+            if let Some((_, rows)) = stats.sheet_rows.iter().find(|(s, _)| *s == r.source)
+                && let Some(line) = r.line
+            {
+                r.line = rows.get(line as usize - 1).copied().or(Some(line));
+            }
+        }
         stats.unknown_channels = self.unknown_channels;
         Ok(stats)
     }

@@ -19,7 +19,10 @@ impl Reader<'_> {
         size: Option<u64>,
         sink: &mut impl FnMut(Chunk) -> Result<(), Failure>,
     ) -> Result<(), Failure> {
-        let mut rdr = split::Splitter::new(input);
+        let mut input = input;
+        let delimiter = self.delimiter(name, &mut input)?;
+        self.stats.delimiters.push((name.to_string(), delimiter));
+        let mut rdr = split::Splitter::new(input, delimiter);
         let headers = self.header(name, &mut rdr)?;
         let layout = self.layout(name, &headers)?;
         let index = layout.index;
@@ -62,7 +65,7 @@ impl Reader<'_> {
             } else if ends.len() != headers.len() {
                 self.stats.rows += 1;
                 let id = id_cell.and_then(cell).map(String::from_utf8_lossy);
-                self.ragged(at, id.as_deref(), ends.len(), headers.len());
+                self.ragged(at, id.as_deref(), ends.len(), headers.len(), delimiter);
                 false
             } else {
                 self.stats.rows += 1;
@@ -98,6 +101,21 @@ impl Reader<'_> {
         self.flush_rows(rows, sink)
     }
 
+    /// The delimiter: `[input].delimiter`, else a tab for `.tsv` files, else the one the
+    /// header line holds most of, outside quotes (a comma when it holds none).
+    fn delimiter(&self, name: &str, input: &mut Box<dyn BufRead>) -> Result<u8, Failure> {
+        if let Some(d) = self.rules.input.delimiter {
+            return Ok(d);
+        }
+        if name.to_ascii_lowercase().ends_with(".tsv") {
+            return Ok(b'\t');
+        }
+        let head = input
+            .fill_buf()
+            .map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
+        Ok(sniff_delimiter(head))
+    }
+
     /// The header row, or a usage error when the export has none.
     fn header(
         &mut self,
@@ -118,13 +136,18 @@ impl Reader<'_> {
     }
 
     /// A row with more or fewer fields than the header: rejected.
-    fn ragged(&mut self, at: At<'_>, id: Option<&str>, fields: usize, width: usize) {
+    fn ragged(&mut self, at: At<'_>, id: Option<&str>, fields: usize, width: usize, d: u8) {
+        let delimiter = match d {
+            b',' => "comma".to_string(),
+            b'\t' => "tab".to_string(),
+            other => format!("\"{}\"", other as char),
+        };
         let r = at.reject(
             id,
             "",
             "",
             format!(
-                "the row has {fields} fields but the header has {width}; check for an unquoted comma or a missing quote"
+                "the row has {fields} fields but the header has {width}; check for an unquoted {delimiter} or a missing quote"
             ),
         );
         self.parsed.reject(r, self.seq);
@@ -197,4 +220,31 @@ pub(super) fn header_names(rec: &split::Record) -> Vec<String> {
             if *n == 1 { name } else { format!("{name}#{n}") }
         })
         .collect()
+}
+
+/// The delimiter a header line holds most of, outside quotes: `,`, `;`, a tab or `|`; a
+/// comma when it holds none (a one-column export) or ties.
+pub(super) fn sniff_delimiter(head: &[u8]) -> u8 {
+    let line = head.split(|b| *b == b'\n').next().unwrap_or(head);
+    let mut counts = [0usize; 4];
+    let mut quoted = false;
+    for &b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            b'|' if !quoted => counts[3] += 1,
+            _ => {}
+        }
+    }
+    let candidates = [b',', b';', b'\t', b'|'];
+    let best = (0..4)
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        candidates[best]
+    }
 }

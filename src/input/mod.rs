@@ -13,6 +13,7 @@ pub mod presets;
 mod reader;
 mod record;
 mod row;
+mod sheet;
 mod sources;
 mod split;
 pub mod values;
@@ -104,6 +105,10 @@ pub struct Stats {
     pub headers: Vec<String>,
     /// Columns no field is read from that look like a field's.
     pub near: Vec<NearMiss>,
+    /// The delimiter each CSV source was read with.
+    pub delimiters: Vec<(String, u8)>,
+    /// Spreadsheet sources, and the sheet row each line of their CSV starts.
+    pub(crate) sheet_rows: Vec<(String, Vec<u64>)>,
 }
 
 impl Stats {

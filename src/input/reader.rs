@@ -13,6 +13,7 @@ use super::jobs::{Done, Job, Work};
 use super::names::near_misses;
 use super::record::{At, Outcome};
 use super::row::{Learn, Parser, json_outcome};
+use super::sheet::{self, Kind};
 use super::sources::{by_extension, decoded, skip_bom, sniff};
 use super::{Source, Stats};
 use crate::config::{Dedupe, Format, Rules};
@@ -68,10 +69,21 @@ impl Reader<'_> {
                 ),
                 Source::Bytes(_, b) => Box::new(io::Cursor::new(b.clone())),
             };
+            let read_fail = |e: io::Error| Failure::io(format!("cannot read {name}: {e}"));
+            let mut raw = io::BufReader::with_capacity(1 << 16, raw);
+            let kind = sheet::kind(&mut raw).map_err(read_fail)?;
+            let raw: Box<dyn io::Read> = match kind {
+                Kind::Text => Box::new(raw),
+                Kind::Zip | Kind::Ole => Box::new(io::Cursor::new(self.sheet(&name, raw, kind)?)),
+                Kind::Pdf | Kind::Html => return Err(sheet::not_an_export(&name, kind)),
+            };
+            let spreadsheet = kind != Kind::Text;
             let mut input = decoded(raw, rules.input.encoding)
                 .map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
             skip_bom(&mut input).map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
-            let fmt = format
+            let fmt = spreadsheet
+                .then_some(Format::Csv)
+                .or(format)
                 .or(rules.input.format)
                 .or_else(|| match src {
                     Source::Path(p) => by_extension(p),
@@ -107,6 +119,22 @@ impl Reader<'_> {
 }
 
 impl Reader<'_> {
+    /// A spreadsheet source as CSV; the sheet row of each line kept for rejects.
+    fn sheet(
+        &mut self,
+        name: &str,
+        mut raw: impl io::Read,
+        kind: Kind,
+    ) -> Result<Vec<u8>, Failure> {
+        let mut bytes = Vec::new();
+        raw.read_to_end(&mut bytes)
+            .map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
+        let sheet = self.rules.input.sheet.as_deref();
+        let csv = sheet::to_csv(name, bytes, sheet, kind)?;
+        self.stats.sheet_rows.push((name.to_string(), csv.rows));
+        Ok(csv.bytes)
+    }
+
     /// The keys of a JSON source's first record, for the message should no record have a
     /// required key.
     pub(super) fn note_keys(&mut self, v: &Value) {

@@ -1,8 +1,9 @@
-//! CSV records cut the way the `csv` crate cuts them with its defaults (comma, double quotes,
-//! CR, LF or CRLF ending a record, blank lines skipped, a leading UTF-8 byte-order mark
-//! dropped), only faster: a record without a quote is found with `memchr` and cut at its
-//! commas eight bytes at a time; one with a quote anywhere goes through `csv_core`, which
-//! knows every rule of quoting. Each record also tells the line it starts on, counting blank
+//! CSV records cut the way the `csv` crate cuts them with its defaults (double quotes, CR,
+//! LF or CRLF ending a record, blank lines skipped, a leading UTF-8 byte-order mark
+//! dropped) and the export's delimiter (a comma, or `;` as Excel writes CSV in most of
+//! Europe, or a tab), only faster: a record without a quote is found with `memchr` and cut
+//! at its delimiters eight bytes at a time; one with a quote anywhere goes through
+//! `csv_core`, which knows every rule of quoting. Each record also tells the line it starts on, counting blank
 //! lines and CRLF line ends.
 
 use std::io::{self, Read};
@@ -71,16 +72,18 @@ pub struct Splitter<R> {
     /// The line `buf[pos]` is on.
     line: u64,
     started: bool,
+    delimiter: u8,
 }
 
 impl<R: Read> Splitter<R> {
-    pub fn new(input: R) -> Splitter<R> {
-        Splitter::with_capacity(input, 1 << 18)
+    /// A splitter of records whose cells `delimiter` separates.
+    pub fn new(input: R, delimiter: u8) -> Splitter<R> {
+        Splitter::with_capacity(input, 1 << 18, delimiter)
     }
 
     /// A splitter that reads `capacity` bytes at a time (more when a record is longer).
-    pub fn with_capacity(input: R, capacity: usize) -> Splitter<R> {
-        let mut core = csv_core::Reader::new();
+    pub fn with_capacity(input: R, capacity: usize, delimiter: u8) -> Splitter<R> {
+        let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
         // `csv_core` drops a byte-order mark at the start of the first input it sees, which
         // here may be a record in the middle of the file: a blank line goes first.
         let _ = core.read_record(b"\n", &mut [], &mut []);
@@ -95,6 +98,7 @@ impl<R: Read> Splitter<R> {
             cell_ends: vec![0; 32],
             line: 1,
             started: false,
+            delimiter,
         }
     }
 
@@ -169,12 +173,12 @@ impl<R: Read> Splitter<R> {
         }
     }
 
-    /// Cuts the next `len` bytes, which hold no quote and no line end, at their commas.
+    /// Cuts the next `len` bytes, which hold no quote and no line end, at their delimiters.
     fn cut(&self, onto: &mut Onto<'_>, len: usize) {
         let row = &self.buf[self.pos..self.pos + len];
         let base = onto.bytes.len();
         onto.bytes.extend_from_slice(row);
-        commas(row, |i| onto.ends.push(base + i));
+        delimiters(row, self.delimiter, |i| onto.ends.push(base + i));
         onto.ends.push(base + len);
     }
 
@@ -243,16 +247,16 @@ impl<R: Read> Splitter<R> {
     }
 }
 
-/// Calls `each` with where each comma is in `row`, looking at eight bytes at a time.
-fn commas(row: &[u8], mut each: impl FnMut(usize)) {
+/// Calls `each` with where each `delimiter` is in `row`, looking at eight bytes at a time.
+fn delimiters(row: &[u8], delimiter: u8, mut each: impl FnMut(usize)) {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const COMMAS: u64 = 0x2C2C_2C2C_2C2C_2C2C;
+    let all = u64::from(delimiter) * 0x0101_0101_0101_0101;
     let mut words = row.chunks_exact(8);
     let mut base = 0;
     for word in &mut words {
         let mut w = [0; 8];
         w.copy_from_slice(word);
-        let x = u64::from_le_bytes(w) ^ COMMAS;
+        let x = u64::from_le_bytes(w) ^ all;
         // The top bit of each byte that was a comma (zero now): no carry crosses a byte.
         let mut hits = !(((x & LOW7) + LOW7) | x | LOW7);
         while hits != 0 {
@@ -262,7 +266,7 @@ fn commas(row: &[u8], mut each: impl FnMut(usize)) {
         base += 8;
     }
     for (i, &b) in words.remainder().iter().enumerate() {
-        if b == b',' {
+        if b == delimiter {
             each(base + i);
         }
     }
@@ -289,7 +293,16 @@ mod tests {
     }
 
     fn split(input: &[u8], capacity: usize, step: usize) -> Vec<(Vec<Vec<u8>>, u64)> {
-        let mut s = Splitter::with_capacity(Trickle { bytes: input, step }, capacity);
+        split_by(input, capacity, step, b',')
+    }
+
+    fn split_by(
+        input: &[u8],
+        capacity: usize,
+        step: usize,
+        delimiter: u8,
+    ) -> Vec<(Vec<Vec<u8>>, u64)> {
+        let mut s = Splitter::with_capacity(Trickle { bytes: input, step }, capacity, delimiter);
         let mut rec = Record::default();
         let mut out = Vec::new();
         while s.read(&mut rec).unwrap() {
@@ -301,7 +314,7 @@ mod tests {
     /// As `split`, with every record appended to one buffer after what it holds, a
     /// separator after each, as a chunk of rows keeps them.
     fn split_onto(input: &[u8], capacity: usize, step: usize) -> Vec<(Vec<Vec<u8>>, u64)> {
-        let mut s = Splitter::with_capacity(Trickle { bytes: input, step }, capacity);
+        let mut s = Splitter::with_capacity(Trickle { bytes: input, step }, capacity, b',');
         let (mut bytes, mut ends) = (b"junk,".to_vec(), vec![4]);
         let mut out = Vec::new();
         loop {
@@ -329,7 +342,12 @@ mod tests {
     /// itself tells the line where the previous record ended, which is off after blank lines
     /// and CRLF.
     fn reference(input: &[u8]) -> Vec<(Vec<Vec<u8>>, u64)> {
+        reference_by(input, b',')
+    }
+
+    fn reference_by(input: &[u8], delimiter: u8) -> Vec<(Vec<Vec<u8>>, u64)> {
         let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
             .flexible(true)
             .has_headers(false)
             .from_reader(input);
@@ -386,6 +404,26 @@ mod tests {
             let want = reference(input.as_bytes());
             prop_assert_eq!(&split(input.as_bytes(), capacity, step), &want);
             prop_assert_eq!(split_onto(input.as_bytes(), capacity, step), want);
+        }
+
+        /// Semicolons and tabs cut as the csv crate cuts them with that delimiter, commas
+        /// then being text.
+        #[test]
+        fn other_delimiters_cut_as_the_csv_crate_does(
+            parts in proptest::collection::vec(
+                prop::sample::select(vec!["a", "bc", ",", ";", "\t", "\"", "\n", "\r\n", " ", "é"]),
+                0..40,
+            ),
+            capacity in 1usize..16,
+            step in 1usize..8,
+            tab in proptest::bool::ANY,
+        ) {
+            let input = parts.concat();
+            let d = if tab { b'\t' } else { b';' };
+            prop_assert_eq!(
+                split_by(input.as_bytes(), capacity, step, d),
+                reference_by(input.as_bytes(), d)
+            );
         }
     }
 }

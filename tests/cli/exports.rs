@@ -352,3 +352,130 @@ fn columns_nobody_maps_are_noticed() {
         .run();
     assert_eq!(out.stderr, "");
 }
+
+/// Copies of the example export as desks save them: `;` between cells (Excel in most of
+/// Europe), tabs, and workbooks (xlsx, xls, ods) with typed date cells in UTC (the zone the
+/// bundled rules read times without an offset in). Each plans exactly as the CSV.
+#[test]
+fn delimited_and_spreadsheet_copies_plan_as_the_csv() {
+    let plan = |file: &str| {
+        Case::new(&[
+            "plan", file, "--format", "json", "--drafts", "--within", "30d",
+        ])
+        .now()
+        .code(0)
+        .run()
+        .stdout
+    };
+    let want = plan("examples/tickets.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = csv::Reader::from_path("examples/tickets.csv").unwrap();
+    let header = rows.headers().unwrap().clone();
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    for (name, d) in [
+        ("semicolons.csv", b';'),
+        ("tabs.txt", b'\t'),
+        ("tabs.tsv", b'\t'),
+    ] {
+        let path = dir.path().join(name);
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(d)
+            .from_path(&path)
+            .unwrap();
+        w.write_record(&header).unwrap();
+        for r in &records {
+            w.write_record(r).unwrap();
+        }
+        w.flush().unwrap();
+        assert_eq!(plan(path.to_str().unwrap()), want, "{name}");
+    }
+    for sheet in ["tickets.xlsx", "tickets.xls", "tickets.ods"] {
+        assert_eq!(
+            plan(&format!("tests/fixtures/sheets/{sheet}")),
+            want,
+            "{sheet}"
+        );
+    }
+    // From stdin too, and with the delimiter named in the rules.
+    let semicolons = std::fs::read_to_string(dir.path().join("semicolons.csv")).unwrap();
+    let out = Case::new(&["plan", "--format", "json", "--drafts", "--within", "30d"])
+        .now()
+        .rules(&format!(
+            "{}\n",
+            std::fs::read_to_string("rules.toml").unwrap().replace(
+                "dedupe = \"reject\"",
+                "dedupe = \"reject\"\ndelimiter = \";\""
+            )
+        ))
+        .stdin(&semicolons)
+        .code(0)
+        .run();
+    assert_eq!(out.stdout, want);
+}
+
+/// A workbook's bad rows are named as the spreadsheet numbers them, whatever rows sit
+/// above the header and whatever cell holds a line break; `[input].sheet` chooses the sheet.
+#[test]
+fn spreadsheet_rows_are_named_as_the_spreadsheet_numbers_them() {
+    let out = Case::new(&["check", "tests/fixtures/sheets/broken.xlsx"])
+        .now()
+        .code(3)
+        .run();
+    let lines: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("rejected tests/fixtures/sheets/broken.xlsx:"))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "17"
+        ],
+        "{}",
+        out.stdout
+    );
+    Case::new(&["check", "tests/fixtures/sheets/tickets.xlsx"])
+        .now()
+        .rules("[input]\nsheet = \"Notes\"\n")
+        .code(2)
+        .stderr_has("the export has no column for \"id\"")
+        .run();
+    Case::new(&["check", "tests/fixtures/sheets/tickets.xlsx"])
+        .now()
+        .rules("[input]\nsheet = \"Tickts\"\n")
+        .code(2)
+        .stderr_has("tests/fixtures/sheets/tickets.xlsx has no sheet \"Tickts\"; its sheets are Tickets, Notes")
+        .run();
+}
+
+/// A zip, a PDF or a web page given as the export gets an error that says what it is.
+#[test]
+fn files_that_are_no_export_say_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("tickets.csv");
+    std::fs::write(&pdf, b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n").unwrap();
+    let html = dir.path().join("tickets.xls");
+    std::fs::write(
+        &html,
+        "\n<!DOCTYPE html>\n<html><table><tr><td>id</td></tr></table></html>",
+    )
+    .unwrap();
+    for (file, says) in [
+        (
+            "tests/fixtures/sheets/export.zip",
+            "is a zip archive holding no spreadsheet, not an export; unzip it and give the export inside",
+        ),
+        (pdf.to_str().unwrap(), "is a PDF document, not an export"),
+        (
+            html.to_str().unwrap(),
+            "is a web page (HTML), not an export",
+        ),
+    ] {
+        Case::new(&["plan", file])
+            .now()
+            .code(2)
+            .stderr_has(says)
+            .run();
+    }
+}
