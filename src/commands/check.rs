@@ -31,6 +31,17 @@ pub(super) fn check(s: &Settings, ui: &Ui, args: &CheckArgs) -> Result<Code, Fai
                 writeln!(w, "{source}: cells separated by {d}")?;
             }
         }
+        for r in &stats.read_with {
+            let forms: Vec<String> = r.forms.iter().map(|(f, n)| format!("{f} ({n})")).collect();
+            let order = match &r.order {
+                Some((o, Some(by))) => format!("; {}, as \"{by}\" settles", o.name()),
+                Some((o, None)) => format!("; {}, as listed (no value settles it)", o.name()),
+                None => String::new(),
+            };
+            if !forms.is_empty() {
+                writeln!(w, "{}: read as {}{order}", r.column, forms.join(", "))?;
+            }
+        }
         for (field, follows) in DECIDING {
             if !stats.columns.contains_key(&field) {
                 writeln!(w, "no {}: {follows}", field.name())?;

@@ -84,6 +84,8 @@ pub struct InputRules {
     pub format: Option<Format>,
     pub timezone: Tz,
     pub date_formats: Vec<String>,
+    /// Where `date_formats` is written ("rules.toml line 23"), for messages that fix it.
+    pub date_formats_at: String,
     pub null_values: Vec<String>,
     pub dedupe: Dedupe,
     /// The CSV delimiter; `None`: from the extension, else sniffed from the header line.

@@ -350,6 +350,13 @@ impl Validator<'_> {
             format,
             timezone,
             date_formats,
+            date_formats_at: match i.date_formats.first() {
+                Some(f) if f.span() != (0..0) => format!(
+                    "[input].date_formats, line {} of the rules file",
+                    line_col(self.text, f.span().start).0
+                ),
+                _ => "[input].date_formats, not set in the rules file: the default".to_string(),
+            },
             null_values: i
                 .null_values
                 .iter()

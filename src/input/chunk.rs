@@ -4,9 +4,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::dates::{Dates, Orders, decide};
 use super::record::{At, Key, Outcome};
 use super::row::Parser;
+use super::values::Values;
 use super::{Reject, Stats};
+use crate::config::InputRules;
 use crate::error::Failure;
 use crate::ticket::{Field, Origin, Ticket};
 
@@ -206,6 +209,7 @@ impl Rows {
                 lacks: None,
             });
         }
+        out.dates.merge(p.take_dates());
     }
 }
 
@@ -216,6 +220,8 @@ pub struct Parsed {
     pub(super) unknown_channels: HashMap<String, u64>,
     /// A row that is not UTF-8 (the file is in another encoding): the first one wins.
     pub(super) fatal: Option<(Key, Failure)>,
+    /// What the time columns' values said of day and month.
+    pub(super) dates: Dates,
 }
 
 impl Parsed {
@@ -236,6 +242,7 @@ impl Parsed {
     }
 
     pub fn merge(&mut self, other: Parsed) {
+        self.dates.merge(other.dates);
         self.rejects.extend(other.rejects);
         for (raw, n) in other.unknown_channels {
             *self.unknown_channels.entry(raw).or_default() += n;
@@ -247,10 +254,32 @@ impl Parsed {
 
     /// The read's `Stats`, rejects in file order; the first row in another encoding fails
     /// the whole read.
-    pub fn close(mut self, mut stats: Stats) -> Result<Stats, Failure> {
+    pub fn close(
+        mut self,
+        mut stats: Stats,
+        rules: &InputRules,
+        orders: &Orders,
+    ) -> Result<Stats, Failure> {
         if let Some((_, f)) = self.fatal {
             return Err(f);
         }
+        // Day and month, decided per column now that every value is read.
+        let listed = Values::new(rules).listed;
+        let decision = decide(&self.dates, &listed, orders, &rules.date_formats_at)?;
+        if !decision.contradictions.is_empty() {
+            let why: HashMap<Key, &str> = decision
+                .contradictions
+                .iter()
+                .map(|(k, r)| (*k, r.as_str()))
+                .collect();
+            for (key, r) in &mut self.rejects {
+                if let Some(reason) = why.get(key) {
+                    r.reason = format!("\"{}\" {reason}", r.value);
+                }
+            }
+        }
+        stats.read_with = decision.read_with;
+        stats.settled = decision.settled;
         self.rejects.sort_by_key(|(k, _)| *k);
         stats.rejects = self.rejects.into_iter().map(|(_, r)| r).collect();
         // A spreadsheet's rows are named as the spreadsheet numbers them.

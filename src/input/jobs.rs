@@ -93,6 +93,7 @@ impl Job {
                     outcomes.push(outcome);
                     start = end;
                 }
+                parsed.dates.merge(parser.take_dates());
                 Done {
                     source: lines.source,
                     seq: lines.seq,

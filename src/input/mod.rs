@@ -3,6 +3,7 @@
 
 mod chunk;
 mod csv;
+mod dates;
 mod dedupe;
 mod ids;
 mod jobs;
@@ -19,9 +20,11 @@ mod split;
 pub mod values;
 
 pub use chunk::{Chunk, Parsed, Rows};
+pub use dates::{NO_ORDERS, Orders, ReadWith, both_ways};
 pub use jobs::{Done, Job};
 pub use names::{DECIDING, NearMiss};
 pub use row::Parser;
+pub use values::Values;
 
 use dedupe::Newest;
 use ids::Ids;
@@ -109,6 +112,10 @@ pub struct Stats {
     pub delimiters: Vec<(String, u8)>,
     /// Spreadsheet sources, and the sheet row each line of their CSV starts.
     pub(crate) sheet_rows: Vec<(String, Vec<u64>)>,
+    /// How each time column was read.
+    pub read_with: Vec<ReadWith>,
+    /// The order of day and month each time column's values settled.
+    pub settled: Orders,
 }
 
 impl Stats {
@@ -138,9 +145,9 @@ pub struct Inline<'r> {
 }
 
 impl<'r> Inline<'r> {
-    pub fn new(rules: &'r Rules, texts: bool) -> Inline<'r> {
+    pub fn new(rules: &'r Rules, texts: bool, orders: &'r Orders) -> Inline<'r> {
         Inline {
-            parser: Parser::new(rules, texts),
+            parser: Parser::new(rules, texts, orders),
             done: Default::default(),
         }
     }
@@ -165,13 +172,8 @@ pub fn read(
     format: Option<Format>,
     sink: impl FnMut(Ticket),
 ) -> Result<Stats, Failure> {
-    read_with(
-        sources,
-        rules,
-        format,
-        Box::new(Inline::new(rules, true)),
-        sink,
-    )
+    let inline = Box::new(Inline::new(rules, true, &NO_ORDERS));
+    read_with(sources, rules, format, &NO_ORDERS, inline, sink)
 }
 
 /// `read`, with the parse jobs run by `parse`; CSV rows are parsed on this thread.
@@ -179,12 +181,13 @@ pub fn read_with<'r>(
     sources: &[Source],
     rules: &'r Rules,
     format: Option<Format>,
+    orders: &'r Orders,
     parse: Box<dyn Parse + 'r>,
     mut sink: impl FnMut(Ticket),
 ) -> Result<Stats, Failure> {
-    let parser = Parser::new(rules, true);
+    let parser = Parser::new(rules, true, orders);
     let mut parsed = Parsed::default();
-    let (stats, mine) = read_rows(sources, rules, format, true, parse, |chunk| {
+    let (stats, mine) = read_rows(sources, rules, format, true, orders, parse, |chunk| {
         chunk.tickets(&parser, &mut parsed, &mut |t| sink(*t));
         // A file in another encoding stops the read at its first row.
         match parsed.fatal.take() {
@@ -193,7 +196,7 @@ pub fn read_with<'r>(
         }
     })?;
     parsed.merge(mine);
-    parsed.close(stats)
+    parsed.close(stats, &rules.input, orders)
 }
 
 /// Reads every source as one export and hands `sink` its tickets in order, in chunks. The
@@ -203,17 +206,19 @@ pub fn read_with<'r>(
 /// `parse` and come as tickets: their ids must be seen in reading order. `texts` keeps the
 /// fields only drafts and `explain` show (subject, customer, notes, the columns no rule
 /// reads).
+#[allow(clippy::too_many_arguments)]
 pub fn read_rows<'r>(
     sources: &[Source],
     rules: &'r Rules,
     format: Option<Format>,
     texts: bool,
+    orders: &'r Orders,
     parse: Box<dyn Parse + 'r>,
     mut sink: impl FnMut(Chunk) -> Result<(), Failure>,
 ) -> Result<(Stats, Parsed), Failure> {
     let mut r = Reader {
         rules,
-        parser: Parser::new(rules, texts),
+        parser: Parser::new(rules, texts, orders),
         stats: Stats::default(),
         parsed: Parsed::default(),
         seen: Ids::default(),
@@ -230,5 +235,6 @@ pub fn read_rows<'r>(
         },
     };
     r.read_all(sources, format, &mut sink)?;
+    r.parsed.dates.merge(r.parser.take_dates());
     Ok((r.stats, r.parsed))
 }

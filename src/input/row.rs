@@ -1,7 +1,7 @@
 //! One row's cells as a canonical ticket, or the reject that says which field is wrong.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, OnceCell, RefCell};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -10,8 +10,10 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use super::Reject;
+use super::dates::{Dates, Orders, column_of, column_of_extra};
+use super::record::Key;
 use super::record::{At, Outcome, Updated};
-use super::values::{self, Values};
+use super::values::{self, Form, Order, Read, Seen, Values};
 use crate::config::{Dedupe, Rules};
 use crate::ticket::{Field, Origin, State, Ticket};
 
@@ -29,11 +31,19 @@ pub struct Parser<'r> {
     /// The extra columns rules count from and test, named once for every ticket.
     pub(super) date_columns: Vec<Arc<str>>,
     pub(super) flag_columns: Vec<Arc<str>>,
+    /// The order of day and month each time column is read in, when settled before.
+    pub(super) orders: &'r Orders,
+    /// What the time columns' values said, for the order of day and month.
+    pub(super) dates: RefCell<Dates>,
+    /// How many values of each time column were read with an offset (nearly all of most
+    /// exports: counted without a borrow), and the column's name.
+    pub(super) offsets: Vec<(Cell<u64>, OnceCell<String>)>,
 }
 
 impl<'r> Parser<'r> {
-    /// `texts`: keep the fields only drafts and `explain` show.
-    pub fn new(rules: &'r Rules, texts: bool) -> Parser<'r> {
+    /// `texts`: keep the fields only drafts and `explain` show; `orders`: the order of day
+    /// and month of the columns whose values settled it before the read.
+    pub fn new(rules: &'r Rules, texts: bool, orders: &'r Orders) -> Parser<'r> {
         let candidates: [&[String]; Field::ALL.len()] =
             Field::ALL.map(|f| rules.input.columns.get(&f).map_or(&[][..], Vec::as_slice));
         Parser {
@@ -57,6 +67,56 @@ impl<'r> Parser<'r> {
                 .iter()
                 .map(|c| Arc::from(c.as_str()))
                 .collect(),
+            orders,
+            dates: RefCell::default(),
+            offsets: (0..column_of_extra(rules.date_columns.len()))
+                .map(|_| Default::default())
+                .collect(),
+        }
+    }
+
+    /// What the time columns' values said since the last time asked.
+    pub fn take_dates(&self) -> Dates {
+        let mut dates = std::mem::take(&mut *self.dates.borrow_mut());
+        for (c, (n, name)) in self.offsets.iter().enumerate() {
+            let n = n.take();
+            if n > 0 {
+                dates.offset(c, name.get().map_or("", String::as_str), n);
+            }
+        }
+        dates
+    }
+
+    /// A time column's value (column `c`, named `name`), noted for the column's order of
+    /// day and month.
+    fn read<T>(
+        &self,
+        c: usize,
+        name: &str,
+        key: Key,
+        s: &str,
+        read: impl FnOnce(&Values<'r>, Option<Order>) -> Read<T>,
+    ) -> Result<T, String> {
+        let r = read(&self.values, self.orders.get(c).copied().flatten());
+        if r.form == Some(Form::Offset) && r.seen == Seen::Nothing {
+            self.count_offset(c, name);
+        } else {
+            self.dates
+                .borrow_mut()
+                .note(c, name, key, s, &r, &self.values.listed);
+        }
+        r.value
+    }
+
+    /// A value of column `c` read with an offset: counted for `check` (which reads with the
+    /// texts), not for a plain plan, whose hot path it would only slow.
+    fn count_offset(&self, c: usize, name: &str) {
+        if !self.texts {
+            return;
+        }
+        if let Some((n, named)) = self.offsets.get(c) {
+            n.set(n.get() + 1);
+            named.get_or_init(|| name.to_string());
         }
     }
 
@@ -128,9 +188,13 @@ impl<'r> Parser<'r> {
                 .map(|(_, v)| *v)
         };
         let mut dates = Vec::new();
-        for col in &self.date_columns {
+        for (i, col) in self.date_columns.iter().enumerate() {
             if let Some(v) = find(col) {
-                let d = self.values.date_or_time(v).map_err(|e| fail(col, v, e))?;
+                let d = self
+                    .read(column_of_extra(i), col, at.key(), v, |x, o| {
+                        x.date_or_time_in(v, o)
+                    })
+                    .map_err(|e| fail(col, v, e))?;
                 dates.push((Arc::clone(col), d));
             }
         }
@@ -154,7 +218,6 @@ impl<'r> Parser<'r> {
         names: &[impl AsRef<str>],
         cells: &[Option<&str>; Field::ALL.len()],
     ) -> Result<Box<Ticket>, Box<Reject>> {
-        let v = &self.values;
         let column = |f: Field| names[f as usize].as_ref();
         let get = |f: Field| cells[f as usize];
         let id = get(Field::Id);
@@ -180,14 +243,22 @@ impl<'r> Parser<'r> {
                     (status.into(), state)
                 }
             };
+        let read_time = |f: Field, s: &str| {
+            // Nearly every time of an export is RFC 3339: counted and read at once.
+            if let Some(x) = values::fast_rfc3339(s) {
+                self.count_offset(column_of(f), column(f));
+                return Ok(x);
+            }
+            self.read(column_of(f), column(f), at.key(), s, |x, o| x.time_in(s, o))
+        };
         let time = |f: Field| -> Result<Option<DateTime<Utc>>, Box<Reject>> {
             get(f)
-                .map(|s| v.time(s).map_err(|e| fail(f, s, e)))
+                .map(|s| read_time(f, s).map_err(|e| fail(f, s, e)))
                 .transpose()
         };
-        let opened_at = v
-            .time(required(Field::OpenedAt)?)
-            .map_err(|e| fail(Field::OpenedAt, get(Field::OpenedAt).unwrap_or(""), e))?;
+        let opened = required(Field::OpenedAt)?;
+        let opened_at =
+            read_time(Field::OpenedAt, opened).map_err(|e| fail(Field::OpenedAt, opened, e))?;
         // Texts only drafts and `explain` show are left out when not wanted.
         let text = |f: Field| {
             get(f)
@@ -220,7 +291,13 @@ impl<'r> Parser<'r> {
             .map(|s| values::segment(s).map_err(|e| fail(Field::CustomerSegment, s, e)))
             .transpose()?;
         t.customer_ooo_until = get(Field::CustomerOooUntil)
-            .map(|s| v.date(s).map_err(|e| fail(Field::CustomerOooUntil, s, e)))
+            .map(|s| {
+                let c = column_of(Field::CustomerOooUntil);
+                self.read(c, column(Field::CustomerOooUntil), at.key(), s, |x, o| {
+                    x.date_in(s, o)
+                })
+                .map_err(|e| fail(Field::CustomerOooUntil, s, e))
+            })
             .transpose()?;
         t.callback_requested = get(Field::CallbackRequested)
             .map(|s| values::boolean(s).map_err(|e| fail(Field::CallbackRequested, s, e)))
@@ -270,8 +347,11 @@ impl<'r> Parser<'r> {
         }
         t.reactivation_at = get(Field::ReactivationAt)
             .map(|s| {
-                v.date_or_time(s)
-                    .map_err(|e| fail(Field::ReactivationAt, s, e))
+                let c = column_of(Field::ReactivationAt);
+                self.read(c, column(Field::ReactivationAt), at.key(), s, |x, o| {
+                    x.date_or_time_in(s, o)
+                })
+                .map_err(|e| fail(Field::ReactivationAt, s, e))
             })
             .transpose()?;
         t.resolved_at = time(Field::ResolvedAt)?;

@@ -29,11 +29,120 @@ pub fn trim(s: &str) -> &str {
     }
 }
 
+/// The order of day and month in a listed format that writes both as numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Order {
+    DayFirst,
+    MonthFirst,
+}
+
+impl Order {
+    pub fn other(self) -> Order {
+        match self {
+            Order::DayFirst => Order::MonthFirst,
+            Order::MonthFirst => Order::DayFirst,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Order::DayFirst => "day first",
+            Order::MonthFirst => "month first",
+        }
+    }
+}
+
+/// A listed date format, with what the day/month question needs of it.
+pub struct Listed {
+    pub text: String,
+    /// Whether it holds a time of day: a value it reads is a time, not a date.
+    pub has_time: bool,
+    /// The order of its numeric day and month, and the format with them swapped.
+    pub order: Option<(Order, String)>,
+}
+
+impl Listed {
+    fn new(text: &str) -> Listed {
+        let has_time = [
+            "%H", "%I", "%k", "%l", "%M", "%S", "%T", "%R", "%X", "%r", "%p", "%P", "%s",
+        ]
+        .iter()
+        .any(|t| text.contains(t));
+        let day = text.find("%d").or_else(|| text.find("%e"));
+        let month = text.find("%m");
+        // A year before both is ISO's order (`%Y-%m-%d`): no export writes `%Y-%d-%m`.
+        let year = text.find("%Y").or_else(|| text.find("%y"));
+        let iso = |d: usize, m: usize| year.is_some_and(|y| y < d && y < m);
+        let order = match (day, month) {
+            (Some(d), Some(m)) if !iso(d, m) => {
+                let order = if d < m {
+                    Order::DayFirst
+                } else {
+                    Order::MonthFirst
+                };
+                let day_code = &text[d..d + 2];
+                let mut swapped = text.as_bytes().to_vec();
+                swapped[d..d + 2].copy_from_slice(b"%m");
+                swapped[m..m + 2].copy_from_slice(day_code.as_bytes());
+                Some((order, String::from_utf8(swapped).unwrap_or_default()))
+            }
+            _ => None,
+        };
+        Listed {
+            text: text.to_string(),
+            has_time,
+            order,
+        }
+    }
+}
+
+/// How a time or date was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// RFC 3339 or another ISO 8601 form with an offset.
+    Offset,
+    /// ISO 8601 without an offset, in `[input].timezone`.
+    Iso,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// `[input].date_formats[i]`.
+    Listed(usize),
+}
+
+/// What reading one value says of its column's order of day and month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seen {
+    /// Nothing: not read by a format with both, or day and month the same.
+    Nothing,
+    /// Read in this order, and only in it (a day above 12).
+    Settles(Order),
+    /// Read in this order, and in the other it would be another date.
+    Ambiguous(Order),
+    /// Not read, but it would be in this order (a listed format, day and month swapped).
+    Swapped(Order),
+}
+
+/// A time or date value read, how it was read, and what it says of its column.
+pub struct Read<T> {
+    pub value: Result<T, String>,
+    pub form: Option<Form>,
+    pub seen: Seen,
+}
+
+impl<T> Read<T> {
+    fn ok(value: T, form: Form, seen: Seen) -> Read<T> {
+        Read {
+            value: Ok(value),
+            form: Some(form),
+            seen,
+        }
+    }
+}
+
 pub struct Values<'r> {
     pub rules: &'r InputRules,
-    /// The listed formats that hold no time of day: a value one of them reads is a date.
-    /// (chrono reads `2026-11-23 11:40` as a date with `%Y-%m-%d %H:%M`, dropping the time.)
-    date_formats: Vec<&'r str>,
+    /// `[input].date_formats`, with their days and months.
+    pub listed: Vec<Listed>,
     /// Bit `n` is set when a null marker is `n` bytes long (63 for any longer): most cells
     /// are told apart from every marker by their length alone.
     null_lengths: u64,
@@ -45,21 +154,9 @@ impl<'r> Values<'r> {
             .null_values
             .iter()
             .fold(0, |m, n| m | 1 << n.len().min(63));
-        let has_time = |f: &str| {
-            [
-                "%H", "%I", "%k", "%l", "%M", "%S", "%T", "%R", "%X", "%r", "%p", "%P", "%s",
-            ]
-            .iter()
-            .any(|t| f.contains(t))
-        };
         Values {
             rules,
-            date_formats: rules
-                .date_formats
-                .iter()
-                .map(String::as_str)
-                .filter(|f| !has_time(f))
-                .collect(),
+            listed: rules.date_formats.iter().map(|f| Listed::new(f)).collect(),
             null_lengths,
         }
     }
@@ -79,77 +176,189 @@ impl<'r> Values<'r> {
 
     /// An instant: with an offset, or naive in `[input].timezone`; a bare date is midnight there.
     pub fn time(&self, s: &str) -> Result<DateTime<Utc>, String> {
+        self.time_in(s, None).value
+    }
+
+    /// `time`, with how the value was read; `order` keeps the listed formats to those of
+    /// one order of day and month (a column whose order its values settled).
+    pub fn time_in(&self, s: &str, order: Option<Order>) -> Read<DateTime<Utc>> {
         let t = trim(s);
         if let Some(x) = fast_rfc3339(t) {
-            return Ok(x);
+            return Read::ok(x, Form::Offset, Seen::Nothing);
         }
         for f in WITH_OFFSET {
             if let Ok(x) = DateTime::parse_from_str(t, f) {
-                return Ok(x.with_timezone(&Utc));
+                return Read::ok(x.with_timezone(&Utc), Form::Offset, Seen::Nothing);
             }
         }
-        for f in NAIVE_ISO
-            .iter()
-            .copied()
-            .chain(self.rules.date_formats.iter().map(String::as_str))
-        {
+        for f in NAIVE_ISO {
             if let Ok(x) = NaiveDateTime::parse_from_str(t, f) {
-                return Ok(resolve_local(&self.rules.timezone, x));
+                return Read::ok(
+                    resolve_local(&self.rules.timezone, x),
+                    Form::Iso,
+                    Seen::Nothing,
+                );
             }
         }
-        if let Some(d) = self.plain_date(t) {
-            return Ok(resolve_local(
-                &self.rules.timezone,
-                d.and_time(chrono::NaiveTime::MIN),
-            ));
+        let tz = &self.rules.timezone;
+        if let Some((x, i, seen)) = self.listed(t, order, true, |t, f| {
+            NaiveDateTime::parse_from_str(t, f).ok()
+        }) {
+            return Read::ok(resolve_local(tz, x), Form::Listed(i), seen);
         }
-        Err(format!(
-            "\"{t}\" is not a time; write ISO 8601 such as 2026-11-20T14:05:00Z or \
-             2026-11-20 14:05:00+01:00, or add its format to [input].date_formats (now: {})",
-            self.rules.date_formats.join(", ")
-        ))
+        if let Some(d) = fast_date(t) {
+            let midnight = resolve_local(tz, d.and_time(chrono::NaiveTime::MIN));
+            return Read::ok(midnight, Form::Date, Seen::Nothing);
+        }
+        if let Some((d, i, seen)) =
+            self.listed(t, order, false, |t, f| NaiveDate::parse_from_str(t, f).ok())
+        {
+            let midnight = resolve_local(tz, d.and_time(chrono::NaiveTime::MIN));
+            return Read::ok(midnight, Form::Listed(i), seen);
+        }
+        self.unread(t, order, "time", || {
+            format!(
+                "\"{t}\" is not a time; write ISO 8601 such as 2026-11-20T14:05:00Z or \
+                 2026-11-20 14:05:00+01:00, or add its format to [input].date_formats (now: {})",
+                self.rules.date_formats.join(", ")
+            )
+        })
     }
 
-    fn plain_date(&self, t: &str) -> Option<NaiveDate> {
-        fast_date(t).or_else(|| {
-            self.date_formats
-                .iter()
-                .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
-        })
+    /// A value no format read: said so, and whether it would read with a listed format's
+    /// day and month swapped (then its column may be read the other way round).
+    fn unread<T>(
+        &self,
+        t: &str,
+        order: Option<Order>,
+        what: &str,
+        plain: impl FnOnce() -> String,
+    ) -> Read<T> {
+        let fits = |l: &Listed, f: &str| {
+            NaiveDateTime::parse_from_str(t, f).is_ok()
+                || (!l.has_time && NaiveDate::parse_from_str(t, f).is_ok())
+        };
+        for l in &self.listed {
+            let Some((o, swapped)) = &l.order else {
+                continue;
+            };
+            // A listed format left out for its column's order reads it the other way.
+            let (reads, by) = if order.is_some_and(|forced| forced != *o) && fits(l, &l.text) {
+                (*o, l.text.as_str())
+            } else if fits(l, swapped) {
+                (o.other(), swapped.as_str())
+            } else {
+                continue;
+            };
+            return Read {
+                value: Err(format!(
+                    "\"{t}\" is not a {what} with [input].date_formats: it reads only {}, as \"{by}\"",
+                    reads.name(),
+                )),
+                form: None,
+                seen: Seen::Swapped(reads),
+            };
+        }
+        Read {
+            value: Err(plain()),
+            form: None,
+            seen: Seen::Nothing,
+        }
+    }
+
+    /// The first listed format (with a time of day when `timed`, else without) that reads
+    /// `t`, in `order` when given, and what the value says of day and month.
+    fn listed<T: PartialEq>(
+        &self,
+        t: &str,
+        order: Option<Order>,
+        timed: bool,
+        parse: impl Fn(&str, &str) -> Option<T>,
+    ) -> Option<(T, usize, Seen)> {
+        for (i, l) in self.listed.iter().enumerate() {
+            if l.has_time != timed {
+                continue;
+            }
+            if let (Some(forced), Some((o, _))) = (order, &l.order)
+                && forced != *o
+            {
+                continue;
+            }
+            let Some(x) = parse(t, &l.text) else {
+                continue;
+            };
+            let seen = match &l.order {
+                None => Seen::Nothing,
+                Some((o, swapped)) => match parse(t, swapped) {
+                    None => Seen::Settles(*o),
+                    Some(y) if y != x => Seen::Ambiguous(*o),
+                    Some(_) => Seen::Nothing,
+                },
+            };
+            return Some((x, i, seen));
+        }
+        None
     }
 
     /// A calendar date: `YYYY-MM-DD`, a listed format, or the date part of a time as written.
     pub fn date(&self, s: &str) -> Result<NaiveDate, String> {
+        self.date_in(s, None).value
+    }
+
+    /// `date`, with how the value was read (as `time_in`).
+    pub fn date_in(&self, s: &str, order: Option<Order>) -> Read<NaiveDate> {
         let t = trim(s);
-        if let Some(d) = self.plain_date(t) {
-            return Ok(d);
+        if let Some(d) = fast_date(t) {
+            return Read::ok(d, Form::Date, Seen::Nothing);
+        }
+        if let Some((d, i, seen)) =
+            self.listed(t, order, false, |t, f| NaiveDate::parse_from_str(t, f).ok())
+        {
+            return Read::ok(d, Form::Listed(i), seen);
         }
         for f in WITH_OFFSET {
             if let Ok(x) = DateTime::parse_from_str(t, f) {
-                return Ok(x.date_naive());
+                return Read::ok(x.date_naive(), Form::Offset, Seen::Nothing);
             }
         }
-        for f in NAIVE_ISO
-            .iter()
-            .copied()
-            .chain(self.rules.date_formats.iter().map(String::as_str))
-        {
+        for f in NAIVE_ISO {
             if let Ok(x) = NaiveDateTime::parse_from_str(t, f) {
-                return Ok(x.date());
+                return Read::ok(x.date(), Form::Iso, Seen::Nothing);
             }
         }
-        Err(format!(
-            "\"{t}\" is not a date; write YYYY-MM-DD, e.g. 2026-11-27"
-        ))
+        if let Some((x, i, seen)) = self.listed(t, order, true, |t, f| {
+            NaiveDateTime::parse_from_str(t, f).ok()
+        }) {
+            return Read::ok(x.date(), Form::Listed(i), seen);
+        }
+        self.unread(t, order, "date", || {
+            format!("\"{t}\" is not a date; write YYYY-MM-DD, e.g. 2026-11-27")
+        })
     }
 
-    /// `reactivation_at`: a date stays a date; anything else is an instant.
+    /// `reactivation_at` and date columns: a date stays a date; anything else is an
+    /// instant.
     pub fn date_or_time(&self, s: &str) -> Result<DateOrTime, String> {
+        self.date_or_time_in(s, None).value
+    }
+
+    /// `date_or_time`, with how the value was read (as `time_in`).
+    pub fn date_or_time_in(&self, s: &str, order: Option<Order>) -> Read<DateOrTime> {
         let t = trim(s);
-        if let Some(d) = self.plain_date(t) {
-            return Ok(DateOrTime::Date(d));
+        if let Some(d) = fast_date(t) {
+            return Read::ok(DateOrTime::Date(d), Form::Date, Seen::Nothing);
         }
-        self.time(t).map(DateOrTime::Time)
+        if let Some((d, i, seen)) =
+            self.listed(t, order, false, |t, f| NaiveDate::parse_from_str(t, f).ok())
+        {
+            return Read::ok(DateOrTime::Date(d), Form::Listed(i), seen);
+        }
+        let r = self.time_in(t, order);
+        Read {
+            value: r.value.map(DateOrTime::Time),
+            form: r.form,
+            seen: r.seen,
+        }
     }
 }
 
@@ -169,7 +378,7 @@ fn fast_date(t: &str) -> Option<NaiveDate> {
 
 /// `2026-11-20T14:05:00Z` / `…+01:00` / `…-0500` (fractions allowed) without going through
 /// the format machinery: the common case of every export, parsed without allocating.
-fn fast_rfc3339(t: &str) -> Option<DateTime<Utc>> {
+pub fn fast_rfc3339(t: &str) -> Option<DateTime<Utc>> {
     let b = t.as_bytes();
     if b.len() < 20
         || b[4] != b'-'
@@ -373,6 +582,52 @@ mod tests {
         );
     }
     use crate::config::Rules;
+
+    /// Which listed formats read day and month in an order, and their swaps: a year first
+    /// is ISO's order, never `%Y-%d-%m`.
+    #[test]
+    fn listed_formats_know_their_order_of_day_and_month() {
+        let table = [
+            ("%d/%m/%Y %H:%M", Some((Order::DayFirst, "%m/%d/%Y %H:%M"))),
+            ("%m/%d/%Y", Some((Order::MonthFirst, "%d/%m/%Y"))),
+            ("%e.%m.%y", Some((Order::DayFirst, "%m.%e.%y"))),
+            ("%Y-%m-%d %H:%M:%S", None),
+            ("%d/%b/%y %I:%M %p", None),
+        ];
+        for (text, want) in table {
+            let l = Listed::new(text);
+            let got = l.order.as_ref().map(|(o, s)| (*o, s.as_str()));
+            assert_eq!(got, want, "{text}");
+        }
+        assert!(Listed::new("%d/%m/%Y %H:%M").has_time);
+        assert!(!Listed::new("%d/%m/%Y").has_time);
+    }
+
+    /// What a value says of its column: settles (a day above 12), ambiguous (another date
+    /// the other way round), nothing (day and month the same), or read only swapped.
+    #[test]
+    fn a_value_says_what_it_can_of_day_and_month() {
+        let r = rules();
+        let v = Values::new(&r.input);
+        let seen = |s: &str| v.time_in(s, None).seen;
+        assert_eq!(seen("25/03/2026 10:00"), Seen::Settles(Order::DayFirst));
+        assert_eq!(seen("11/03/2026 10:00"), Seen::Ambiguous(Order::DayFirst));
+        assert_eq!(seen("03/03/2026 10:00"), Seen::Nothing);
+        assert_eq!(seen("11/20/2026 10:00"), Seen::Swapped(Order::MonthFirst));
+        assert_eq!(seen("2026-11-20T10:00:00Z"), Seen::Nothing);
+        assert_eq!(
+            v.time_in("2026-11-20T10:00:00Z", None).form,
+            Some(Form::Offset)
+        );
+        assert_eq!(v.time_in("2026-11-20", None).form, Some(Form::Date));
+        assert!(matches!(
+            v.time_in("25/03/2026 10:00", None).form,
+            Some(Form::Listed(_))
+        ));
+        // A column settled month first reads no value day first.
+        let forced = v.time_in("25/03/2026 10:00", Some(Order::MonthFirst));
+        assert!(forced.value.is_err() && forced.seen == Seen::Swapped(Order::DayFirst));
+    }
 
     fn rules() -> Rules {
         Rules::parse("t.toml", "[input]\ntimezone = \"Europe/Berlin\"\ndate_formats = [\"%d/%m/%Y %H:%M\", \"%d/%b/%y %I:%M %p\"]\n").unwrap()

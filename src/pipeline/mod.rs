@@ -19,7 +19,7 @@ use crate::config::{Format, Rules};
 use crate::drafts::Drafter;
 use crate::engine::{self, Action, Overload};
 use crate::error::Failure;
-use crate::input::{self, Chunk, Parsed, Parser, Source, Stats};
+use crate::input::{self, Chunk, Orders, Parsed, Parser, Source, Stats};
 use crate::output::{Draft, Row};
 use crate::ticket::Ticket;
 
@@ -99,6 +99,9 @@ type PlannedChunk = (
 /// function for the read: its threads, channels and closures share one scope.
 pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<Planned, Failure> {
     let rules = p.rules;
+    let (orders, spooled) = settle(sources, rules, format, p.threads)?;
+    let sources = spooled.as_deref().unwrap_or(sources);
+    let orders = &orders;
     let levelling = rules.levels();
     let keep_tickets = p.drafter.is_some();
     // What the planner threads share (the progress callback stays on this thread).
@@ -140,7 +143,7 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
         found.merge(f);
         assignees.extend(seen);
     };
-    let mine_parser = Parser::new(rules, keep_tickets);
+    let mine_parser = Parser::new(rules, keep_tickets, orders);
     let mut rows = 0u64;
     // The reading thread plans too, whenever the planners have enough to do: one planner
     // fewer than cores, so that no thread waits for a core.
@@ -154,7 +157,7 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
                 let to_keep = to_keep.clone();
                 let (chunks, plan_chunk) = (&chunks, &plan_chunk);
                 scope.spawn(move || {
-                    let parser = Parser::new(rules, keep_tickets);
+                    let parser = Parser::new(rules, keep_tickets, orders);
                     loop {
                         let next = chunks.lock().map(|rx| rx.recv());
                         let Ok(Ok(chunk)) = next else { break };
@@ -166,24 +169,32 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
             })
             .collect();
         drop(to_keep);
-        let read = parse::with_parsers(rules, keep_tickets, p.threads, |parse| {
-            input::read_rows(sources, rules, format, keep_tickets, parse, |chunk| {
-                rows += chunk.len() as u64;
-                (p.progress)(rows);
-                if planners == 0 {
-                    keep(plan_chunk(chunk, &mine_parser));
-                    return Ok(());
-                }
-                match to_plan.try_send(chunk) {
-                    Ok(()) | Err(TrySendError::Disconnected(_)) => {}
-                    // Its rows are in this core's cache: planned here, they stay there.
-                    Err(TrySendError::Full(chunk)) => keep(plan_chunk(chunk, &mine_parser)),
-                }
-                while let Ok(done) = planned.try_recv() {
-                    keep(done);
-                }
-                Ok(())
-            })
+        let read = parse::with_parsers(rules, keep_tickets, orders, p.threads, |parse| {
+            input::read_rows(
+                sources,
+                rules,
+                format,
+                keep_tickets,
+                orders,
+                parse,
+                |chunk| {
+                    rows += chunk.len() as u64;
+                    (p.progress)(rows);
+                    if planners == 0 {
+                        keep(plan_chunk(chunk, &mine_parser));
+                        return Ok(());
+                    }
+                    match to_plan.try_send(chunk) {
+                        Ok(()) | Err(TrySendError::Disconnected(_)) => {}
+                        // Its rows are in this core's cache: planned here, they stay there.
+                        Err(TrySendError::Full(chunk)) => keep(plan_chunk(chunk, &mine_parser)),
+                    }
+                    while let Ok(done) = planned.try_recv() {
+                        keep(done);
+                    }
+                    Ok(())
+                },
+            )
         });
         drop(to_plan);
         for done in planned.iter() {
@@ -196,7 +207,7 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
         read
     })?;
     found.merge(mine);
-    let stats = found.close(stats)?;
+    let stats = found.close(stats, &rules.input, orders)?;
     // Planners finish in any order; levelling does not depend on it, and the order is
     // sorted.
     finish(p, actions, tickets, stats, assignees)
@@ -264,7 +275,54 @@ pub fn read(
     threads: usize,
     sink: impl FnMut(Ticket),
 ) -> Result<Stats, Failure> {
-    parse::with_parsers(rules, true, threads, |parse| {
-        input::read_with(sources, rules, format, parse, sink)
+    let (orders, spooled) = settle(sources, rules, format, threads)?;
+    let sources = spooled.as_deref().unwrap_or(sources);
+    parse::with_parsers(rules, true, &orders, threads, |parse| {
+        input::read_with(sources, rules, format, &orders, parse, sink)
     })
+}
+
+/// When the rules read day and month both ways round (`%d/%m/%Y` and `%m/%d/%Y`), the
+/// export is read once first for what each column's values settle, so that every value of
+/// a column is read in one order (a row that contradicts it is rejected saying so). Stdin,
+/// read twice, is held in memory for it (given back as the sources to read).
+fn settle(
+    sources: &[Source],
+    rules: &Rules,
+    format: Option<Format>,
+    threads: usize,
+) -> Result<(Orders, Option<Vec<Source>>), Failure> {
+    if !input::both_ways(&input::Values::new(&rules.input).listed) {
+        return Ok((Vec::new(), None));
+    }
+    let stdin = [Source::Stdin];
+    let given = if sources.is_empty() {
+        &stdin[..]
+    } else {
+        sources
+    };
+    let spooled = given
+        .iter()
+        .any(|s| matches!(s, Source::Stdin))
+        .then(|| {
+            given
+                .iter()
+                .map(|s| match s {
+                    Source::Stdin => {
+                        let mut bytes = Vec::new();
+                        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                            .map(|_| Source::Bytes("<stdin>".into(), bytes))
+                            .map_err(|e| Failure::io(format!("cannot read <stdin>: {e}")))
+                    }
+                    other => Ok(other.clone()),
+                })
+                .collect::<Result<Vec<_>, Failure>>()
+        })
+        .transpose()?;
+    let read_from = spooled.as_deref().unwrap_or(given);
+    let none = input::NO_ORDERS.clone();
+    let stats = parse::with_parsers(rules, false, &none, threads, |parse| {
+        input::read_with(read_from, rules, format, &none, parse, |_| {})
+    })?;
+    Ok((stats.settled, spooled))
 }

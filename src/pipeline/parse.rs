@@ -6,7 +6,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 
 use crate::config::Rules;
 use crate::error::Failure;
-use crate::input::{Done, Inline, Job, Parse, Parser};
+use crate::input::{Done, Inline, Job, Orders, Parse, Parser};
 
 /// The reading thread's end of the parser threads.
 struct Threads {
@@ -35,14 +35,15 @@ impl Parse for Threads {
 
 /// Runs `read` with `threads` parser threads behind the `Parse` it is given, or with
 /// `Inline` for one thread. The threads end when `read` drops its end.
-pub fn with_parsers<R>(
-    rules: &Rules,
+pub fn with_parsers<'r, R>(
+    rules: &'r Rules,
     texts: bool,
+    orders: &'r Orders,
     threads: usize,
-    read: impl FnOnce(Box<dyn Parse + '_>) -> R,
+    read: impl FnOnce(Box<dyn Parse + 'r>) -> R,
 ) -> R {
     if threads <= 1 {
-        return read(Box::new(Inline::new(rules, texts)));
+        return read(Box::new(Inline::new(rules, texts, orders)));
     }
     let (jobs, to_parse) = mpsc::sync_channel::<(u64, Job)>(threads * 2);
     let to_parse = Mutex::new(to_parse);
@@ -51,7 +52,7 @@ pub fn with_parsers<R>(
         for _ in 0..threads {
             let (to_parse, parsed) = (&to_parse, parsed.clone());
             scope.spawn(move || {
-                let parser = Parser::new(rules, texts);
+                let parser = Parser::new(rules, texts, orders);
                 loop {
                     let next = to_parse.lock().map(|rx| rx.recv());
                     let Ok(Ok((n, job))) = next else { break };

@@ -479,3 +479,61 @@ fn files_that_are_no_export_say_what_they_are() {
             .run();
     }
 }
+
+/// With `%d/%m/%Y` among the bundled formats, `11/03/2026` was read as 11 March and
+/// `11/20/2026` rejected: one column, two readings. Day and month are decided per column
+/// from its values: two readings with nothing to settle which are a usage error naming the
+/// column, a value of each and the fix; a column a value settles (a day above 12) is read
+/// that way, and a row that contradicts it is rejected saying so; with both orders listed,
+/// the values decide, and `check` says how each column was read.
+#[test]
+fn day_and_month_are_decided_per_column() {
+    let two_ways = "id,status,opened_at\nA,open,11/03/2026 10:00\nB,open,11/20/2026 10:00\n";
+    Case::new(&["plan"])
+        .now()
+        .stdin(two_ways)
+        .code(2)
+        .stderr_has("column opened_at reads two ways: \"11/03/2026 10:00\" reads day first by \"%d/%m/%Y %H:%M\", but \"11/20/2026 10:00\" only month first; if the column is month first, list \"%m/%d/%Y %H:%M\" in [input].date_formats instead of \"%d/%m/%Y %H:%M\" ([input].date_formats, line 23 of the rules file)")
+        .run();
+    let settled = "id,status,opened_at\nA,open,25/03/2026 10:00\nB,open,11/20/2026 10:00\nC,open,11/03/2026 10:00\n";
+    let out = Case::new(&["check"])
+        .now()
+        .stdin(settled)
+        .code(3)
+        .stdout_has("ticket B: opened_at: \"11/20/2026 10:00\" reads only month first, but column opened_at is read day first, as \"25/03/2026 10:00\" shows: check the row")
+        .stdout_has("opened_at: read as \"%d/%m/%Y %H:%M\" (2); day first, as \"25/03/2026 10:00\" settles")
+        .run();
+    assert!(!out.stdout.contains("ticket C"), "{}", out.stdout);
+    Case::new(&["explain", "C"])
+        .now()
+        .stdin(settled)
+        .code(0)
+        .stdout_has("opened_at  2026-03-11T06:00:00-04:00")
+        .run();
+    // Both orders listed: the values settle each column (month first here, by 11/20), and a
+    // column nothing settles is a usage error.
+    let both = std::fs::read_to_string("rules.toml").unwrap().replace(
+        "\"%d/%m/%Y %H:%M\"]",
+        "\"%d/%m/%Y %H:%M\", \"%m/%d/%Y %H:%M\"]",
+    );
+    Case::new(&["explain", "A"])
+        .now()
+        .rules(&both)
+        .stdin(two_ways)
+        .code(0)
+        .stdout_has("opened_at  2026-11-03T05:00:00-05:00")
+        .run();
+    Case::new(&["check"])
+        .now()
+        .rules(&both)
+        .stdin("id,status,opened_at\nA,open,11/03/2026 10:00\nB,open,10/02/2026 10:00\n")
+        .code(2)
+        .stderr_has("column opened_at: \"11/03/2026 10:00\" fits both \"%d/%m/%Y %H:%M\" and \"%m/%d/%Y %H:%M\", which read it as different dates, and no value of the column settles which")
+        .run();
+    Case::new(&["check", "examples/tickets.csv"])
+        .now()
+        .code(0)
+        .stdout_has("opened_at: read as ISO 8601 with an offset (42)")
+        .stdout_has("reactivation_at: read as ISO 8601 with an offset (1), YYYY-MM-DD (1)")
+        .run();
+}
