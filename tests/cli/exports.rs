@@ -537,3 +537,43 @@ fn day_and_month_are_decided_per_column() {
         .stdout_has("reactivation_at: read as ISO 8601 with an offset (1), YYYY-MM-DD (1)")
         .run();
 }
+
+/// The same on a cut of the public ServiceNow event log: a newer update of INC0000070 with
+/// a state no mapping knows keeps it from being planned from its older "Awaiting User
+/// Info" row.
+#[test]
+fn a_real_event_log_ticket_is_planned_from_its_newest_row_or_not_at_all() {
+    let log = std::fs::read_to_string("tests/fixtures/real/servicenow_eventlog.csv").unwrap();
+    let last = log.lines().rfind(|l| l.starts_with("INC0000070,")).unwrap();
+    let mut cells: Vec<&str> = last.split(',').collect();
+    cells[1] = "Awaiting Something Else";
+    cells[13] = "1/3/2016 09:00";
+    let newer = cells.join(",");
+    let cut = format!("{log}{newer}\n");
+    let args = [
+        "--rules",
+        "examples/servicenow-eventlog.toml",
+        "--now",
+        "2016-03-03T12:00:00Z",
+    ];
+    let before = Case::new(&args)
+        .args(&["plan", "--format", "csv", "--within", "30d"])
+        .stdin(&log)
+        .run();
+    assert!(before.stdout.contains("INC0000070.strike-1"));
+    let after = Case::new(&args)
+        .args(&["plan", "--format", "csv", "--within", "30d"])
+        .stdin(&cut)
+        .code(3)
+        .stderr_has(
+            "ticket INC0000070: incident_state: status \"Awaiting Something Else\" is not mapped",
+        )
+        .run();
+    assert!(!after.stdout.contains("INC0000070"), "{}", after.stdout);
+    Case::new(&args)
+        .args(&["explain", "INC0000070"])
+        .stdin(&cut)
+        .code(3)
+        .stdout_has("Ticket INC0000070 is not planned: its newest row was rejected")
+        .run();
+}
