@@ -12,6 +12,7 @@ pub mod config;
 pub mod drafts;
 pub mod engine;
 pub mod error;
+pub mod files;
 pub mod input;
 pub mod output;
 pub mod pipeline;

@@ -53,6 +53,13 @@ impl Settings {
         }
     }
 
+    /// How the files written are created (`[run].mode`).
+    pub fn mode(&self) -> crate::files::Mode {
+        crate::files::Mode {
+            file: self.rules.run.mode,
+        }
+    }
+
     /// `now + within`.
     pub fn horizon(&self, within: &Length) -> DateTime<Utc> {
         self.now + within.delta

@@ -1,15 +1,21 @@
 //! The day's folder, built aside and swapped into place, so that a reader sees the old
-//! folder or the new one, never half of either.
+//! folder or the new one, never half of either. Publishing it is the run's commit point:
+//! the next ledger is staged inside it (see `ledger`).
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::fault;
+use super::ledger;
+use crate::files::{self, Mode};
+
 const BUILDING: &str = ".building.";
 const OLD: &str = ".old.";
 
-/// Removes what killed runs left behind: half-built folders, and a previous folder moved
-/// aside but not yet replaced (put back).
+/// Finishes or undoes what a run that died left: half-built folders go, a previous folder
+/// moved aside but not replaced is put back, and the ledger of a published folder is moved
+/// into place.
 pub fn recover(dir: &Path) -> io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
@@ -26,69 +32,150 @@ pub fn recover(dir: &Path) -> io::Result<()> {
             }
         }
     }
+    settle_ledger(dir)
+}
+
+/// Moves the ledger a published folder holds into place, synced: from then on it is the
+/// ledger.
+pub fn settle_ledger(dir: &Path) -> io::Result<()> {
+    if let Some(staged) = ledger::staged(dir) {
+        fault::point(ledger::FILE)?;
+        fs::rename(&staged, dir.join(ledger::FILE))?;
+        files::sync_dir(dir)?;
+    }
     Ok(())
 }
 
-/// A folder under construction beside its final place.
+/// What stands where the day's folder goes, when it is not a folder: named before anything
+/// is written, and never moved.
+pub fn in_the_way(dir: &Path, name: &str) -> Option<String> {
+    let p = dir.join(name);
+    let m = fs::symlink_metadata(&p).ok()?;
+    let what = if m.file_type().is_symlink() {
+        "a link"
+    } else if m.is_dir() {
+        return None;
+    } else {
+        "a file"
+    };
+    Some(format!(
+        "{} is {what}, where the day's folder goes: move it away or remove it (followup writes the day's outputs there and does not touch it)",
+        p.display()
+    ))
+}
+
+/// A folder under construction beside its final place; removed if dropped unpublished.
 pub struct Staging {
     pub path: PathBuf,
     target: PathBuf,
     old: PathBuf,
+    mode: Mode,
+    published: bool,
 }
 
 impl Staging {
-    pub fn new(dir: &Path, name: &str) -> io::Result<Staging> {
+    pub fn new(dir: &Path, name: &str, mode: Mode) -> io::Result<Staging> {
         let pid = std::process::id();
         let path = dir.join(format!("{BUILDING}{name}.{pid}"));
         if path.exists() {
             fs::remove_dir_all(&path)?;
         }
-        fs::create_dir_all(&path)?;
+        files::create_dir_all(&path, mode)?;
         Ok(Staging {
             path,
             target: dir.join(name),
             old: dir.join(format!("{OLD}{name}.{pid}")),
+            mode,
+            published: false,
         })
     }
 
-    /// Writes a file in the staging folder as `body` streams it, synced to disk.
+    /// A folder inside, for files written with `write` under `name/`.
+    pub fn folder(&self, name: &str) -> io::Result<()> {
+        files::create_dir_all(&self.path.join(name), self.mode)
+    }
+
+    /// Writes a file in the staging folder as `body` streams it; on disk before the folder
+    /// is published.
     pub fn write(
         &self,
         name: &str,
         body: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
     ) -> io::Result<()> {
         let p = self.path.join(name);
-        let mut f = io::BufWriter::new(fs::File::create(&p)?);
+        let mut f = io::BufWriter::with_capacity(256 * 1024, files::create(&p, self.mode)?);
         body(&mut f)?;
-        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        crash_point(name);
-        Ok(())
+        let f = f.into_inner().map_err(|e| e.into_error())?;
+        fault::point(name)?;
+        // One sync of the file system before publishing does for every file (a sync per
+        // file cost minutes on a folder of many files); elsewhere each file is synced.
+        if cfg!(target_os = "linux") {
+            Ok(())
+        } else {
+            f.sync_all()
+        }
     }
 
-    /// Puts the folder in place of the previous one.
-    pub fn publish(self) -> io::Result<()> {
+    /// Puts the folder in place of the previous one: the commit point of a run. An error
+    /// means nothing changed; once the folder is in place, tidying what it replaced is left
+    /// to the next run if it fails.
+    pub fn publish(mut self) -> io::Result<()> {
+        sync_all_files(&self.path)?;
         sync_dir(&self.path)?;
+        fault::point("publish")?;
         if self.target.exists() {
             if exchange(&self.path, &self.target).is_ok() {
+                self.published = true;
                 // The old folder now sits where the new one was built.
-                fs::remove_dir_all(&self.path)?;
+                let _ = fs::remove_dir_all(&self.path);
             } else {
                 fs::rename(&self.target, &self.old)?;
-                fs::rename(&self.path, &self.target)?;
-                fs::remove_dir_all(&self.old)?;
+                if let Err(e) = fs::rename(&self.path, &self.target) {
+                    let _ = fs::rename(&self.old, &self.target);
+                    return Err(e);
+                }
+                self.published = true;
+                let _ = fs::remove_dir_all(&self.old);
             }
         } else {
             fs::rename(&self.path, &self.target)?;
+            self.published = true;
         }
         if let Some(parent) = self.target.parent() {
-            sync_dir(parent)?;
+            let _ = sync_dir(parent);
         }
         Ok(())
     }
 }
 
-fn sync_dir(p: &Path) -> io::Result<()> {
-    fs::File::open(p).and_then(|d| d.sync_all()).or(Ok(()))
+impl Drop for Staging {
+    /// A run that fails takes its half-built folder with it: a full disk does not stay full.
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+use files::sync_dir;
+
+/// Everything written so far on the folder's file system, on disk (Linux `syncfs`).
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn sync_all_files(p: &Path) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let d = fs::File::open(p)?;
+    // SAFETY: a valid open descriptor; the call only flushes.
+    if unsafe { libc::syncfs(d.as_raw_fd()) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_all_files(_: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 /// Swaps two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`).
@@ -119,12 +206,4 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::Error::other("no atomic exchange on this system"))
-}
-
-/// A test hook: `FOLLOWUP_TEST_CRASH_AFTER=<file>` ends the process the moment that file
-/// has been written, as a power cut or `kill -9` would.
-fn crash_point(name: &str) {
-    if std::env::var_os("FOLLOWUP_TEST_CRASH_AFTER").is_some_and(|v| v == name) {
-        std::process::abort();
-    }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::error::{Code, Failure};
+use crate::files::{self, Mode};
 
 pub const FILE: &str = ".lock";
 
@@ -25,16 +26,17 @@ fn hostname() -> String {
 
 impl Lock {
     /// Takes the lock on `dir`, waiting up to `wait` for another run to finish.
-    pub fn acquire(dir: &Path, wait: Option<Duration>, started: &str) -> Result<Lock, Failure> {
+    pub fn acquire(
+        dir: &Path,
+        wait: Option<Duration>,
+        started: &str,
+        mode: Mode,
+    ) -> Result<Lock, Failure> {
         let path = dir.join(FILE);
         let fail = |e: std::io::Error| Failure::io(format!("cannot lock {}: {e}", path.display()));
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(fail)?;
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        let mut file = files::open(options, &path, mode.file).map_err(fail)?;
         let deadline = wait.map(|w| Instant::now() + w);
         loop {
             match file.try_lock() {

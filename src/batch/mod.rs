@@ -1,6 +1,8 @@
-//! The nightly batch (SPEC §8): a lock per output folder, the ledger of issued actions,
-//! and the day's folder built aside and swapped into place.
+//! The nightly batch (SPEC §8): a lock per output folder, the ledger of issued actions and
+//! its archive, and the day's folder built aside and swapped into place, which commits both.
 
+pub mod archive;
+pub mod fault;
 pub mod folder;
 pub mod ledger;
 pub mod lock;

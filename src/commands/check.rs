@@ -77,7 +77,7 @@ pub(super) fn check(s: &Settings, ui: &Ui, args: &CheckArgs) -> Result<Code, Fai
             )
         }
     })?;
-    report_read(ui, &input, &stats, s.guard, true)
+    report_read(ui, s, &input, &stats, true)
 }
 
 /// The export columns the rules' steps read (as anchors or conditions), with the types

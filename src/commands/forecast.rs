@@ -31,7 +31,7 @@ pub(super) fn forecast(s: &Settings, ui: &Ui, args: &ForecastArgs) -> Result<Cod
         s.threads,
         |t| tickets.push(t),
     )?;
-    let code = report_read(ui, &sel.input, &stats, s.guard, false)?;
+    let code = report_read(ui, s, &sel.input, &stats, false)?;
     let keep = |a: &Action| sel.filters.keeps(a);
     let days = simulate(&mut tickets, &s.rules, s.now, args.days, &keep);
     let (format, width) = out_format(args.format);
@@ -64,7 +64,7 @@ fn all_actions(
             by_ticket.insert(t.id.to_string(), sides);
         },
     )?;
-    let code = report_read(ui, &sel.input, &stats, s.guard, false)?;
+    let code = report_read(ui, s, &sel.input, &stats, false)?;
     Ok((by_ticket, code))
 }
 

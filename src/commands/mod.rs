@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::cli::{Cli, Command};
 use crate::error::{Code, Failure};
 use crate::input::{Source, Stats};
-use crate::output::{self, Format, Guard};
+use crate::output::{self, Format};
 use crate::pipeline::Planned;
 use crate::settings::{Input, Settings};
 use crate::ui::Ui;
@@ -69,13 +69,16 @@ fn tell_if_terminal(ui: &Ui, input: &Input) {
 /// Reports what the read rejected: on stderr (capped), to `--rejects`, and as the exit code.
 fn report_read(
     ui: &Ui,
+    s: &Settings,
     input: &Input,
     stats: &Stats,
-    guard: Guard,
     list_all: bool,
 ) -> Result<Code, Failure> {
+    let (guard, mode) = (s.guard, s.mode());
     if let Some(path) = &input.rejects {
-        write_file(path, |w| output::rejects::write(w, &stats.rejects, guard))?;
+        write_file(path, Some(mode), |w| {
+            output::rejects::write(w, &stats.rejects, guard)
+        })?;
     }
     for n in &stats.near {
         ui.warn(&format!(
@@ -148,8 +151,11 @@ fn report_levelling(ui: &Ui, p: &Planned) {
 }
 
 /// Writes a file whole, or not at all: a temporary file beside it is renamed into place.
+/// Writes a file aside and renames it into place; created with `mode` when given (what
+/// holds customers' data), else as the umask says.
 fn write_file(
     path: &Path,
+    mode: Option<crate::files::Mode>,
     body: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), Failure> {
     let fail = |e: io::Error| Failure::io(format!("cannot write {}: {e}", path.display()));
@@ -163,7 +169,11 @@ fn write_file(
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut f = io::BufWriter::new(std::fs::File::create(&tmp)?);
+        let f = match mode {
+            Some(m) => crate::files::create(&tmp, m)?,
+            None => std::fs::File::create(&tmp)?,
+        };
+        let mut f = io::BufWriter::new(f);
         body(&mut f)?;
         f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         std::fs::rename(&tmp, path)

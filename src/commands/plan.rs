@@ -51,7 +51,7 @@ pub(super) fn due(
         planned.actions.len(),
         sel.horizon.to_rfc3339()
     ));
-    let code = report_read(ui, &sel.input, &planned.stats, s.guard, false)?;
+    let code = report_read(ui, s, &sel.input, &planned.stats, false)?;
     Ok((planned, code))
 }
 
@@ -88,7 +88,7 @@ pub(super) fn drafts(s: &Settings, ui: &Ui, args: &DraftsArgs) -> Result<Code, F
     let sel = s.select(&args.select, "0h");
     let d = drafter(s)?;
     let (p, code) = due(s, ui, &sel, Some(&d), &|_| {})?;
-    let written = output::draft_files::write(&args.out, p.rows()).map_err(|e| {
+    let written = output::draft_files::write(&args.out, p.rows(), s.mode()).map_err(|e| {
         Failure::io(format!(
             "cannot write drafts to {}: {e}",
             args.out.display()

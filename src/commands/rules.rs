@@ -46,7 +46,7 @@ pub(super) fn rules(cli: &Cli, cmd: &RulesCommand) -> Result<Code, Failure> {
                     path.display()
                 )));
             }
-            write_file(path, |w| w.write_all(Rules::STARTER.as_bytes()))?;
+            write_file(path, None, |w| w.write_all(Rules::STARTER.as_bytes()))?;
             crate::ui::line(&format!(
                 "wrote {}; check it with `followup rules check`",
                 path.display()

@@ -1,6 +1,7 @@
 //! `run`: the nightly batch (SPEC §8). Safe to run twice (the ledger makes a rerun for the
-//! same date repeat itself), safe to kill (the day's folder is swapped in whole), and honest
-//! (summary.json says what happened; the exit code says how it ended).
+//! same date repeat itself), safe to kill (the day's folder and the ledger are committed
+//! together by one rename), and honest (summary.json says what happened; the exit code
+//! says how it ended).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,13 +14,16 @@ use sha2::{Digest, Sha256};
 
 use super::plan::{drafter, due};
 use crate::batch::folder::{self, Staging};
-use crate::batch::ledger::Ledger;
+use crate::batch::ledger::{self, Ledger};
 use crate::batch::lock::Lock;
+use crate::batch::{archive, fault};
 use crate::cli::{Cli, RunArgs};
+use crate::config::DraftLayout;
 use crate::engine::{Action, Kind};
 use crate::error::{Code, Failure};
+use crate::files::{self, Mode};
 use crate::output::actions::Layout;
-use crate::output::{self, Format, Row};
+use crate::output::{self, Format, Row, draft_files};
 use crate::pipeline;
 use crate::settings::Settings;
 use crate::ticket::Field;
@@ -90,10 +94,16 @@ impl<'p> Issue<'p> {
     }
 }
 
-/// One run for the settings' `now`.
+/// One run for the settings' `now`. Everything it writes is staged in the day's folder,
+/// the next ledger too, and publishing the folder commits the run: before it, a failure
+/// leaves the previous state and exits 1; after it, the run's own exit code stands and
+/// what is left to tidy is the next run's.
 fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result<Code, Failure> {
     let started = Instant::now();
     let rules = &s.rules;
+    let mode = Mode {
+        file: rules.run.mode,
+    };
     let date = local_date(s.now, rules.default_tz);
     let mut sel = s.select(&args.select, "24h");
     // Rejects go to the folder; the exit code still says some rows were rejected.
@@ -101,11 +111,19 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     let dir = &args.out;
     let io_fail =
         |what: &str, e: std::io::Error| Failure::io(format!("{what} {}: {e}", dir.display()));
-    std::fs::create_dir_all(dir).map_err(|e| io_fail("cannot create", e))?;
-    let _lock = Lock::acquire(dir, wait, &s.now.to_rfc3339())?;
-    folder::recover(dir).map_err(|e| io_fail("cannot tidy", e))?;
+    files::create_dir_all(dir, mode).map_err(|e| io_fail("cannot create", e))?;
+    let _lock = Lock::acquire(dir, wait, &s.now.to_rfc3339(), mode)?;
+    folder::recover(dir).map_err(|e| io_fail("cannot tidy what an earlier run left in", e))?;
+    let day = date.to_string();
+    if let Some(problem) = folder::in_the_way(dir, &day) {
+        return Err(Failure::io(problem));
+    }
     let mut ledger = Ledger::load(dir)?;
-    let before = ledger.before(date);
+    for w in &ledger.warnings {
+        ui.warn(w);
+    }
+    let to_archive = ledger.to_archive(date);
+    let before = ledger.before(date)?;
     let drafter = drafter(s)?;
 
     let (planned, mut code) = due(s, ui, &sel, Some(&drafter), &|t| before.supply(t, rules))?;
@@ -114,8 +132,17 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     if issue.holds() {
         code = Code::Safety;
     }
-    let staging =
-        Staging::new(dir, &date.to_string()).map_err(|e| io_fail("cannot write in", e))?;
+    let actions = issue.actions();
+    let (new, repeated): (Vec<String>, Vec<String>) = actions
+        .iter()
+        .map(|a| a.id())
+        .partition(|id| !before.repeats(id));
+    let fresh = before.fresh(&actions);
+    let live = before.live();
+    drop(before);
+    let next = ledger.next(date, fresh, &live, rules.run.keep_days);
+
+    let staging = Staging::new(dir, &day, mode).map_err(|e| io_fail("cannot write in", e))?;
     let write = |name: &str,
                  body: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>|
      -> Result<(), Failure> {
@@ -124,13 +151,7 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
             .map_err(|e| io_fail(&format!("cannot write {name} in"), e))
     };
     write_files(s, &issue, &planned.stats, &write)?;
-    output::draft_files::write(&staging.path.join("drafts"), issue.issued.iter().copied())
-        .map_err(|e| io_fail("cannot write drafts in", e))?;
-    let actions = issue.actions();
-    let (new, repeated): (Vec<String>, Vec<String>) = actions
-        .iter()
-        .map(|a| a.id())
-        .partition(|id| !before.repeats(id));
+    write_drafts(s, &issue, &staging, &write)?;
     let summary = Summary {
         date,
         within: &sel.within.text,
@@ -142,28 +163,47 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
         code,
     };
     write("summary.json", &|w| json_file(w, &summary.json(s)))?;
-    // Timings differ from run to run, so they stay out of summary.json, which must not.
-    let timings = json!({
-        "read_and_plan_ms": read_done.as_millis() as u64,
-        "total_ms": started.elapsed().as_millis() as u64,
-    });
-    write("timings.json", &|w| json_file(w, &timings))?;
-    let first_runs: Vec<_> = actions
-        .iter()
-        .map(|a| before.first_run(&a.id(), date))
-        .collect();
-    drop(before);
+    // What the archive lacks goes there before the ledger that no longer queues it.
+    archive::append(dir, &to_archive, mode)
+        .map_err(|e| io_fail("cannot append to the archive in", e))?;
+    write(ledger::STAGED, &|w| next.write(w))?;
     staging
         .publish()
         .map_err(|e| io_fail("cannot publish the day's folder in", e))?;
-    ledger.append(date, &actions, &first_runs)?;
 
+    // Committed: from here on, a failure is told and left to the next run.
+    if let Err(e) = folder::settle_ledger(dir) {
+        ui.warn(&format!(
+            "{dir}/{day}/{} could not be moved to {dir}/{}: {e}; it is the ledger until the next run moves it",
+            ledger::STAGED,
+            ledger::FILE,
+            dir = dir.display()
+        ));
+    }
     if issue.holds() {
         ui.error(&format!(
             "{} auto-resolutions exceed [run].max_resolutions = {}: held back in {}/{date}/resolutions.held.csv, not resolved; check the export (a lost reply column makes every ticket look abandoned), then raise the limit or resolve them by hand",
             issue.resolutions,
             issue.limit,
             dir.display()
+        ));
+    }
+    let took = started.elapsed();
+    // Timings differ from run to run, so they stay out of the day's folder, which must not.
+    let logged = json!({
+        "date": day,
+        "now": s.now.to_rfc3339(),
+        "rows": planned.stats.rows,
+        "actions": actions.len(),
+        "new_entries": next.added(),
+        "exit_code": code as i32,
+        "read_and_plan_ms": read_done.as_millis() as u64,
+        "total_ms": took.as_millis() as u64,
+    });
+    if let Err(e) = log_run(dir, &logged, mode) {
+        ui.warn(&format!(
+            "cannot append to {}: {e}",
+            dir.join(RUNS_LOG).display()
         ));
     }
     ui.say(&format!(
@@ -175,9 +215,59 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
         new.len(),
         issue.held.len(),
         dir.display(),
-        started.elapsed().as_secs_f64()
+        took.as_secs_f64()
     ));
     Ok(code)
+}
+
+/// One line per run, appended: when it ran, what it did, how long it took.
+const RUNS_LOG: &str = "runs.log";
+
+fn log_run(dir: &std::path::Path, line: &serde_json::Value, mode: Mode) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = files::append(&dir.join(RUNS_LOG), mode)?;
+    fault::point(RUNS_LOG)?;
+    f.write_all(format!("{line}\n").as_bytes())
+}
+
+/// The day's drafts, laid out as `[run].drafts` says.
+fn write_drafts(
+    s: &Settings,
+    issue: &Issue<'_>,
+    staging: &Staging,
+    write: &WriteFile<'_>,
+) -> Result<(), Failure> {
+    let fail = |e: std::io::Error| {
+        Failure::io(format!(
+            "cannot write drafts in {}: {e}",
+            staging.path.display()
+        ))
+    };
+    match s.rules.run.drafts {
+        DraftLayout::None => Ok(()),
+        DraftLayout::PerAction => {
+            staging.folder("drafts").map_err(fail)?;
+            draft_files::per_action(issue.issued.iter().copied(), &mut |name, text| {
+                staging.write(&format!("drafts/{name}"), |w| w.write_all(text))
+            })
+            .map_err(fail)?;
+            Ok(())
+        }
+        DraftLayout::ByAssignee => {
+            staging.folder("drafts").map_err(fail)?;
+            for (name, rows) in draft_files::by_assignee(&issue.issued) {
+                let id = rows[0].action.assignee.as_str();
+                let who = match s.rules.agent(id).and_then(|a| a.name.as_deref()) {
+                    Some(n) if n != id => format!("{n} ({id})"),
+                    _ => id.to_string(),
+                };
+                write(&format!("drafts/{name}"), &|w| {
+                    draft_files::write_assignee(w, &who, &rows)
+                })?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// A file of the day's folder, written whole.

@@ -263,12 +263,21 @@ pub struct AgentDef {
 #[serde(deny_unknown_fields, default)]
 pub struct Run {
     pub max_resolutions: u32,
+    /// The permission bits of what `run`, `drafts` and `--rejects` write, in octal.
+    pub mode: S<String>,
+    /// How the day's drafts are laid out: `by_assignee`, `per_action` or `none`.
+    pub drafts: S<String>,
+    /// How long the ledger keeps a ticket that left the export, after its last action.
+    pub keep_days: u32,
 }
 
 impl Default for Run {
     fn default() -> Self {
         Run {
             max_resolutions: 200,
+            mode: s("0600".into()),
+            drafts: s("by_assignee".into()),
+            keep_days: 30,
         }
     }
 }

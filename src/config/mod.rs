@@ -247,10 +247,25 @@ pub struct Contact {
     pub web: Option<String>,
 }
 
-/// `[run]`: the nightly batch's limits.
+/// `[run]`: the nightly batch's limits, files and state.
 #[derive(Debug, Clone)]
 pub struct RunRules {
     pub max_resolutions: u32,
+    /// Permission bits of the files written (folders get the search bit where readable).
+    pub mode: u32,
+    pub drafts: DraftLayout,
+    pub keep_days: u32,
+}
+
+/// How `run` lays out the day's drafts (all of them are in `actions.ndjson` too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftLayout {
+    /// `drafts/<assignee>.txt`: each agent's drafts in contact order.
+    ByAssignee,
+    /// `drafts/<action id>.txt`: one file per action.
+    PerAction,
+    /// No draft files.
+    None,
 }
 
 /// The validated policy. Built once per run; the engine reads nothing else.

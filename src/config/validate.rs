@@ -10,8 +10,8 @@ use toml::Spanned;
 
 use super::file::{self, File};
 use super::{
-    Agent, Anchor, Contact, DEFAULT_CHANNELS, DEFAULT_STATUS, Dedupe, Defaults, Format, InputRules,
-    Problem, Rules, RunRules, Step, StrikeRules, TicketType,
+    Agent, Anchor, Contact, DEFAULT_CHANNELS, DEFAULT_STATUS, Dedupe, Defaults, DraftLayout,
+    Format, InputRules, Problem, Rules, RunRules, Step, StrikeRules, TicketType,
 };
 use crate::input::presets;
 use crate::ticket::{Channel, Field, State};
@@ -140,7 +140,8 @@ impl Validator<'_> {
         let (date_columns, flag_columns) = columns_read(&types);
         let agents = self.agents(&file);
         let templates = self.templates(&file);
-        let (defaults, contact, run) = resolved(&file);
+        let (defaults, contact, mut run) = resolved(&file);
+        self.run(&file, &mut run);
 
         Rules {
             path: path.to_string(),
@@ -701,6 +702,36 @@ impl Validator<'_> {
     }
 }
 
+impl Validator<'_> {
+    /// `[run].mode` and `[run].drafts`.
+    fn run(&mut self, file: &File, run: &mut RunRules) {
+        let mode = &file.run.mode;
+        let text = mode.get_ref().trim();
+        match u32::from_str_radix(text, 8) {
+            Ok(bits) if text.len() >= 3 && bits & 0o600 == 0o600 && bits & 0o7111 == 0 && bits & 0o002 == 0 => {
+                run.mode = bits;
+            }
+            _ => self.err(
+                mode.span(),
+                format!("[run].mode: \"{text}\" is not a file mode followup writes with; use \"0600\" (the owner only), \"0640\" (the group reads) or \"0660\" (the group writes too); the owner must read and write, and nobody else write"),
+            ),
+        }
+        let drafts = &file.run.drafts;
+        run.drafts = match drafts.get_ref().as_str() {
+            "by_assignee" => DraftLayout::ByAssignee,
+            "per_action" => DraftLayout::PerAction,
+            "none" => DraftLayout::None,
+            other => {
+                self.err(
+                    drafts.span(),
+                    format!("[run].drafts: \"{other}\" is not a choice; use \"by_assignee\", \"per_action\" or \"none\""),
+                );
+                DraftLayout::ByAssignee
+            }
+        };
+    }
+}
+
 fn closest_zone_hint(s: &str) -> String {
     crate::time::closest_zone(s)
         .map(|z| format!("; did you mean \"{z}\"?"))
@@ -745,6 +776,9 @@ fn resolved(file: &File) -> (Defaults, Contact, RunRules) {
     };
     let run = RunRules {
         max_resolutions: file.run.max_resolutions,
+        mode: 0o600,
+        drafts: DraftLayout::ByAssignee,
+        keep_days: file.run.keep_days,
     };
 
     (defaults, contact, run)

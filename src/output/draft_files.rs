@@ -1,63 +1,137 @@
-//! Draft files: one drafted message per action in a folder (`drafts --out`, `run`'s
-//! `drafts/`), named after its action id made safe.
+//! Draft files: the drafted messages as an agent opens them in the morning. `run` writes
+//! one file per assignee, each agent's drafts in contact order (or one per action, as
+//! `drafts --out` does), named after the assignee or action id made safe.
 
-use std::io;
+use std::collections::{BTreeMap, HashSet};
+use std::io::{self, Write};
 use std::path::Path;
 
-use super::{Row, local_rfc3339};
+use super::{Draft, Row, local_rfc3339};
+use crate::engine::Action;
+use crate::files::{self, Mode};
 
 /// Writes one file per drafted row into `dir`, in the rows' order (which decides the names
-/// of ids that collide once made safe for file names): a header (to, channel, suggested
-/// time, subject), a blank line, the body. Two ids that map to one name both survive.
-/// Returns how many files were written.
-pub fn write<'a>(dir: &Path, rows: impl IntoIterator<Item = Row<'a>>) -> io::Result<usize> {
-    std::fs::create_dir_all(dir)?;
-    let mut used = std::collections::HashSet::new();
+/// of ids that collide once made safe for file names), each written aside and renamed, so
+/// that a reader of the folder never sees half a draft. Returns how many files were
+/// written.
+pub fn write<'a>(
+    dir: &Path,
+    rows: impl IntoIterator<Item = Row<'a>>,
+    mode: Mode,
+) -> io::Result<usize> {
+    files::create_dir_all(dir, mode)?;
+    per_action(rows, &mut |name, text| {
+        let path = dir.join(name);
+        let tmp = dir.join(format!(".{name}.tmp"));
+        let mut f = files::create(&tmp, mode)?;
+        f.write_all(text)?;
+        drop(f);
+        std::fs::rename(&tmp, &path)
+    })
+}
+
+/// One file per drafted row, handed to `put` with its name: a header (to, channel,
+/// suggested time, subject), a blank line, the body. Two ids that map to one name both
+/// survive.
+pub fn per_action<'a>(
+    rows: impl IntoIterator<Item = Row<'a>>,
+    put: &mut dyn FnMut(&str, &[u8]) -> io::Result<()>,
+) -> io::Result<usize> {
+    let mut names = Names::default();
     let mut written = 0;
+    let mut text = String::new();
     for row in rows {
         let (a, Some(d)) = (row.action, row.draft) else {
             continue;
         };
-        let base = safe_file_name(&a.id());
-        let mut name = format!("{base}.txt");
-        let mut n = 1;
-        while !used.insert(name.to_ascii_lowercase()) {
-            n += 1;
-            name = format!("{base}-{n}.txt");
-        }
-        let to = match (a.channel, &d.to) {
-            (None, _) => "(internal: the ticket system)".to_string(),
-            (Some(_), to) => to.clone(),
-        };
-        let mut text = String::new();
-        text.push_str(&format!("Action: {}\n", a.id()));
-        text.push_str(&format!("To: {to}\n"));
-        text.push_str(&format!(
-            "Channel: {}\n",
-            match a.channel {
-                Some(c) if a.fallback_channels.is_empty() => c.to_string(),
-                Some(c) => format!("{c} (then {})", a.fallbacks(", ")),
-                None => "internal".into(),
-            }
-        ));
-        text.push_str(&format!(
-            "Suggested time: {} ({}; window until {})\n",
-            local_rfc3339(a.suggested_at, a.timezone),
-            a.timezone.name(),
-            local_rfc3339(a.window_end, a.timezone)
-        ));
-        text.push_str(&format!("Assignee: {}", a.assignee));
-        if let Some(o) = &a.covering_for {
-            text.push_str(&format!(" (covering for {o})"));
-        }
-        text.push_str(&format!("\nSubject: {}\n\n{}", d.subject, d.body));
-        let path = dir.join(&name);
-        let tmp = dir.join(format!(".{name}.tmp"));
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, &path)?;
+        let name = names.unique(&safe_file_name(&a.id()));
+        text.clear();
+        draft_text(a, d, &mut text);
+        put(&name, text.as_bytes())?;
         written += 1;
     }
     Ok(written)
+}
+
+/// The drafted rows by assignee, in the rows' order, each with the name of its file.
+pub fn by_assignee<'r, 'a>(rows: &'r [Row<'a>]) -> Vec<(String, Vec<&'r Row<'a>>)> {
+    let mut groups: BTreeMap<&str, Vec<&Row<'a>>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.draft.is_some()) {
+        groups
+            .entry(r.action.assignee.as_str())
+            .or_default()
+            .push(r);
+    }
+    let mut names = Names::default();
+    groups
+        .into_iter()
+        .map(|(assignee, rows)| (names.unique(&safe_file_name(assignee)), rows))
+        .collect()
+}
+
+/// An assignee's file: a heading line, then each draft under a rule that numbers it.
+pub fn write_assignee(w: &mut dyn Write, who: &str, rows: &[&Row<'_>]) -> io::Result<()> {
+    let n = rows.len();
+    let mut text = format!(
+        "Drafts for {who}: {n} action{} in contact order\n",
+        if n == 1 { "" } else { "s" }
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let (a, Some(d)) = (r.action, r.draft) else {
+            continue;
+        };
+        text.push_str(&format!("\n----- {} of {n}: {} -----\n", i + 1, a.id()));
+        draft_text(a, d, &mut text);
+        if text.len() > 60 * 1024 {
+            w.write_all(text.as_bytes())?;
+            text.clear();
+        }
+    }
+    w.write_all(text.as_bytes())
+}
+
+/// A draft as a file shows it: who, how and when, the subject, a blank line, the body.
+fn draft_text(a: &Action, d: &Draft, text: &mut String) {
+    use std::fmt::Write as _;
+    let to = match a.channel {
+        None => "(internal: the ticket system)",
+        Some(_) => d.to.as_str(),
+    };
+    let _ = writeln!(text, "Action: {}", a.id());
+    let _ = writeln!(text, "To: {to}");
+    let _ = match a.channel {
+        Some(c) if a.fallback_channels.is_empty() => writeln!(text, "Channel: {c}"),
+        Some(c) => writeln!(text, "Channel: {c} (then {})", a.fallbacks(", ")),
+        None => writeln!(text, "Channel: internal"),
+    };
+    let _ = writeln!(
+        text,
+        "Suggested time: {} ({}; window until {})",
+        local_rfc3339(a.suggested_at, a.timezone),
+        a.timezone.name(),
+        local_rfc3339(a.window_end, a.timezone)
+    );
+    let _ = write!(text, "Assignee: {}", a.assignee);
+    if let Some(o) = &a.covering_for {
+        let _ = write!(text, " (covering for {o})");
+    }
+    let _ = write!(text, "\nSubject: {}\n\n{}", d.subject, d.body);
+}
+
+/// File names taken so far, compared as a case-insensitive file system would.
+#[derive(Default)]
+struct Names(HashSet<String>);
+
+impl Names {
+    fn unique(&mut self, base: &str) -> String {
+        let mut name = format!("{base}.txt");
+        let mut n = 1;
+        while !self.0.insert(name.to_ascii_lowercase()) {
+            n += 1;
+            name = format!("{base}-{n}.txt");
+        }
+        name
+    }
 }
 
 /// A file name for an action id that stays inside its folder on every system: only

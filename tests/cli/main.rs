@@ -4,6 +4,7 @@ mod check;
 mod drafts;
 mod explain;
 mod exports;
+mod faults;
 mod forecast;
 mod input;
 mod plan;

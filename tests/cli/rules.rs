@@ -185,3 +185,23 @@ fn every_mistake_of_a_rules_file_is_reported_in_one_pass() {
         assert!(out.stderr.contains(says), "{says}: {}", out.stderr);
     }
 }
+
+#[test]
+fn a_run_mode_that_would_expose_drafts_or_an_unknown_layout_is_refused() {
+    let out = check_text("[run]\nmode = \"0666\"\ndrafts = \"pdf\"\n");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    for part in [
+        "rules.toml:2:8: [run].mode: \"0666\" is not a file mode followup writes with; use \"0600\" (the owner only), \"0640\"",
+        "rules.toml:3:10: [run].drafts: \"pdf\" is not a choice; use \"by_assignee\", \"per_action\" or \"none\"",
+    ] {
+        assert!(out.stderr.contains(part), "{part}\n{}", out.stderr);
+    }
+    for bad in ["0700", "0644x", "0400", "04600", "0602"] {
+        let out = check_text(&format!("[run]\nmode = \"{bad}\"\n"));
+        assert_eq!(out.code, 2, "{bad}: {}", out.stderr);
+    }
+    for good in ["0600", "600", "0640", "0660", "0644"] {
+        let out = check_text(&format!("[run]\nmode = \"{good}\"\n"));
+        assert_eq!(out.code, 0, "{good}: {}", out.stderr);
+    }
+}

@@ -7,18 +7,23 @@ use std::path::{Path, PathBuf};
 use crate::{Case, Out, fixture_abs};
 
 /// 02:00 in New York.
-fn night(date: &str) -> String {
+pub fn night(date: &str) -> String {
     format!("{date}T07:00:00Z")
 }
 
-struct Desk {
-    dir: tempfile::TempDir,
+/// A desk's folder: its export, the bundled rules, and `out/`, where its nights run.
+pub struct Desk {
+    pub dir: tempfile::TempDir,
 }
 
 impl Desk {
-    fn new() -> Desk {
+    pub fn new() -> Desk {
+        Desk::with(&fixture_abs("nights.csv"))
+    }
+
+    pub fn with(export: &str) -> Desk {
         let dir = tempfile::tempdir().unwrap();
-        fs::copy(fixture_abs("nights.csv"), dir.path().join("export.csv")).unwrap();
+        fs::copy(export, dir.path().join("export.csv")).unwrap();
         fs::copy(
             format!("{}/rules.toml", env!("CARGO_MANIFEST_DIR")),
             dir.path().join("rules.toml"),
@@ -27,18 +32,32 @@ impl Desk {
         Desk { dir }
     }
 
-    fn path(&self, p: &str) -> PathBuf {
+    pub fn path(&self, p: &str) -> PathBuf {
         self.dir.path().join(p)
     }
 
-    fn run(&self, date: &str, extra: &[&str]) -> Out {
+    pub fn run(&self, date: &str, extra: &[&str]) -> Out {
+        self.run_with(date, extra, &[])
+    }
+
+    /// A night's run with environment variables (the fault hooks).
+    pub fn run_with(&self, date: &str, extra: &[&str], env: &[(&str, &str)]) -> Out {
         let now = night(date);
         let args = [
             &["--now", now.as_str(), "run", "export.csv", "--out", "out"][..],
             extra,
         ]
         .concat();
-        Case::new(&args).dir(self.dir.path()).run()
+        let mut case = Case::new(&args).dir(self.dir.path());
+        for (k, v) in env {
+            case = case.env(k, v);
+        }
+        case.run()
+    }
+
+    /// `out/` as the next run finds it: every file and its text.
+    pub fn state(&self) -> Vec<(String, String)> {
+        snapshot(&self.path("out"))
     }
 
     fn action_ids(&self, date: &str) -> Vec<String> {
@@ -55,8 +74,9 @@ impl Desk {
     }
 }
 
-/// Every file under a folder, with its bytes; `timings.json` aside, as it records durations.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+/// Every file under a folder, with its text; `runs.log` and the lock aside, as they say
+/// when and how long.
+pub fn snapshot(dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -65,16 +85,25 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if e.file_name() != "timings.json" && e.file_name() != ".lock" {
+            } else if e.file_name() != "runs.log" && e.file_name() != ".lock" {
                 out.push((
                     p.strip_prefix(dir).unwrap().display().to_string(),
-                    fs::read(&p).unwrap(),
+                    String::from_utf8_lossy(&fs::read(&p).unwrap()).into_owned(),
                 ));
             }
         }
     }
     out.sort();
     out
+}
+
+/// Two states of `out/` are the same; else the first file that differs, shown.
+pub fn same(got: &[(String, String)], want: &[(String, String)], what: &str) {
+    let names = |s: &[(String, String)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(got), names(want), "{what}: the files");
+    for ((p, g), (_, w)) in got.iter().zip(want) {
+        assert!(g == w, "{what}: {p} differs\n--- got:\n{g}\n--- want:\n{w}");
+    }
 }
 
 #[test]
@@ -104,9 +133,21 @@ fn three_nights_issue_strikes_one_two_three_then_the_resolution() {
         resolutions.contains("3 contact attempts (the last on 2026-11-25)"),
         "{resolutions}"
     );
+    // The archive has every action but the latest night's, which the ledger queues for it.
+    let archive = fs::read_to_string(desk.path("out/archive/2026-11.tsv")).unwrap();
+    assert_eq!(archive.lines().filter(|l| !l.starts_with('#')).count(), 6);
+    assert!(archive.contains("2026-11-25\t2026-11-25\tN1.strike-3\tN1\tstrike\t3\t2026-11-25\t2026-11-25T10:00:00-05:00\temail\n"), "{archive}");
     let ledger = fs::read_to_string(desk.path("out/ledger.tsv")).unwrap();
-    assert_eq!(ledger.lines().filter(|l| !l.starts_with('#')).count(), 8);
-    assert!(ledger.contains("2026-11-25\t2026-11-25\tN1.strike-3\tN1\tstrike\t3\t2026-11-25\t2026-11-25T10:00:00-05:00\n"), "{ledger}");
+    let queue = ledger.split("# issued by the latest run").nth(1).unwrap();
+    assert_eq!(
+        queue
+            .lines()
+            .filter(|l| l.starts_with("2026-11-27"))
+            .count(),
+        2,
+        "{ledger}"
+    );
+    assert!(ledger.ends_with("# end: 10 entries\n"), "{ledger}");
     let summary: serde_json::Value = serde_json::from_str(
         &fs::read_to_string(desk.path("out/2026-11-27/summary.json")).unwrap(),
     )
@@ -154,10 +195,10 @@ fn a_rerun_for_the_same_night_changes_nothing() {
     let first = snapshot(&desk.path("out"));
     let out = desk.run("2026-11-24", &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(
-        snapshot(&desk.path("out")),
-        first,
-        "outputs and ledger byte for byte"
+    same(
+        &snapshot(&desk.path("out")),
+        &first,
+        "outputs and ledger byte for byte",
     );
     // An earlier night rerun later still starts from the ledger as it was before it.
     desk.run("2026-11-23", &[]);
@@ -198,9 +239,10 @@ fn a_run_killed_mid_write_leaves_the_previous_outputs() {
         .into_iter()
         .filter(|(p, _)| !p.starts_with(".building."))
         .collect();
-    assert_eq!(
-        after, before,
-        "the day's folder and the ledger are as they were"
+    same(
+        &after,
+        &before,
+        "the day's folder and the ledger are as they were",
     );
     // The next run tidies up and publishes.
     let out = desk.run("2026-11-23", &[]);
@@ -211,7 +253,7 @@ fn a_run_killed_mid_write_leaves_the_previous_outputs() {
         .filter(|n| n.starts_with(".building.") || n.starts_with(".old."))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    let draft = fs::read_to_string(desk.path("out/2026-11-23/drafts/N1.strike-1.txt")).unwrap();
+    let draft = fs::read_to_string(desk.path("out/2026-11-23/drafts/bob.txt")).unwrap();
     assert!(
         draft.contains("Maria López"),
         "the new export's folder: {draft}"
@@ -360,4 +402,39 @@ fn a_scheduled_run_repeats_until_terminated_and_exits_0() {
         "at least one run happened"
     );
     assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn drafts_are_laid_out_as_run_drafts_says() {
+    let desk = Desk::new();
+    desk.run("2026-11-23", &[]);
+    let bob = fs::read_to_string(desk.path("out/2026-11-23/drafts/bob.txt")).unwrap();
+    assert!(
+        bob.starts_with("Drafts for Bob Okafor (bob): 1 action in contact order\n\n----- 1 of 1: N1.strike-1 -----\nAction: N1.strike-1\nTo: Maria Lopez <maria@acme.example>\n"),
+        "{bob}"
+    );
+    for (layout, files) in [
+        ("per_action", vec!["N1.strike-1.txt", "N2.strike-1.txt"]),
+        ("none", vec![]),
+    ] {
+        let desk = Desk::new();
+        let rules = fs::read_to_string(desk.path("rules.toml")).unwrap();
+        fs::write(
+            desk.path("rules.toml"),
+            rules.replace(
+                "drafts = \"by_assignee\"",
+                &format!("drafts = \"{layout}\""),
+            ),
+        )
+        .unwrap();
+        assert_eq!(desk.run("2026-11-23", &[]).code, 0);
+        let mut names: Vec<String> = fs::read_dir(desk.path("out/2026-11-23/drafts"))
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        assert_eq!(names, files, "{layout}");
+    }
 }

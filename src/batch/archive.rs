@@ -1,0 +1,185 @@
+//! The archive: every action a run issued, one line per action and run date, in
+//! `archive/<YYYY-MM>.tsv` by the month of the run (old months can be compressed or moved
+//! away; `history` reads those there). Appended only, never read by a night's run unless it
+//! is dated before the latest run.
+//!
+//! Lines reach the archive from the ledger's queue, before the ledger that drops them is
+//! staged. A run that dies after appending them meets them again: what the file already
+//! ends with is not appended twice, and readers take each (run date, action) once anyway.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use super::fault;
+use super::ledger::{Entry, parse_lines};
+use crate::error::Failure;
+use crate::files::{self, Mode};
+
+pub const DIR: &str = "archive";
+
+const HEADER: &str = "# followup archive: every action issued by a run of this month, appended\n\
+# run_date\tfirst_run\taction_id\tticket_id\tkind\tstep\tdue_date\tsuggested_at\tchannel\n";
+
+/// Appends entries to their months' files, synced.
+pub fn append(dir: &Path, entries: &[Entry], mode: Mode) -> io::Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let folder = dir.join(DIR);
+    files::create_dir_all(&folder, mode)?;
+    let mut by_month: BTreeMap<String, String> = BTreeMap::new();
+    for e in entries {
+        let month = e.run_date.format("%Y-%m").to_string();
+        e.line(by_month.entry(month).or_default());
+    }
+    for (month, text) in by_month {
+        let path = folder.join(format!("{month}.tsv"));
+        let mut f = files::append(&path, mode)?;
+        let len = f.metadata()?.len();
+        let rest = if len == 0 {
+            f.write_all(HEADER.as_bytes())?;
+            text.as_str()
+        } else {
+            let len = cut_torn_tail(&mut f, len)?;
+            &text[already_there(&mut f, len, &text)?..]
+        };
+        f.write_all(rest.as_bytes())?;
+        fault::point("archive")?;
+        f.sync_all()?;
+    }
+    files::sync_dir(&folder)
+}
+
+/// A write cut short leaves half a line at the end: its entries are still queued and come
+/// again, so the half line goes. Returns the length left.
+fn cut_torn_tail(f: &mut std::fs::File, len: u64) -> io::Result<u64> {
+    let mut pos = len;
+    let mut buf = [0u8; 4096];
+    while pos > 0 {
+        let start = pos.saturating_sub(buf.len() as u64);
+        let n = (pos - start) as usize;
+        f.seek(SeekFrom::Start(start))?;
+        f.read_exact(&mut buf[..n])?;
+        if pos == len && buf[n - 1] == b'\n' {
+            return Ok(len);
+        }
+        if let Some(i) = buf[..n].iter().rposition(|&b| b == b'\n') {
+            let keep = start + i as u64 + 1;
+            f.set_len(keep)?;
+            return Ok(keep);
+        }
+        pos = start;
+    }
+    f.set_len(0)?;
+    Ok(0)
+}
+
+/// How much of `text` (whole lines, from its start) the file already ends with: what a run
+/// that died after appending left.
+fn already_there(f: &mut std::fs::File, len: u64, text: &str) -> io::Result<usize> {
+    let Some(first) = text.split_inclusive('\n').next() else {
+        return Ok(0);
+    };
+    let start = len.saturating_sub(text.len() as u64 + 1);
+    let mut tail = Vec::with_capacity((len - start) as usize);
+    f.seek(SeekFrom::Start(start))?;
+    f.take(len - start).read_to_end(&mut tail)?;
+    let tail = String::from_utf8_lossy(&tail);
+    // The first line of the batch, as a whole line of the file.
+    let at = tail
+        .match_indices(first)
+        .map(|(i, _)| i)
+        .filter(|&i| i == 0 && start == 0 || tail[..i].ends_with('\n'))
+        .find(|&i| text.starts_with(&tail[i..]));
+    Ok(at.map_or(0, |i| tail.len() - i))
+}
+
+/// Every entry of every month's file, in file order.
+pub fn read(dir: &Path) -> Result<Vec<Entry>, Failure> {
+    let folder = dir.join(DIR);
+    let mut paths: Vec<_> = match std::fs::read_dir(&folder) {
+        Ok(d) => d
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
+            .collect(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(Failure::io(format!(
+                "cannot read {}: {e}",
+                folder.display()
+            )));
+        }
+    };
+    paths.sort();
+    let mut all = Vec::new();
+    for p in paths {
+        let text = std::fs::read_to_string(&p)
+            .map_err(|e| Failure::io(format!("cannot read {}: {e}", p.display())))?;
+        all.extend(parse_lines(&p, &text)?.0);
+    }
+    Ok(all)
+}
+
+/// Each (run date, action) once, in order of run date, then as read.
+pub fn distinct(mut all: Vec<Entry>) -> Vec<Entry> {
+    let mut seen = HashSet::new();
+    all.retain(|e| seen.insert((e.run_date, e.action_id.clone())));
+    all.sort_by_key(|e| e.run_date);
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Kind;
+
+    fn entry(run: &str, id: &str) -> Entry {
+        Entry {
+            run_date: run.parse().unwrap(),
+            first_run: run.parse().unwrap(),
+            action_id: format!("{id}.strike-1"),
+            ticket_id: id.into(),
+            kind: Kind::Strike,
+            step: 1,
+            due_date: run.parse().unwrap(),
+            suggested_at: chrono::DateTime::parse_from_rfc3339("2026-11-23T10:00:00-05:00")
+                .unwrap(),
+            channel: None,
+        }
+    }
+
+    fn lines(dir: &Path) -> Vec<String> {
+        let text = std::fs::read_to_string(dir.join(DIR).join("2026-11.tsv")).unwrap();
+        text.lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l[..14].to_string() + &l[22..30])
+            .collect()
+    }
+
+    #[test]
+    fn an_append_that_died_is_neither_doubled_nor_left_torn() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let night1 = [entry("2026-11-23", "A"), entry("2026-11-23", "B")];
+        let night2 = [
+            entry("2026-11-24", "A"),
+            entry("2026-11-24", "B"),
+            entry("2026-11-24", "C"),
+        ];
+        append(d, &night1, Mode::default()).unwrap();
+        // Night 2 appended, then the run died: the next one appends the same again.
+        append(d, &night2, Mode::default()).unwrap();
+        append(d, &night2, Mode::default()).unwrap();
+        assert_eq!(lines(d).len(), 5);
+        // Cut short in the middle of night 2's second line.
+        let path = d.join(DIR).join("2026-11.tsv");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let cut = text.match_indices("2026-11-24").nth(2).unwrap().0 + 20;
+        std::fs::write(&path, &text[..cut]).unwrap();
+        append(d, &night2, Mode::default()).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        assert_eq!(read(d).unwrap().len(), 5);
+    }
+}

@@ -1,0 +1,100 @@
+//! Files and folders created owner-only whatever the umask (drafts carry names, e-mail
+//! addresses and phone numbers), or as `[run].mode` widens them for a shared team folder.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+/// The permission bits of what is created: files as given, folders with the search bit
+/// wherever a file may be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mode {
+    pub file: u32,
+}
+
+impl Default for Mode {
+    fn default() -> Mode {
+        Mode { file: 0o600 }
+    }
+}
+
+impl Mode {
+    pub fn dir(self) -> u32 {
+        let f = self.file & 0o666;
+        f | ((f & 0o444) >> 2) | 0o700
+    }
+}
+
+/// Creates (or truncates) a file with exactly the mode's bits.
+pub fn create(path: &Path, mode: Mode) -> io::Result<fs::File> {
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    open(o, path, mode.file)
+}
+
+/// Opens a file to append to, created with exactly the mode's bits when new.
+pub fn append(path: &Path, mode: Mode) -> io::Result<fs::File> {
+    let mut o = fs::OpenOptions::new();
+    o.read(true).append(true).create(true);
+    open(o, path, mode.file)
+}
+
+/// Opens as `o` says, the file's bits set to exactly `bits`.
+#[cfg(unix)]
+pub fn open(mut o: fs::OpenOptions, path: &Path, bits: u32) -> io::Result<fs::File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let f = o.mode(bits).open(path)?;
+    // Set outright: the umask may have taken bits a shared folder asks for, and a file
+    // that existed would keep its old ones.
+    f.set_permissions(fs::Permissions::from_mode(bits))?;
+    Ok(f)
+}
+
+#[cfg(not(unix))]
+pub fn open(o: fs::OpenOptions, path: &Path, _: u32) -> io::Result<fs::File> {
+    o.open(path)
+}
+
+/// Creates a folder and its missing parents, the new ones with the mode's folder bits.
+pub fn create_dir_all(path: &Path, mode: Mode) -> io::Result<()> {
+    if path.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_dir_all(parent, mode)?;
+    }
+    match create_dir(path, mode) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && path.is_dir() => Ok(()),
+        r => r,
+    }
+}
+
+#[cfg(unix)]
+fn create_dir(path: &Path, mode: Mode) -> io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    fs::DirBuilder::new().mode(mode.dir()).create(path)?;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode.dir()))
+}
+
+#[cfg(not(unix))]
+fn create_dir(path: &Path, _: Mode) -> io::Result<()> {
+    fs::create_dir(path)
+}
+
+/// Syncs a folder's entries (a rename is durable once its folder is synced).
+pub fn sync_dir(p: &Path) -> io::Result<()> {
+    fs::File::open(p).and_then(|d| d.sync_all()).or(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Mode;
+
+    #[test]
+    fn folders_are_searchable_where_their_files_are_readable() {
+        assert_eq!(Mode::default().dir(), 0o700);
+        assert_eq!(Mode { file: 0o640 }.dir(), 0o750);
+        assert_eq!(Mode { file: 0o660 }.dir(), 0o770);
+        assert_eq!(Mode { file: 0o644 }.dir(), 0o755);
+    }
+}
