@@ -1,32 +1,42 @@
 //! Drafted messages: the built-in templates and those of the rules file, rendered with
 //! MiniJinja. Values from the export are passed as data, never parsed as template code.
 
-use std::collections::BTreeMap;
+mod context;
 
-use chrono::NaiveDate;
-use minijinja::Environment;
-use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use minijinja::{Environment, Value};
 
 use crate::config::Rules;
 use crate::config::templates::{environment, sources};
-use crate::engine::{Action, Detail, Kind};
-use crate::output::{Draft, reason};
-use crate::ticket::{Channel, Field, Ticket};
-use crate::time;
+use crate::engine::{Action, Kind};
+use crate::output::Draft;
+use crate::ticket::{Channel, Ticket};
+use context::{Context, Shared};
 
 /// The built-in drafts, in the shape of `[templates]` in a rules file.
 pub const BUILTIN: &str = include_str!("templates.toml");
 
-/// Renders drafts for the actions of one run. Built once; every template compiled.
+/// Renders drafts for the actions of one run. Built once: every template compiled, the
+/// template of each kind and channel chosen, the rules' shared values made.
 pub struct Drafter {
     env: Environment<'static>,
+    /// Subject and body template names, by kind and channel (`None` first).
+    names: Vec<[Option<String>; 2]>,
+    shared: Arc<Shared>,
+    /// `agent` of each agent the rules name.
+    agents: HashMap<String, Value>,
 }
+
+const PARTS: [&str; 2] = ["subject", "body"];
 
 impl Drafter {
     pub fn new(rules: &Rules) -> Result<Drafter, String> {
         let mut env = environment();
         let builtin: toml::Table =
             toml::from_str(BUILTIN).map_err(|e| format!("built-in templates: {e}"))?;
+        let mut parts = Vec::new();
         for (kind, value) in &builtin {
             let toml::Value::Table(table) = value else {
                 continue;
@@ -34,6 +44,7 @@ impl Drafter {
             if kind == "part" {
                 for (name, text) in table {
                     if let toml::Value::String(text) = text {
+                        parts.push((format!("{{% include \"part/{name}\" %}}"), text.clone()));
                         env.add_template_owned(format!("part/{name}"), text.clone())
                             .map_err(|e| e.to_string())?;
                     }
@@ -41,88 +52,208 @@ impl Drafter {
                 continue;
             }
             for s in sources(kind, table)? {
-                env.add_template_owned(format!("builtin/{}", s.name), s.text)
+                env.add_template_owned(format!("builtin/{}", s.name), inline(&s.text, &parts))
                     .map_err(|e| e.to_string())?;
             }
         }
         for s in &rules.templates {
             let kind = s.name.split('.').next().unwrap_or_default();
-            env.add_template_owned(s.name.clone(), s.text.clone())
+            env.add_template_owned(s.name.clone(), inline(&s.text, &parts))
                 .map_err(|e| format!("[templates.{kind}]: {e}"))?;
         }
-        Ok(Drafter { env })
-    }
-
-    /// The most specific template for a part: the rules file's for the kind and channel,
-    /// then for the kind, then the built-in ones likewise.
-    fn template_name(&self, kind: Kind, channel: Option<Channel>, part: &str) -> Option<String> {
-        let k = kind.name();
-        let mut names = Vec::new();
-        for prefix in ["", "builtin/"] {
-            if let Some(c) = channel {
-                names.push(format!("{prefix}{k}.{}.{part}", c.name()));
-            }
-            names.push(format!("{prefix}{k}.{part}"));
-            names.push(format!("{prefix}{k}.email.{part}"));
-        }
-        names.into_iter().find(|n| self.env.get_template(n).is_ok())
+        let channels = std::iter::once(None).chain(Channel::ALL.map(Some));
+        let names = Kind::ALL
+            .iter()
+            .flat_map(|&k| {
+                let env = &env;
+                channels
+                    .clone()
+                    .map(move |c| PARTS.map(|part| template_name(env, k, c, part)))
+            })
+            .collect();
+        let c = &rules.contact;
+        let shared = Arc::new(Shared {
+            department: Value::from(rules.defaults.department.as_str()),
+            contact: Value::from_pairs([
+                ("email", opt(&c.email)),
+                ("phone", opt(&c.phone)),
+                ("web", opt(&c.web)),
+            ]),
+            ways: Value::from(ways(rules)),
+        });
+        let agents = rules
+            .agents
+            .keys()
+            .map(|id| (id.clone(), agent(id, &agent_name(rules, id))))
+            .collect();
+        Ok(Drafter {
+            env,
+            names,
+            shared,
+            agents,
+        })
     }
 
     /// The draft of one action for its ticket.
-    pub fn render(&self, a: &Action, t: &Ticket, rules: &Rules) -> Result<Draft, String> {
-        let ctx = minijinja::Value::from(minijinja::value::Serde(context(a, t, rules)));
-        let render = |part: &str| -> Result<String, String> {
-            let name = self
-                .template_name(a.kind, a.channel, part)
-                .ok_or_else(|| format!("no {part} template for {}", a.kind.name()))?;
-            let tpl = self.env.get_template(&name).map_err(|e| e.to_string())?;
+    pub fn render(&self, a: &Action, t: &Arc<Ticket>, rules: &Rules) -> Result<Draft, String> {
+        let kind = Kind::ALL.iter().position(|k| *k == a.kind).unwrap_or(0);
+        let channel = a
+            .channel
+            .and_then(|c| Channel::ALL.iter().position(|x| *x == c))
+            .map_or(0, |i| i + 1);
+        let names = &self.names[kind * (Channel::ALL.len() + 1) + channel];
+        let ctx = Context {
+            action: a.clone(),
+            ticket: t.clone(),
+            tz: a.timezone,
+            agent: self
+                .agents
+                .get(a.assignee.as_str())
+                .cloned()
+                .unwrap_or_else(|| agent(&a.assignee, &a.assignee)),
+            covering: covering(a, t, rules),
+            shared: self.shared.clone(),
+        }
+        .value();
+        let render = |i: usize| -> Result<String, String> {
+            let name = names[i]
+                .as_deref()
+                .ok_or_else(|| format!("no {} template for {}", PARTS[i], a.kind.name()))?;
+            let tpl = self.env.get_template(name).map_err(|e| e.to_string())?;
             tpl.render(&ctx)
                 .map_err(|e| format!("template {name}: {e:#}"))
         };
-        let subject = render("subject")?
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let body = tidy(&render("body")?);
-        let name = t.customer.clone().unwrap_or_default();
+        let subject = words(&render(0)?);
+        let body = tidy(&render(1)?);
+        let name = t.customer.as_deref().unwrap_or_default();
         let reach = match a.channel {
-            Some(Channel::Phone) => t.customer_phone.clone(),
-            Some(Channel::Email | Channel::Portal | Channel::Chat) => t.customer_email.clone(),
+            Some(Channel::Phone) => t.customer_phone.as_deref(),
+            Some(Channel::Email | Channel::Portal | Channel::Chat) => t.customer_email.as_deref(),
             _ => None,
         };
         let to = match (name.is_empty(), reach) {
             (false, Some(r)) if a.channel == Some(Channel::Phone) => format!("{name}, {r}"),
             (false, Some(r)) => format!("{name} <{r}>"),
-            (true, Some(r)) => r,
-            (false, None) => name,
+            (true, Some(r)) => r.to_string(),
+            (false, None) => name.to_string(),
             (true, None) => "(no contact details in the export)".into(),
         };
         Ok(Draft { to, subject, body })
     }
 }
 
+/// The most specific template for a part: the rules file's for the kind and channel, then
+/// for the kind, then the built-in ones likewise.
+fn template_name(
+    env: &Environment<'_>,
+    kind: Kind,
+    channel: Option<Channel>,
+    part: &str,
+) -> Option<String> {
+    let k = kind.name();
+    let mut names = Vec::new();
+    for prefix in ["", "builtin/"] {
+        if let Some(c) = channel {
+            names.push(format!("{prefix}{k}.{}.{part}", c.name()));
+        }
+        names.push(format!("{prefix}{k}.{part}"));
+        names.push(format!("{prefix}{k}.email.{part}"));
+    }
+    names.into_iter().find(|n| env.get_template(n).is_ok())
+}
+
+fn opt(s: &Option<String>) -> Value {
+    s.as_deref().map_or(Value::from(()), Value::from)
+}
+
+fn agent(id: &str, name: &str) -> Value {
+    Value::from_pairs([("id", Value::from(id)), ("name", Value::from(name))])
+}
+
+/// `covering`: the owner an absent agent's colleague covers for, and when they are back.
+fn covering(a: &Action, t: &Ticket, rules: &Rules) -> Value {
+    let Some(owner) = a.covering_for.as_deref() else {
+        return Value::from(());
+    };
+    let cal_idx = t.calendar.unwrap_or(rules.default_calendar);
+    let back = rules
+        .agent(owner)
+        .map(|ag| ag.back_on(a.contact_date))
+        .map(|d| {
+            rules.calendars[cal_idx.min(rules.calendars.len() - 1)]
+                .1
+                .add_bd(d, 0)
+        })
+        .unwrap_or(a.contact_date);
+    Value::from_pairs([
+        ("back_on", Value::from(back.to_string())),
+        ("id", Value::from(owner)),
+        ("name", Value::from(agent_name(rules, owner))),
+    ])
+}
+
+/// A template with the built-in parts it includes written in place: the same text, without
+/// an include's cost on every draft.
+fn inline(text: &str, parts: &[(String, String)]) -> String {
+    let mut text = text.to_string();
+    for (include, part) in parts {
+        if text.contains(include.as_str()) {
+            text = text.replace(include.as_str(), part);
+        }
+    }
+    text
+}
+
+/// Runs of white space down to one space.
+fn words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
 /// Trailing spaces off, runs of spaces inside a line and of blank lines (left by
 /// conditionals) down to one.
 fn tidy(text: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(text.len() + 1);
     let mut blank = true;
     for raw in text.lines() {
-        let indent = raw.len() - raw.trim_start().len();
-        let words: Vec<&str> = raw.split(' ').filter(|w| !w.is_empty()).collect();
-        let line = format!("{}{}", &raw[..indent], words.join(" ").trim_start());
-        let line = line.trim_end();
-        if line.is_empty() {
+        let rest = raw.trim_start();
+        if rest.trim_end().is_empty() {
             if !blank {
                 out.push('\n');
             }
             blank = true;
-        } else {
-            out.push_str(line);
-            out.push('\n');
-            blank = false;
+            continue;
         }
+        out.push_str(&raw[..raw.len() - rest.len()]);
+        // Spaces collapse; the bytes between are copied in runs.
+        let bytes = rest.as_bytes();
+        let mut from = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b' ' {
+                out.push_str(&rest[from..=i]);
+                while i < bytes.len() && bytes[i] == b' ' {
+                    i += 1;
+                }
+                from = i;
+            } else {
+                i += 1;
+            }
+        }
+        out.push_str(&rest[from..]);
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+        blank = false;
     }
-    out.trim_end().to_string() + "\n"
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
 }
 
 /// "call us at …, e-mail … or visit …", from `[contact]`.
@@ -150,127 +281,6 @@ fn agent_name(rules: &Rules, id: &str) -> String {
         .agent(id)
         .and_then(|a| a.name.clone())
         .unwrap_or_else(|| id.to_string())
-}
-
-/// `action.*`: the action as a template sees it.
-fn action_context(a: &Action, tz: chrono_tz::Tz) -> Value {
-    let date = |d: NaiveDate| d.to_string();
-    let mut action = json!({
-        "id": a.id(),
-        "kind": a.kind.name(),
-        "step": a.step,
-        "channel": a.channel.map(|c| c.name()),
-        "fallback_channels": a.fallback_channels.iter().map(|c| c.name()).collect::<Vec<_>>(),
-        "due_date": date(a.due_date),
-        "overdue_days": a.overdue_days,
-        "contact_date": date(a.contact_date),
-        "suggested_at": time::rfc3339_in(a.suggested_at, tz),
-        "window_start": time::rfc3339_in(a.window_start, tz),
-        "window_end": time::rfc3339_in(a.window_end, tz),
-        "reason": reason::text(a),
-        "last_strike": false,
-        "missed": [],
-    });
-    if let Some(m) = action.as_object_mut() {
-        match &a.detail {
-            Detail::None => {}
-            Detail::Strike {
-                count,
-                resolution_date,
-            } => {
-                m.insert("count".into(), json!(count));
-                m.insert("last_strike".into(), json!(resolution_date.is_some()));
-                m.insert("resolution_date".into(), json!(resolution_date.map(date)));
-            }
-            Detail::CheckIn { of, missed } => {
-                m.insert("count".into(), json!(of));
-                let list: Vec<Value> = missed
-                    .iter()
-                    .map(|(n, d)| json!({ "step": n, "date": date(*d) }))
-                    .collect();
-                m.insert("missed".into(), Value::Array(list));
-            }
-            Detail::Resolve(r) => {
-                m.insert("resolve_status".into(), json!(&*r.status));
-                m.insert("close_code".into(), json!(&*r.close_code));
-                m.insert("close_notes".into(), json!(reason::close_notes(r)));
-                m.insert("attempts".into(), json!(r.attempts));
-                let list: Vec<Value> = (1..=r.attempts)
-                    .map(|n| {
-                        let when = (n == r.attempts).then(|| date(r.last_attempt));
-                        json!({ "number": n, "date": when, "channel": null })
-                    })
-                    .collect();
-                m.insert("attempt_list".into(), Value::Array(list));
-            }
-            Detail::Hold {
-                status,
-                reactivation_date,
-            } => {
-                m.insert("hold_status".into(), json!(&**status));
-                m.insert("reactivation_date".into(), json!(date(*reactivation_date)));
-            }
-        }
-    }
-    action
-}
-
-/// The variables a template sees (documented in README.md).
-pub fn context(a: &Action, t: &Ticket, rules: &Rules) -> Value {
-    let tz = a.timezone;
-    let mut ticket: serde_json::Map<String, Value> = Field::ALL
-        .iter()
-        .map(|f| {
-            (
-                f.name().to_string(),
-                t.text(*f, tz).map(Value::from).unwrap_or(Value::Null),
-            )
-        })
-        .collect();
-    ticket.insert("state".into(), t.state.name().into());
-    ticket.insert("type".into(), a.ticket_type.as_str().into());
-    let extra: BTreeMap<&str, &str> = t.extra.iter().map(|(k, v)| (&**k, v.as_str())).collect();
-    ticket.insert("extra".into(), json!(extra));
-
-    let local = a.suggested_at.with_timezone(&tz);
-    let customer = json!({
-        "name": t.customer,
-        "email": t.customer_email,
-        "phone": t.customer_phone,
-        "timezone": tz.name(),
-        "local_date": local.date_naive().to_string(),
-        "local_time": local.format("%H:%M").to_string(),
-        "local_weekday": local.format("%A").to_string(),
-    });
-    let covering = a.covering_for.as_deref().map(|owner| {
-        let cal_idx = t.calendar.unwrap_or(rules.default_calendar);
-        let back = rules
-            .agent(owner)
-            .map(|ag| ag.back_on(a.contact_date))
-            .map(|d| {
-                rules.calendars[cal_idx.min(rules.calendars.len() - 1)]
-                    .1
-                    .add_bd(d, 0)
-            })
-            .unwrap_or(a.contact_date);
-        json!({ "id": owner, "name": agent_name(rules, owner), "back_on": back.to_string() })
-    });
-    let action = action_context(a, tz);
-    json!({
-        "ticket": ticket,
-        "customer": customer,
-        "agent": { "id": a.assignee, "name": agent_name(rules, &a.assignee) },
-        "covering": covering,
-        "department": rules.defaults.department,
-        "contact": {
-            "phone": rules.contact.phone,
-            "email": rules.contact.email,
-            "web": rules.contact.web,
-        },
-        "ways": ways(rules),
-        "complaint": a.ticket_type.eq_ignore_ascii_case("complaint"),
-        "action": action,
-    })
 }
 
 #[cfg(test)]

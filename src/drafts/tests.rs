@@ -34,13 +34,14 @@ fn ticket() -> Ticket {
 /// Drafts of the actions of `t` at `now`, with the channel forced to each in turn.
 fn drafts_of(t: &Ticket, r: &Rules, now: &str, channels: &[Option<Channel>]) -> String {
     let d = Drafter::new(r).unwrap();
+    let shared = std::sync::Arc::new(t.clone());
     let mut out = String::new();
     for mut a in evaluate(t, r, at(now), at(now), false).actions {
         for c in channels {
             if a.channel.is_some() {
                 a.channel = *c;
             }
-            let x = d.render(&a, t, r).unwrap();
+            let x = d.render(&a, &shared, r).unwrap();
             let ch = a.channel.map(|c| c.name()).unwrap_or("internal");
             out.push_str(&format!(
                 "=== {} ({ch})\nSubject: {}\n{}\n",
@@ -142,7 +143,7 @@ fn every_draft_names_the_ticket_agent_department_and_ways() {
         )
         .actions
         {
-            let x = d.render(&a, &t, &r).unwrap();
+            let x = d.render(&a, &std::sync::Arc::new(t.clone()), &r).unwrap();
             for needle in ["INC0042", "Bob Okafor", "Service Desk", "+1 800 555 0100"] {
                 assert!(
                     x.body.contains(needle),

@@ -1,0 +1,325 @@
+//! What a template sees (the variables listed in README.md), as objects that look a value
+//! up when the template asks for it: nothing is built for a variable no template reads, and
+//! drafting costs what the template does.
+
+use std::sync::{Arc, OnceLock};
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use minijinja::Value;
+use minijinja::value::{Enumerator, Object};
+
+use crate::engine::{Action, Detail};
+use crate::output::reason;
+use crate::ticket::{Field, Ticket};
+use crate::time;
+
+/// The values of the rules every draft shares, built once per run.
+#[derive(Debug)]
+pub struct Shared {
+    pub department: Value,
+    pub contact: Value,
+    pub ways: Value,
+}
+
+/// One draft's variables: the action, its ticket, and what the rules say of its people.
+#[derive(Debug)]
+pub struct Context {
+    pub action: Action,
+    pub ticket: Arc<Ticket>,
+    pub tz: Tz,
+    /// `agent`: `{id, name}`.
+    pub agent: Value,
+    /// `covering`: `{id, name, back_on}`, or none.
+    pub covering: Value,
+    pub shared: Arc<Shared>,
+}
+
+impl Context {
+    pub fn value(self) -> Value {
+        Value::from_object(Root(Arc::new(self)))
+    }
+}
+
+#[derive(Debug)]
+struct Root(Arc<Context>);
+
+/// A part of the context: `ticket`, `ticket.extra`, `customer` or `action`.
+#[derive(Debug)]
+struct Part(Arc<Context>, Which);
+
+#[derive(Debug, Clone, Copy)]
+enum Which {
+    Ticket,
+    Extra,
+    Customer,
+    Action,
+}
+
+impl Object for Root {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let c = &self.0;
+        let part = |w| Some(Value::from_object(Part(c.clone(), w)));
+        match key.as_str()? {
+            "ticket" => part(Which::Ticket),
+            "customer" => part(Which::Customer),
+            "action" => part(Which::Action),
+            "agent" => Some(c.agent.clone()),
+            "covering" => Some(c.covering.clone()),
+            "department" => Some(c.shared.department.clone()),
+            "contact" => Some(c.shared.contact.clone()),
+            "ways" => Some(c.shared.ways.clone()),
+            "complaint" => Some(Value::from(
+                c.action.ticket_type.eq_ignore_ascii_case("complaint"),
+            )),
+            _ => None,
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(&[
+            "action",
+            "agent",
+            "complaint",
+            "contact",
+            "covering",
+            "customer",
+            "department",
+            "ticket",
+            "ways",
+        ])
+    }
+}
+
+fn text(s: Option<String>) -> Value {
+    s.map_or(Value::from(()), Value::from)
+}
+
+fn some_text(s: &Option<String>) -> Value {
+    s.as_deref().map_or(Value::from(()), Value::from)
+}
+
+fn date(d: NaiveDate) -> Value {
+    Value::from(d.to_string())
+}
+
+impl Object for Part {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let (c, which) = (&self.0, self.1);
+        let key = key.as_str()?;
+        match which {
+            Which::Ticket => ticket(c, key),
+            Which::Extra => c
+                .ticket
+                .extra
+                .iter()
+                .find(|(k, _)| &**k == key)
+                .map(|(_, v)| Value::from(v.as_str())),
+            Which::Customer => customer(c, key),
+            Which::Action => action(c, key),
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let c = &self.0;
+        match self.1 {
+            Which::Ticket => Enumerator::Str(ticket_keys()),
+            Which::Extra => {
+                let mut keys: Vec<&str> = c.ticket.extra.iter().map(|(k, _)| &**k).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                Enumerator::Values(keys.into_iter().map(Value::from).collect())
+            }
+            Which::Customer => Enumerator::Str(&[
+                "email",
+                "local_date",
+                "local_time",
+                "local_weekday",
+                "name",
+                "phone",
+                "timezone",
+            ]),
+            Which::Action => Enumerator::Str(action_keys(&c.action.detail)),
+        }
+    }
+}
+
+/// Every canonical field, `state`, `type` and `extra`, sorted.
+fn ticket_keys() -> &'static [&'static str] {
+    static KEYS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut k: Vec<&'static str> = Field::ALL.iter().map(|f| f.name()).collect();
+        k.extend(["state", "type", "extra"]);
+        k.sort_unstable();
+        k.dedup();
+        k
+    })
+}
+
+fn ticket(c: &Arc<Context>, key: &str) -> Option<Value> {
+    let t = &c.ticket;
+    match key {
+        "state" => Some(Value::from(t.state.name())),
+        "type" => Some(Value::from(c.action.ticket_type.as_str())),
+        "extra" => Some(Value::from_object(Part(c.clone(), Which::Extra))),
+        _ => Field::from_name(key).map(|f| text(t.text(f, c.tz))),
+    }
+}
+
+fn customer(c: &Context, key: &str) -> Option<Value> {
+    let t = &c.ticket;
+    let local = || c.action.suggested_at.with_timezone(&c.tz);
+    Some(match key {
+        "name" => some_text(&t.customer),
+        "email" => some_text(&t.customer_email),
+        "phone" => some_text(&t.customer_phone),
+        "timezone" => Value::from(c.tz.name()),
+        "local_date" => date(local().date_naive()),
+        "local_time" => Value::from(local().format("%H:%M").to_string()),
+        "local_weekday" => Value::from(local().format("%A").to_string()),
+        _ => return None,
+    })
+}
+
+const ACTION: [&str; 14] = [
+    "channel",
+    "contact_date",
+    "due_date",
+    "fallback_channels",
+    "id",
+    "kind",
+    "last_strike",
+    "missed",
+    "overdue_days",
+    "reason",
+    "step",
+    "suggested_at",
+    "window_end",
+    "window_start",
+];
+
+/// The keys of `action` for its kind: the common ones and its detail's, sorted.
+fn action_keys(d: &Detail) -> &'static [&'static str] {
+    static KEYS: OnceLock<[Vec<&'static str>; 5]> = OnceLock::new();
+    let all = KEYS.get_or_init(|| {
+        let with = |extra: &[&'static str]| {
+            let mut k: Vec<&'static str> = ACTION.to_vec();
+            k.extend_from_slice(extra);
+            k.sort_unstable();
+            k.dedup();
+            k
+        };
+        [
+            with(&[]),
+            with(&["count", "resolution_date"]),
+            with(&["count"]),
+            with(&[
+                "attempt_list",
+                "attempts",
+                "close_code",
+                "close_notes",
+                "resolve_status",
+            ]),
+            with(&["hold_status", "reactivation_date"]),
+        ]
+    });
+    let i = match d {
+        Detail::None => 0,
+        Detail::Strike { .. } => 1,
+        Detail::CheckIn { .. } => 2,
+        Detail::Resolve(_) => 3,
+        Detail::Hold { .. } => 4,
+    };
+    &all[i]
+}
+
+fn action(c: &Context, key: &str) -> Option<Value> {
+    let a = &c.action;
+    let at = |t| Value::from(time::rfc3339_in(t, c.tz));
+    let common = match key {
+        "id" => Some(Value::from(a.id())),
+        "kind" => Some(Value::from(a.kind.name())),
+        "step" => Some(Value::from(a.step)),
+        "channel" => Some(
+            a.channel
+                .map_or(Value::from(()), |ch| Value::from(ch.name())),
+        ),
+        "fallback_channels" => Some(Value::from(
+            a.fallback_channels
+                .iter()
+                .map(|ch| Value::from(ch.name()))
+                .collect::<Vec<_>>(),
+        )),
+        "due_date" => Some(date(a.due_date)),
+        "overdue_days" => Some(Value::from(a.overdue_days)),
+        "contact_date" => Some(date(a.contact_date)),
+        "suggested_at" => Some(at(a.suggested_at)),
+        "window_start" => Some(at(a.window_start)),
+        "window_end" => Some(at(a.window_end)),
+        "reason" => Some(Value::from(reason::text(a))),
+        _ => None,
+    };
+    if common.is_some() {
+        return common;
+    }
+    match (&a.detail, key) {
+        (
+            Detail::Strike {
+                resolution_date, ..
+            },
+            "last_strike",
+        ) => Some(Value::from(resolution_date.is_some())),
+        (_, "last_strike") => Some(Value::from(false)),
+        (Detail::CheckIn { missed, .. }, "missed") => Some(Value::from(
+            missed
+                .iter()
+                .map(|(n, d)| Value::from_pairs([("date", date(*d)), ("step", Value::from(*n))]))
+                .collect::<Vec<_>>(),
+        )),
+        (_, "missed") => Some(Value::from(Vec::<Value>::new())),
+        (Detail::Strike { count, .. }, "count") | (Detail::CheckIn { of: count, .. }, "count") => {
+            Some(Value::from(*count))
+        }
+        (
+            Detail::Strike {
+                resolution_date, ..
+            },
+            "resolution_date",
+        ) => Some(resolution_date.map_or(Value::from(()), date)),
+        (Detail::Resolve(r), _) => match key {
+            "resolve_status" => Some(Value::from(&*r.status)),
+            "close_code" => Some(Value::from(&*r.close_code)),
+            "close_notes" => Some(Value::from(reason::close_notes(r))),
+            "attempts" => Some(Value::from(r.attempts)),
+            "attempt_list" => Some(Value::from(
+                (1..=r.attempts)
+                    .map(|n| {
+                        let when = if n == r.attempts {
+                            date(r.last_attempt)
+                        } else {
+                            Value::from(())
+                        };
+                        Value::from_pairs([
+                            ("channel", Value::from(())),
+                            ("date", when),
+                            ("number", Value::from(n)),
+                        ])
+                    })
+                    .collect::<Vec<_>>(),
+            )),
+            _ => None,
+        },
+        (
+            Detail::Hold {
+                status,
+                reactivation_date,
+            },
+            _,
+        ) => match key {
+            "hold_status" => Some(Value::from(&**status)),
+            "reactivation_date" => Some(date(*reactivation_date)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
