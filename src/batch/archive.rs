@@ -139,7 +139,7 @@ mod tests {
         Entry {
             run_date: run.parse().unwrap(),
             first_run: run.parse().unwrap(),
-            action_id: format!("{id}.strike-1"),
+            action_id: format!("{id}.strike-1").into(),
             ticket_id: id.into(),
             kind: Kind::Strike,
             step: 1,

@@ -102,18 +102,24 @@ impl Staging {
         name: &str,
         body: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
     ) -> io::Result<()> {
+        let mut f = self.create(name, false)?;
+        body(&mut f.file)?;
+        f.finish()
+    }
+
+    /// A file of the staging folder to write as it comes (created, or appended to when
+    /// `again`); `finish` ends it.
+    pub fn create(&self, name: &str, again: bool) -> io::Result<StagedFile> {
         let p = self.path.join(name);
-        let mut f = io::BufWriter::with_capacity(256 * 1024, files::create(&p, self.mode)?);
-        body(&mut f)?;
-        let f = f.into_inner().map_err(|e| e.into_error())?;
-        fault::point(name)?;
-        // One sync of the file system before publishing does for every file (a sync per
-        // file cost minutes on a folder of many files); elsewhere each file is synced.
-        if cfg!(target_os = "linux") {
-            Ok(())
+        let f = if again {
+            files::append(&p, self.mode)?
         } else {
-            f.sync_all()
-        }
+            files::create(&p, self.mode)?
+        };
+        Ok(StagedFile {
+            file: io::BufWriter::with_capacity(128 * 1024, f),
+            name: name.to_string(),
+        })
     }
 
     /// Puts the folder in place of the previous one: the commit point of a run. An error
@@ -145,6 +151,27 @@ impl Staging {
             let _ = sync_dir(parent);
         }
         Ok(())
+    }
+}
+
+/// A file being written in the staging folder.
+pub struct StagedFile {
+    pub file: io::BufWriter<fs::File>,
+    name: String,
+}
+
+impl StagedFile {
+    /// Flushes it; on disk before the folder is published.
+    pub fn finish(self) -> io::Result<()> {
+        let f = self.file.into_inner().map_err(|e| e.into_error())?;
+        fault::point(&self.name)?;
+        // One sync of the file system before publishing does for every file (a sync per
+        // file cost minutes on a folder of many files); elsewhere each file is synced.
+        if cfg!(target_os = "linux") {
+            Ok(())
+        } else {
+            f.sync_all()
+        }
     }
 }
 

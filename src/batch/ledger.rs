@@ -11,12 +11,12 @@
 //! step, due date, suggested time, channel. Ids are escaped (`\t`, `\n`, `\r`, `\0`, `\\`),
 //! so every id comes back as it went in.
 
-use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, Timelike};
+use compact_str::CompactString;
 
 use super::archive;
 use crate::config::Rules;
@@ -24,7 +24,7 @@ use crate::engine::history::{Issued, recall};
 use crate::engine::{Action, Kind};
 use crate::error::Failure;
 use crate::ticket::{Channel, State, Ticket};
-use crate::time::local_instant;
+use crate::time::{fast_date, fast_rfc3339, local_instant, push_date};
 
 pub const FILE: &str = "ledger.tsv";
 /// The next ledger, inside the day's folder until it is moved into place.
@@ -40,8 +40,8 @@ const TIME: &str = "%Y-%m-%dT%H:%M:%S%:z";
 pub struct Entry {
     pub run_date: NaiveDate,
     pub first_run: NaiveDate,
-    pub action_id: String,
-    pub ticket_id: String,
+    pub action_id: CompactString,
+    pub ticket_id: CompactString,
     pub kind: Kind,
     pub step: u32,
     pub due_date: NaiveDate,
@@ -53,47 +53,55 @@ pub struct Entry {
 
 impl Entry {
     pub fn line(&self, out: &mut String) {
-        use std::fmt::Write as _;
-        let _ = write!(out, "{}\t{}\t", self.run_date, self.first_run);
+        push_date(out, self.run_date);
+        out.push('\t');
+        push_date(out, self.first_run);
+        out.push('\t');
         escape(&self.action_id, out);
         out.push('\t');
         escape(&self.ticket_id, out);
-        let _ = writeln!(
-            out,
-            "\t{}\t{}\t{}\t{}\t{}",
-            self.kind.name(),
-            self.step,
-            self.due_date,
-            self.suggested_at.format(TIME),
-            self.channel.map_or("", |c| c.name())
-        );
+        out.push('\t');
+        out.push_str(self.kind.name());
+        out.push('\t');
+        out.push_str(crate::util::decimal(self.step, &mut [0; 10]));
+        out.push('\t');
+        push_date(out, self.due_date);
+        out.push('\t');
+        push_time(out, self.suggested_at);
+        out.push('\t');
+        out.push_str(self.channel.map_or("", |c| c.name()));
+        out.push('\n');
     }
 
     /// A line of this ledger (9 fields) or of the first one (8, ids unescaped).
     pub fn parse(line: &str) -> Result<Entry, String> {
-        let f: Vec<&str> = line.split('\t').collect();
-        let first = f.len() == 8;
-        if f.len() != 9 && !first {
-            return Err(format!(
-                "expected 9 tab-separated fields, found {}",
-                f.len()
-            ));
+        let mut f = [""; 9];
+        let mut n = 0;
+        for field in line.split('\t') {
+            if n < 9 {
+                f[n] = field;
+            }
+            n += 1;
+        }
+        let first = n == 8;
+        if n != 9 && !first {
+            return Err(format!("expected 9 tab-separated fields, found {n}"));
         }
         let date = |s: &str| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("\"{s}\" is not a date"))
+            fast_date(s)
+                .or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+                .ok_or_else(|| format!("\"{s}\" is not a date"))
         };
         let text = |s: &str| {
             if first {
-                Ok(s.to_string())
+                Ok(CompactString::from(s))
             } else {
                 unescape(s)
             }
         };
-        let channel = match f.get(8) {
-            None | Some(&"") => None,
-            Some(c) => {
-                Some(Channel::from_name(c).ok_or_else(|| format!("\"{c}\" is not a channel"))?)
-            }
+        let channel = match f[8] {
+            "" => None,
+            c => Some(Channel::from_name(c).ok_or_else(|| format!("\"{c}\" is not a channel"))?),
         };
         Ok(Entry {
             run_date: date(f[0])?,
@@ -106,8 +114,7 @@ impl Entry {
                 .parse()
                 .map_err(|_| format!("\"{}\" is not a step number", f[5]))?,
             due_date: date(f[6])?,
-            suggested_at: DateTime::parse_from_str(f[7], TIME)
-                .map_err(|_| format!("\"{}\" is not a time", f[7]))?,
+            suggested_at: parse_time(f[7]).ok_or_else(|| format!("\"{}\" is not a time", f[7]))?,
             channel,
         })
     }
@@ -117,14 +124,24 @@ impl Entry {
         Entry {
             run_date,
             first_run,
-            action_id: a.id(),
-            ticket_id: a.ticket_id.to_string(),
+            action_id: a.id().into(),
+            ticket_id: a.ticket_id.clone(),
             kind: a.kind,
             step: a.step,
             due_date: a.due_date,
             suggested_at: a.suggested_at.with_timezone(&a.timezone).fixed_offset(),
             channel: a.channel,
         }
+    }
+
+    /// The order of the ledger: by ticket, action, due date and run date.
+    fn key(&self) -> (&str, &str, NaiveDate, NaiveDate) {
+        (
+            &self.ticket_id,
+            &self.action_id,
+            self.due_date,
+            self.run_date,
+        )
     }
 
     /// When, on its due date, it was planned for: what decides which of two is the later.
@@ -134,7 +151,59 @@ impl Entry {
     }
 }
 
+/// `2026-11-23T10:00:00-05:00`, without the format machinery in four-digit years.
+fn push_time(out: &mut String, t: DateTime<FixedOffset>) {
+    use chrono::Datelike;
+    if !(0..=9999).contains(&t.year()) {
+        out.push_str(&t.format(TIME).to_string());
+        return;
+    }
+    push_date(out, t.date_naive());
+    let two = |out: &mut String, n: u32| {
+        out.push((b'0' + (n / 10 % 10) as u8) as char);
+        out.push((b'0' + (n % 10) as u8) as char);
+    };
+    out.push('T');
+    two(out, t.hour());
+    out.push(':');
+    two(out, t.minute());
+    out.push(':');
+    two(out, t.second());
+    let off = t.offset().local_minus_utc();
+    out.push(if off < 0 { '-' } else { '+' });
+    let off = off.unsigned_abs();
+    two(out, off / 3600);
+    out.push(':');
+    two(out, off / 60 % 60);
+}
+
+fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
+    let fast = || {
+        let b = s.as_bytes();
+        let utc = fast_rfc3339(s)?;
+        let [.., sign, h1, h2, b':', m1, m2] = b else {
+            return None;
+        };
+        let digit = |c: &u8| c.is_ascii_digit().then(|| i32::from(c - b'0'));
+        let secs = (digit(h1)? * 10 + digit(h2)?) * 3600 + (digit(m1)? * 10 + digit(m2)?) * 60;
+        let off = match sign {
+            b'+' => FixedOffset::east_opt(secs)?,
+            b'-' => FixedOffset::west_opt(secs)?,
+            _ => return None,
+        };
+        Some(utc.with_timezone(&off))
+    };
+    fast().or_else(|| DateTime::parse_from_str(s, TIME).ok())
+}
+
 fn escape(s: &str, out: &mut String) {
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r' | 0))
+    {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -147,8 +216,11 @@ fn escape(s: &str, out: &mut String) {
     }
 }
 
-fn unescape(s: &str) -> Result<String, String> {
-    let mut out = String::with_capacity(s.len());
+fn unescape(s: &str) -> Result<CompactString, String> {
+    if !s.contains('\\') {
+        return Ok(CompactString::from(s));
+    }
+    let mut out = CompactString::with_capacity(s.len());
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
         if c != '\\' {
@@ -219,15 +291,19 @@ pub(super) struct Lines {
 
 pub struct Ledger {
     dir: PathBuf,
-    /// What later runs need, compacted: for each ticket still open (or lately seen) the
-    /// strikes (one per step and due date), the latest of each other action, and
-    /// everything the latest run issued.
+    /// What later runs need, compacted and sorted (`Entry::key`): for each ticket still
+    /// open (or lately seen) the strikes (one per step and due date), the latest of each
+    /// other action, and everything the latest run issued.
     kept: Vec<Entry>,
-    /// Entries not yet copied to the archive.
-    queued: Vec<Entry>,
+    /// The latest run date of `kept`: its entries wait for the archive too.
+    latest: Option<NaiveDate>,
+    /// Entries waiting for the archive that `kept` holds merged (a rerun of an earlier
+    /// night's).
+    extra: Vec<Entry>,
     /// What loading noticed and recovered from, to be told.
     pub warnings: Vec<String>,
-    /// Every action issued, for a run dated before the latest one (read from the archive).
+    /// Every action issued, sorted, for a run dated before the latest one (from the
+    /// archive).
     history: Option<Vec<Entry>>,
 }
 
@@ -247,6 +323,10 @@ pub fn staged(dir: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+fn sort(entries: &mut [Entry]) {
+    entries.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
+}
+
 impl Ledger {
     pub fn load(dir: &Path) -> Result<Ledger, Failure> {
         let path = current(dir);
@@ -257,18 +337,17 @@ impl Ledger {
         };
         let (mut kept, lines) = parse_lines(&path, &text)?;
         let mut warnings = Vec::new();
-        let first = !text.is_empty() && !text.starts_with("# followup ledger 2");
         if let Some(n) = lines.torn {
             warnings.push(format!(
                 "{}:{n}: the last line was cut short (a write that did not finish); it is left out",
                 path.display()
             ));
         }
-        let queued = if first {
+        let first = !text.is_empty() && !text.starts_with("# followup ledger 2");
+        let mut queued = if first {
             // The first ledger kept everything, appended: all of it goes to the archive.
             kept.clone()
         } else {
-            let from = lines.queue_from.unwrap_or(kept.len());
             if !text.is_empty() && lines.end != Some(kept.len()) && lines.torn.is_none() {
                 warnings.push(format!(
                     "{} ends without its end line: it was cut short or edited; the {} entries read are used",
@@ -276,12 +355,21 @@ impl Ledger {
                     kept.len()
                 ));
             }
-            kept.split_off(from.min(kept.len()))
+            let from = lines.queue_from.unwrap_or(kept.len()).min(kept.len());
+            kept.split_off(from)
         };
+        sort(&mut kept);
+        let latest = kept.iter().map(|e| e.run_date).max();
+        // The queue repeats the latest run's entries, which the state holds as they are;
+        // other queued entries (an earlier night's rerun, the first ledger's) are kept
+        // apart.
+        let in_kept = |e: &Entry| kept.binary_search_by(|x| x.key().cmp(&e.key())).is_ok();
+        queued.retain(|e| !(Some(e.run_date) == latest && in_kept(e)));
         Ok(Ledger {
             dir: dir.to_path_buf(),
             kept,
-            queued,
+            latest,
+            extra: queued,
             warnings,
             history: None,
         })
@@ -289,16 +377,26 @@ impl Ledger {
 
     /// The date of the latest run recorded.
     pub fn latest(&self) -> Option<NaiveDate> {
-        self.kept.iter().map(|e| e.run_date).max()
+        self.latest
+    }
+
+    /// Every entry waiting for the archive.
+    fn queued(&self) -> impl Iterator<Item = &Entry> {
+        self.kept
+            .iter()
+            .filter(|e| Some(e.run_date) == self.latest)
+            .chain(&self.extra)
     }
 
     /// The ledger as it was before a run date: what every run of that date starts from. A
     /// date before the latest run's is worked out from the archive, which has everything.
     pub fn before(&mut self, date: NaiveDate) -> Result<Before<'_>, Failure> {
-        if self.latest().is_some_and(|l| l > date) && self.history.is_none() {
+        if self.latest.is_some_and(|l| l > date) && self.history.is_none() {
             let mut all = archive::read(&self.dir)?;
-            all.extend(self.queued.iter().cloned());
-            self.history = Some(archive::distinct(all));
+            all.extend(self.queued().cloned());
+            let mut all = archive::distinct(all);
+            sort(&mut all);
+            self.history = Some(all);
         }
         let source = self.history.as_deref().unwrap_or(&self.kept);
         Ok(Before::new(source, date))
@@ -308,51 +406,76 @@ impl Ledger {
     /// ledger: those of earlier runs than the latest. The latest run's stay queued, so that
     /// rerunning it leaves the ledger and the archive byte for byte as they were.
     pub fn to_archive(&self, date: NaiveDate) -> Vec<Entry> {
-        let latest = self.latest().map_or(date, |l| l.max(date));
-        self.queued
-            .iter()
+        let latest = self.latest.map_or(date, |l| l.max(date));
+        let mut out: Vec<Entry> = self
+            .queued()
             .filter(|e| e.run_date < latest)
             .cloned()
-            .collect()
+            .collect();
+        // In the order they were issued: by run date, then as the ledger sorts.
+        out.sort_by(|a, b| (a.run_date, a.key()).cmp(&(b.run_date, b.key())));
+        out
     }
 
     /// The next ledger: this one with a run's new entries, compacted for a run of `date`.
-    /// Entries of tickets not seen open in the run's export stay `keep_days` after their
-    /// latest run, in case the ticket comes back, then live on in the archive only.
+    /// Entries of tickets not seen open in the run's export (`live`, sorted) stay
+    /// `keep_days` after their latest run, in case the ticket comes back, then live on in
+    /// the archive only.
     pub fn next(
-        &self,
+        self,
         date: NaiveDate,
-        fresh: Vec<Entry>,
-        live: &HashSet<String>,
+        mut fresh: Vec<Entry>,
+        live: &[CompactString],
         keep_days: u32,
     ) -> Next {
-        let latest = self.latest().map_or(date, |l| l.max(date));
-        let kept = compact(
-            self.kept.iter().cloned().chain(fresh.iter().cloned()),
-            latest,
-            live,
-            keep_days,
-        );
+        let latest = self.latest.map_or(date, |l| l.max(date));
         let added = fresh.len();
-        let mut queued: Vec<Entry> = self
-            .queued
-            .iter()
-            .filter(|e| e.run_date >= latest)
-            .cloned()
-            .collect();
-        queued.extend(fresh);
+        sort(&mut fresh);
+        let extra: Vec<Entry> = if date < latest {
+            let mut e: Vec<Entry> = self
+                .extra
+                .into_iter()
+                .filter(|e| e.run_date >= latest)
+                .collect();
+            e.extend(fresh.iter().cloned());
+            e
+        } else {
+            Vec::new()
+        };
+        let merged = merge(self.kept, fresh);
         Next {
-            kept,
-            queued,
+            kept: compact(merged, latest, live, keep_days),
+            latest,
+            extra,
             added,
         }
     }
 }
 
-/// A ledger to be staged: what it keeps, and the entries the archive does not have yet.
+/// Two sorted vectors as one.
+fn merge(a: Vec<Entry>, b: Vec<Entry>) -> Vec<Entry> {
+    if b.is_empty() {
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x.key() <= y.key(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend(if take_a { a.next() } else { b.next() });
+    }
+    out
+}
+
+/// A ledger to be staged: what it keeps, and what waits for the archive.
 pub struct Next {
     kept: Vec<Entry>,
-    queued: Vec<Entry>,
+    latest: NaiveDate,
+    extra: Vec<Entry>,
     added: usize,
 }
 
@@ -362,62 +485,80 @@ impl Next {
         self.added
     }
 
-    /// The file: the state, then the queue (the run's own entries again, as issued).
+    /// The file: the state, then the queue (the latest run's entries again, as issued).
     pub fn write(&self, w: &mut dyn Write) -> io::Result<()> {
         let mut text = String::with_capacity(64 * 1024);
         text.push_str(HEADER);
-        for (i, e) in self.kept.iter().chain(&self.queued).enumerate() {
+        let queue = self.kept.iter().filter(|e| e.run_date == self.latest);
+        let mut n = 0;
+        for (i, e) in self.kept.iter().chain(queue).chain(&self.extra).enumerate() {
             if i == self.kept.len() {
                 text.push_str(QUEUE);
                 text.push('\n');
             }
             e.line(&mut text);
+            n += 1;
             if text.len() > 60 * 1024 {
                 w.write_all(text.as_bytes())?;
                 text.clear();
             }
         }
-        if self.queued.is_empty() {
+        if n == self.kept.len() {
             text.push_str(QUEUE);
             text.push('\n');
         }
-        text.push_str(&format!(
-            "{END}{} entries\n",
-            self.kept.len() + self.queued.len()
-        ));
+        text.push_str(&format!("{END}{n} entries\n"));
         w.write_all(text.as_bytes())
     }
 }
 
-/// What later runs need of the entries, for runs dated `latest` or later: the latest run's
-/// entries as they are; of the earlier ones, per ticket, every strike (one per step and due
-/// date: each is an attempt) and the latest of every other action (a check-in counts as the
-/// last follow-up; the others only say an action was issued before). Merged entries keep
-/// their first run and their latest run date.
+/// What later runs need of the entries (sorted), for runs dated `latest` or later: the
+/// latest run's entries as they are; of the earlier ones, per ticket, every strike (one per
+/// step and due date: each is an attempt) and the latest of every other action (a check-in
+/// counts as the last follow-up; the others only say an action was issued before). Merged
+/// entries keep their first run and their latest run date. Stays sorted.
 fn compact(
-    entries: impl Iterator<Item = Entry>,
+    entries: Vec<Entry>,
     latest: NaiveDate,
-    live: &HashSet<String>,
+    live: &[CompactString],
     keep_days: u32,
 ) -> Vec<Entry> {
-    type Key = (bool, String, String, Option<NaiveDate>);
-    let mut groups: HashMap<Key, Entry> = HashMap::new();
-    let mut newest: HashMap<String, NaiveDate> = HashMap::new();
+    let horizon = latest - TimeDelta::days(keep_days.into());
+    let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
+    let mut ticket_from = 0;
+    let mut newest = NaiveDate::MIN;
+    // Where the merged entry of the current action (and due date, for strikes) is.
+    let mut merging: Option<usize> = None;
+    let close_ticket = |out: &mut Vec<Entry>, from: usize, newest: NaiveDate| {
+        if let Some(t) = out.get(from).map(|e| e.ticket_id.clone())
+            && newest < horizon
+            && live.binary_search(&t).is_err()
+        {
+            out.truncate(from);
+        }
+    };
     for e in entries {
-        let n = newest.entry(e.ticket_id.clone()).or_insert(e.run_date);
-        *n = (*n).max(e.run_date);
-        let due = (e.kind == Kind::Strike).then_some(e.due_date);
-        let key = (
-            e.run_date == latest,
-            e.ticket_id.clone(),
-            e.action_id.clone(),
-            due,
-        );
-        match groups.get_mut(&key) {
-            None => {
-                groups.insert(key, e);
-            }
-            Some(g) => {
+        let same_ticket = out
+            .get(ticket_from)
+            .is_some_and(|x| x.ticket_id == e.ticket_id);
+        if !same_ticket {
+            close_ticket(&mut out, ticket_from, newest);
+            ticket_from = out.len();
+            newest = NaiveDate::MIN;
+            merging = None;
+        }
+        newest = newest.max(e.run_date);
+        if e.run_date == latest {
+            out.push(e);
+            continue;
+        }
+        let fits = merging.is_some_and(|m| {
+            let g = &out[m];
+            g.action_id == e.action_id && (e.kind != Kind::Strike || g.due_date == e.due_date)
+        });
+        match merging {
+            Some(m) if fits => {
+                let g = &mut out[m];
                 let (run_date, first_run) =
                     (g.run_date.max(e.run_date), g.first_run.min(e.first_run));
                 if e.when() > g.when() {
@@ -426,131 +567,128 @@ fn compact(
                 g.run_date = run_date;
                 g.first_run = first_run;
             }
+            _ => {
+                merging = Some(out.len());
+                out.push(e);
+            }
         }
     }
-    let horizon = latest - TimeDelta::days(keep_days.into());
-    let mut kept: Vec<Entry> = groups
-        .into_values()
-        .filter(|e| live.contains(&e.ticket_id) || newest[&e.ticket_id] >= horizon)
-        .collect();
-    kept.sort_by(|a, b| {
-        (a.run_date, &a.ticket_id, &a.action_id, a.due_date).cmp(&(
-            b.run_date,
-            &b.ticket_id,
-            &b.action_id,
-            b.due_date,
-        ))
-    });
-    kept
+    close_ticket(&mut out, ticket_from, newest);
+    // A merged entry took the due date of its latest: back into order.
+    sort(&mut out);
+    out
 }
 
-/// A ticket's entries, and whether the run's export has it open.
-struct Group<'l> {
-    entries: Vec<&'l Entry>,
-    open: AtomicBool,
+/// What `Before::meet` found.
+pub struct Met {
+    pub repeats: Vec<bool>,
+    pub fresh: Vec<Entry>,
 }
 
-/// The ledger as it was before a run date.
+/// The ledger as it was before a run date: lookups in the sorted entries, each ticket's
+/// range found by bisection.
 pub struct Before<'l> {
-    by_ticket: HashMap<&'l str, Group<'l>>,
-    first_run: HashMap<&'l str, NaiveDate>,
-    /// Action ids issued by the latest earlier run.
-    last_run: HashSet<&'l str>,
-    /// Action ids already recorded for the run date.
-    recorded: HashSet<&'l str>,
+    entries: &'l [Entry],
     date: NaiveDate,
+    /// The latest run date before `date`.
+    last_run: Option<NaiveDate>,
+    /// Set on the first entry of each ticket the run's export has open.
+    open: Vec<AtomicBool>,
 }
 
 impl<'l> Before<'l> {
     fn new(entries: &'l [Entry], date: NaiveDate) -> Before<'l> {
-        let latest = entries
-            .iter()
-            .filter(|e| e.run_date < date)
-            .map(|e| e.run_date)
-            .max();
-        let mut b = Before {
-            by_ticket: HashMap::new(),
-            first_run: HashMap::new(),
-            last_run: HashSet::new(),
-            recorded: HashSet::new(),
+        Before {
+            entries,
             date,
+            last_run: entries
+                .iter()
+                .map(|e| e.run_date)
+                .filter(|d| *d < date)
+                .max(),
+            open: (0..entries.len()).map(|_| AtomicBool::new(false)).collect(),
+        }
+    }
+
+    /// The entries of a ticket, and where they start.
+    fn ticket(&self, id: &str) -> (usize, &'l [Entry]) {
+        let from = self.entries.partition_point(|e| e.ticket_id.as_str() < id);
+        let len = self.entries[from..].partition_point(|e| e.ticket_id.as_str() == id);
+        (from, &self.entries[from..from + len])
+    }
+
+    /// What a run's actions are to the ledger: whether the latest earlier run issued each
+    /// too (in the actions' order), and the entries to add for those not recorded for the
+    /// run's date yet, each with the date the action was first issued. The actions are
+    /// taken in ticket order and met with the ledger's entries in one pass: looking each
+    /// up in a large ledger would cost a cache miss per step.
+    pub fn meet(&self, actions: &[&Action]) -> Met {
+        let mut by_ticket: Vec<usize> = (0..actions.len()).collect();
+        by_ticket.sort_unstable_by(|&i, &j| actions[i].ticket_id.cmp(&actions[j].ticket_id));
+        let mut met = Met {
+            repeats: vec![false; actions.len()],
+            fresh: Vec::with_capacity(actions.len()),
         };
-        for e in entries {
-            if e.run_date == date {
-                b.recorded.insert(e.action_id.as_str());
+        let mut from = 0;
+        for i in by_ticket {
+            let a = actions[i];
+            let ticket = a.ticket_id.as_str();
+            while from < self.entries.len() && self.entries[from].ticket_id.as_str() < ticket {
+                from += 1;
             }
-            if e.run_date >= date {
-                continue;
-            }
-            b.by_ticket
-                .entry(e.ticket_id.as_str())
-                .or_insert_with(|| Group {
-                    entries: Vec::new(),
-                    open: AtomicBool::new(false),
-                })
-                .entries
-                .push(e);
-            let f = b
-                .first_run
-                .entry(e.action_id.as_str())
-                .or_insert(e.first_run);
-            *f = (*f).min(e.first_run);
-            if Some(e.run_date) == latest {
-                b.last_run.insert(e.action_id.as_str());
-            }
-        }
-        b
-    }
-
-    /// Whether the latest earlier run issued this action too.
-    pub fn repeats(&self, action_id: &str) -> bool {
-        self.last_run.contains(action_id)
-    }
-
-    /// The entries a run adds for what it issued: those not recorded for its date yet.
-    pub fn fresh(&self, actions: &[&Action]) -> Vec<Entry> {
-        let mut fresh = Vec::new();
-        for a in actions {
             let id = a.id();
-            if self.recorded.contains(id.as_str()) {
-                continue;
+            let mut recorded = false;
+            let mut first_run = self.date;
+            for e in self.entries[from..]
+                .iter()
+                .take_while(|e| e.ticket_id.as_str() == ticket)
+                .filter(|e| e.action_id == id)
+            {
+                if e.run_date == self.date {
+                    recorded = true;
+                } else if e.run_date < self.date {
+                    first_run = first_run.min(e.first_run);
+                    met.repeats[i] |= Some(e.run_date) == self.last_run;
+                }
             }
-            let first_run = self
-                .first_run
-                .get(id.as_str())
-                .copied()
-                .unwrap_or(self.date);
-            fresh.push(Entry::of(a, self.date, first_run));
+            if !recorded {
+                met.fresh.push(Entry::of(a, self.date, first_run));
+            }
         }
-        fresh
+        met
     }
 
-    /// The tickets of the ledger that the run's export has open.
-    pub fn live(&self) -> HashSet<String> {
-        self.by_ticket
+    /// The tickets of the ledger that the run's export has open, sorted.
+    pub fn live(&self) -> Vec<CompactString> {
+        let mut live: Vec<CompactString> = self
+            .open
             .iter()
-            .filter(|(_, g)| g.open.load(Ordering::Relaxed))
-            .map(|(id, _)| id.to_string())
-            .collect()
+            .zip(self.entries)
+            .filter(|(o, _)| o.load(Ordering::Relaxed))
+            .map(|(_, e)| e.ticket_id.clone())
+            .collect();
+        live.dedup();
+        live
     }
 
     /// Supplies what an export without attempt or follow-up columns cannot say (SPEC §8),
     /// from the actions earlier runs issued for the ticket: each made on its due date, at
     /// the time of day it was planned for. Notes the ticket as open when it is.
     pub fn supply(&self, t: &mut Ticket, rules: &Rules) {
-        let Some(group) = self.by_ticket.get(t.id.as_str()) else {
+        let (from, entries) = self.ticket(&t.id);
+        if entries.is_empty() {
             return;
-        };
+        }
         if matches!(
             t.state,
             State::Open | State::AwaitingCustomer | State::OnHold
         ) {
-            group.open.store(true, Ordering::Relaxed);
+            self.open[from].store(true, Ordering::Relaxed);
         }
         let tz = t.customer_tz.unwrap_or(rules.default_tz);
-        let issued: Vec<Issued<'_>> = group
-            .entries
+        let issued: Vec<Issued<'_>> = entries
             .iter()
+            .filter(|e| e.run_date < self.date)
             .map(|e| {
                 let minute = (e.suggested_at.hour() * 60 + e.suggested_at.minute()) as u16;
                 Issued {
@@ -561,7 +699,9 @@ impl<'l> Before<'l> {
                 }
             })
             .collect();
-        recall(t, &issued);
+        if !issued.is_empty() {
+            recall(t, &issued);
+        }
     }
 }
 
@@ -602,7 +742,7 @@ mod tests {
                 "2026-11-23T10:00:00-05:00",
             );
             e.ticket_id = id.into();
-            e.action_id = format!("{id}.strike-1");
+            e.action_id = format!("{id}.strike-1").into();
             let mut line = String::new();
             e.line(&mut line);
             assert_eq!(line.matches('\n').count(), 1, "{line:?}");
@@ -634,7 +774,7 @@ mod tests {
 
     #[test]
     fn compaction_keeps_each_strike_and_the_latest_of_the_rest() {
-        let live: HashSet<String> = ["A".to_string()].into();
+        let live = [CompactString::from("A")];
         let entries = vec![
             entry(
                 "2026-11-20",
@@ -694,12 +834,9 @@ mod tests {
                 "2026-10-30T10:00:00-05:00",
             ),
         ];
-        let kept = compact(
-            entries.into_iter(),
-            "2026-11-23".parse().unwrap(),
-            &live,
-            30,
-        );
+        let mut entries = entries;
+        sort(&mut entries);
+        let kept = compact(entries, "2026-11-23".parse().unwrap(), &live, 30);
         let said: Vec<String> = kept
             .iter()
             .map(|e| {
@@ -715,11 +852,11 @@ mod tests {
         assert_eq!(
             said,
             [
-                "2026-10-30 2026-10-30 C.strike-1 30 10",
-                "2026-11-21 2026-11-20 A.strike-1 20 11",
                 "2026-11-22 2026-11-20 A.check_in-1 22 10",
-                "2026-11-22 2026-11-22 A.strike-1 22 09",
                 "2026-11-23 2026-11-23 A.check_in-1 23 10",
+                "2026-11-21 2026-11-20 A.strike-1 20 11",
+                "2026-11-22 2026-11-22 A.strike-1 22 09",
+                "2026-10-30 2026-10-30 C.strike-1 30 10",
             ]
         );
     }

@@ -27,6 +27,18 @@ pub(super) fn due(
     drafter: Option<&Drafter>,
     supply: &(dyn Fn(&mut Ticket) + Sync),
 ) -> Result<(Planned, Code), Failure> {
+    due_drafted_later(s, ui, sel, drafter, supply, false)
+}
+
+/// `due`, the tickets kept to be drafted as the rows are written when `later`.
+pub(super) fn due_drafted_later(
+    s: &Settings,
+    ui: &Ui,
+    sel: &Selection,
+    drafter: Option<&Drafter>,
+    supply: &(dyn Fn(&mut Ticket) + Sync),
+    later: bool,
+) -> Result<(Planned, Code), Failure> {
     super::tell_if_terminal(ui, &sel.input);
     let progress = ui.progress("reading rows");
     let keep = |a: &Action| sel.filters.keeps(a);
@@ -37,6 +49,7 @@ pub(super) fn due(
         keep: &keep,
         supply,
         drafter,
+        later,
         threads: s.threads,
         progress: &|rows| progress.set_position(rows),
         assignees: sel.filters.by_owner(),

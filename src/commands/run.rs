@@ -3,7 +3,7 @@
 //! together by one rename), and honest (summary.json says what happened; the exit code
 //! says how it ended).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -12,21 +12,22 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::plan::{drafter, due};
-use crate::batch::folder::{self, Staging};
+use super::plan::{drafter, due_drafted_later};
+use crate::batch::folder::{self, StagedFile, Staging};
 use crate::batch::ledger::{self, Ledger};
 use crate::batch::lock::Lock;
 use crate::batch::{archive, fault};
 use crate::cli::{Cli, RunArgs};
 use crate::config::DraftLayout;
+use crate::drafts::Drafter;
 use crate::engine::{Action, Kind};
 use crate::error::{Code, Failure};
 use crate::files::{self, Mode};
 use crate::output::actions::Layout;
 use crate::output::{self, Format, Row, draft_files};
-use crate::pipeline;
+use crate::pipeline::{self, Planned};
 use crate::settings::Settings;
-use crate::ticket::Field;
+use crate::ticket::{Field, Ticket};
 use crate::time::local_date;
 use crate::ui::Ui;
 
@@ -55,9 +56,11 @@ pub(super) fn run(
     }
 }
 
-/// What a run issues: the rows in order, and the resolutions held back by the safety limit.
+/// What a run issues: the rows in order (with their places in the plan, for drafting), and
+/// the resolutions held back by the safety limit.
 struct Issue<'p> {
     issued: Vec<Row<'p>>,
+    order: Vec<usize>,
     held: Vec<Row<'p>>,
     /// The auto-resolutions planned, written or held.
     resolutions: usize,
@@ -66,20 +69,24 @@ struct Issue<'p> {
 
 impl<'p> Issue<'p> {
     /// The safety limit: a broken export must not close the whole backlog overnight.
-    fn new(rows: Vec<Row<'p>>, limit: usize) -> Issue<'p> {
-        let resolutions = rows
-            .iter()
-            .filter(|r| r.action.kind == Kind::Resolve)
-            .count();
-        let (issued, held) = if resolutions > limit {
-            rows.into_iter()
-                .partition(|r| r.action.kind != Kind::Resolve)
+    fn new(planned: &'p Planned, limit: usize) -> Issue<'p> {
+        let is_resolve = |&i: &usize| planned.actions[i].kind == Kind::Resolve;
+        let resolutions = planned.order.iter().filter(|i| is_resolve(i)).count();
+        let (order, held): (Vec<usize>, Vec<usize>) = if resolutions > limit {
+            planned.order.iter().partition(|i| !is_resolve(i))
         } else {
-            (rows, Vec::new())
+            (planned.order.clone(), Vec::new())
+        };
+        let rows = |order: &[usize]| {
+            order
+                .iter()
+                .map(|&i| Row::new(&planned.actions[i]))
+                .collect()
         };
         Issue {
-            issued,
-            held,
+            issued: rows(&order),
+            held: rows(&held),
+            order,
             resolutions,
             limit,
         }
@@ -126,18 +133,24 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     let before = ledger.before(date)?;
     let drafter = drafter(s)?;
 
-    let (planned, mut code) = due(s, ui, &sel, Some(&drafter), &|t| before.supply(t, rules))?;
+    let supply = |t: &mut Ticket| before.supply(t, rules);
+    let (planned, mut code) = due_drafted_later(s, ui, &sel, Some(&drafter), &supply, true)?;
     let read_done = started.elapsed();
-    let issue = Issue::new(planned.rows(), rules.run.max_resolutions as usize);
+    let issue = Issue::new(&planned, rules.run.max_resolutions as usize);
     if issue.holds() {
         code = Code::Safety;
     }
     let actions = issue.actions();
-    let (new, repeated): (Vec<String>, Vec<String>) = actions
-        .iter()
-        .map(|a| a.id())
-        .partition(|id| !before.repeats(id));
-    let fresh = before.fresh(&actions);
+    let met = before.meet(&actions);
+    let (mut new, mut repeated) = (Vec::new(), Vec::new());
+    for (a, repeats) in actions.iter().zip(&met.repeats) {
+        if *repeats {
+            repeated.push(a.id());
+        } else {
+            new.push(a.id());
+        }
+    }
+    let fresh = met.fresh;
     let live = before.live();
     drop(before);
     let next = ledger.next(date, fresh, &live, rules.run.keep_days);
@@ -151,7 +164,7 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
             .map_err(|e| io_fail(&format!("cannot write {name} in"), e))
     };
     write_files(s, &issue, &planned.stats, &write)?;
-    write_drafts(s, &issue, &staging, &write)?;
+    write_drafted(s, &issue, &planned, &drafter, &staging)?;
     let summary = Summary {
         date,
         within: &sel.within.text,
@@ -230,43 +243,139 @@ fn log_run(dir: &std::path::Path, line: &serde_json::Value, mode: Mode) -> std::
     f.write_all(format!("{line}\n").as_bytes())
 }
 
-/// The day's drafts, laid out as `[run].drafts` says.
-fn write_drafts(
+/// `actions.ndjson` and the drafts, laid out as `[run].drafts` says: drafted a window at a
+/// time, each draft once for both, so that memory holds one window's drafts.
+fn write_drafted(
     s: &Settings,
     issue: &Issue<'_>,
+    planned: &Planned,
+    drafter: &Drafter,
     staging: &Staging,
-    write: &WriteFile<'_>,
 ) -> Result<(), Failure> {
-    let fail = |e: std::io::Error| {
-        Failure::io(format!(
-            "cannot write drafts in {}: {e}",
-            staging.path.display()
-        ))
+    let fail = |what: &str| {
+        let at = staging.path.display().to_string();
+        let what = what.to_string();
+        move |e: std::io::Error| Failure::io(format!("cannot write {what} in {at}: {e}"))
     };
-    match s.rules.run.drafts {
-        DraftLayout::None => Ok(()),
-        DraftLayout::PerAction => {
-            staging.folder("drafts").map_err(fail)?;
-            draft_files::per_action(issue.issued.iter().copied(), &mut |name, text| {
-                staging.write(&format!("drafts/{name}"), |w| w.write_all(text))
-            })
-            .map_err(fail)?;
-            Ok(())
+    let layout = Layout {
+        format: Format::Ndjson,
+        drafts: true,
+        guard: s.guard,
+        width: None,
+    };
+    let mut ndjson = staging
+        .create("actions.ndjson", false)
+        .map_err(fail("actions.ndjson"))?;
+    let mut drafts = DraftFiles::new(s, issue, staging).map_err(fail("drafts"))?;
+    pipeline::windows(
+        drafter,
+        &s.rules,
+        &planned.actions,
+        &planned.tickets,
+        &issue.order,
+        s.threads,
+        &mut |rows| {
+            pipeline::write_lines(&mut ndjson.file, &layout, rows, s.threads)
+                .map_err(fail("actions.ndjson"))?;
+            drafts.add(rows).map_err(fail("drafts"))
+        },
+    )?;
+    ndjson.finish().map_err(fail("actions.ndjson"))?;
+    drafts.finish().map_err(fail("drafts"))
+}
+
+/// The day's draft files, written as the drafted rows come.
+struct DraftFiles<'s> {
+    staging: &'s Staging,
+    layout: DraftLayout,
+    /// By assignee: the file's name, who it is for, how many drafts, how many written.
+    assignees: HashMap<String, (String, String, usize, usize)>,
+    open: HashMap<String, StagedFile>,
+    names: draft_files::Names,
+}
+
+/// Files kept open at once; beyond, they are closed and appended to when needed again.
+const OPEN_FILES: usize = 200;
+
+impl<'s> DraftFiles<'s> {
+    fn new(
+        s: &Settings,
+        issue: &Issue<'_>,
+        staging: &'s Staging,
+    ) -> std::io::Result<DraftFiles<'s>> {
+        let layout = s.rules.run.drafts;
+        if layout != DraftLayout::None {
+            staging.folder("drafts")?;
         }
-        DraftLayout::ByAssignee => {
-            staging.folder("drafts").map_err(fail)?;
-            for (name, rows) in draft_files::by_assignee(&issue.issued) {
-                let id = rows[0].action.assignee.as_str();
+        let mut assignees = HashMap::new();
+        if layout == DraftLayout::ByAssignee {
+            for (id, (file, n)) in draft_files::assignee_files(issue.issued.iter().copied()) {
                 let who = match s.rules.agent(id).and_then(|a| a.name.as_deref()) {
-                    Some(n) if n != id => format!("{n} ({id})"),
+                    Some(name) if name != id => format!("{name} ({id})"),
                     _ => id.to_string(),
                 };
-                write(&format!("drafts/{name}"), &|w| {
-                    draft_files::write_assignee(w, &who, &rows)
-                })?;
+                assignees.insert(id.to_string(), (format!("drafts/{file}"), who, n, 0));
             }
-            Ok(())
         }
+        Ok(DraftFiles {
+            staging,
+            layout,
+            assignees,
+            open: HashMap::new(),
+            names: draft_files::Names::default(),
+        })
+    }
+
+    fn add(&mut self, rows: &[Row<'_>]) -> std::io::Result<()> {
+        match self.layout {
+            DraftLayout::None => Ok(()),
+            DraftLayout::PerAction => {
+                let staging = self.staging;
+                draft_files::per_action(
+                    rows.iter().copied(),
+                    &mut self.names,
+                    &mut |name, text| {
+                        staging.write(&format!("drafts/{name}"), |w| w.write_all(text))
+                    },
+                )?;
+                Ok(())
+            }
+            DraftLayout::ByAssignee => {
+                for &row in rows {
+                    let Some((file, who, n, done)) =
+                        self.assignees.get_mut(row.action.assignee.as_str())
+                    else {
+                        continue;
+                    };
+                    if !self.open.contains_key(file.as_str()) {
+                        if self.open.len() >= OPEN_FILES {
+                            for (_, f) in self.open.drain() {
+                                f.finish()?;
+                            }
+                        }
+                        let mut f = self.staging.create(file, *done > 0)?;
+                        if *done == 0 {
+                            draft_files::assignee_head(&mut f.file, who, *n)?;
+                        }
+                        self.open.insert(file.clone(), f);
+                    }
+                    *done += 1;
+                    if let Some(f) = self.open.get_mut(file.as_str()) {
+                        draft_files::assignee_entry(&mut f.file, *done, *n, row)?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        let mut open: Vec<(String, StagedFile)> = self.open.drain().collect();
+        open.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, f) in open {
+            f.finish()?;
+        }
+        Ok(())
     }
 }
 
@@ -290,9 +399,6 @@ fn write_files(
     };
     write("actions.csv", &|w| {
         pipeline::write(w, &layout(Format::Csv, false), &issue.issued, s.threads)
-    })?;
-    write("actions.ndjson", &|w| {
-        pipeline::write(w, &layout(Format::Ndjson, true), &issue.issued, s.threads)
     })?;
     let id_col = stats.column(&s.rules, Field::Id);
     let status_col = stats.column(&s.rules, Field::Status);

@@ -245,7 +245,7 @@ impl<'r> Parser<'r> {
             };
         let read_time = |f: Field, s: &str| {
             // Nearly every time of an export is RFC 3339: counted and read at once.
-            if let Some(x) = values::fast_rfc3339(s) {
+            if let Some(x) = crate::time::fast_rfc3339(s) {
                 self.count_offset(column_of(f), column(f));
                 return Ok(x);
             }

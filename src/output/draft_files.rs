@@ -20,7 +20,7 @@ pub fn write<'a>(
     mode: Mode,
 ) -> io::Result<usize> {
     files::create_dir_all(dir, mode)?;
-    per_action(rows, &mut |name, text| {
+    per_action(rows, &mut Names::default(), &mut |name, text| {
         let path = dir.join(name);
         let tmp = dir.join(format!(".{name}.tmp"));
         let mut f = files::create(&tmp, mode)?;
@@ -32,12 +32,12 @@ pub fn write<'a>(
 
 /// One file per drafted row, handed to `put` with its name: a header (to, channel,
 /// suggested time, subject), a blank line, the body. Two ids that map to one name both
-/// survive.
+/// survive (`names` holds the names taken so far).
 pub fn per_action<'a>(
     rows: impl IntoIterator<Item = Row<'a>>,
+    names: &mut Names,
     put: &mut dyn FnMut(&str, &[u8]) -> io::Result<()>,
 ) -> io::Result<usize> {
-    let mut names = Names::default();
     let mut written = 0;
     let mut text = String::new();
     for row in rows {
@@ -53,40 +53,37 @@ pub fn per_action<'a>(
     Ok(written)
 }
 
-/// The drafted rows by assignee, in the rows' order, each with the name of its file.
-pub fn by_assignee<'r, 'a>(rows: &'r [Row<'a>]) -> Vec<(String, Vec<&'r Row<'a>>)> {
-    let mut groups: BTreeMap<&str, Vec<&Row<'a>>> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r.draft.is_some()) {
-        groups
-            .entry(r.action.assignee.as_str())
-            .or_default()
-            .push(r);
+/// Each assignee of the rows, with the name of their file and how many rows are theirs.
+pub fn assignee_files<'a>(
+    rows: impl IntoIterator<Item = Row<'a>>,
+) -> BTreeMap<&'a str, (String, usize)> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in rows {
+        *counts.entry(r.action.assignee.as_str()).or_default() += 1;
     }
     let mut names = Names::default();
-    groups
+    counts
         .into_iter()
-        .map(|(assignee, rows)| (names.unique(&safe_file_name(assignee)), rows))
+        .map(|(who, n)| (who, (names.unique(&safe_file_name(who)), n)))
         .collect()
 }
 
-/// An assignee's file: a heading line, then each draft under a rule that numbers it.
-pub fn write_assignee(w: &mut dyn Write, who: &str, rows: &[&Row<'_>]) -> io::Result<()> {
-    let n = rows.len();
-    let mut text = format!(
-        "Drafts for {who}: {n} action{} in contact order\n",
+/// What an assignee's file starts with.
+pub fn assignee_head(w: &mut dyn Write, who: &str, n: usize) -> io::Result<()> {
+    writeln!(
+        w,
+        "Drafts for {who}: {n} action{} in contact order",
         if n == 1 { "" } else { "s" }
-    );
-    for (i, r) in rows.iter().enumerate() {
-        let (a, Some(d)) = (r.action, r.draft) else {
-            continue;
-        };
-        text.push_str(&format!("\n----- {} of {n}: {} -----\n", i + 1, a.id()));
-        draft_text(a, d, &mut text);
-        if text.len() > 60 * 1024 {
-            w.write_all(text.as_bytes())?;
-            text.clear();
-        }
-    }
+    )
+}
+
+/// The `i`th (from 1) of an assignee's `n` drafts, under a rule that numbers it.
+pub fn assignee_entry(w: &mut dyn Write, i: usize, n: usize, row: Row<'_>) -> io::Result<()> {
+    let (a, Some(d)) = (row.action, row.draft) else {
+        return Ok(());
+    };
+    let mut text = format!("\n----- {i} of {n}: {} -----\n", a.id());
+    draft_text(a, d, &mut text);
     w.write_all(text.as_bytes())
 }
 
@@ -120,10 +117,11 @@ fn draft_text(a: &Action, d: &Draft, text: &mut String) {
 
 /// File names taken so far, compared as a case-insensitive file system would.
 #[derive(Default)]
-struct Names(HashSet<String>);
+pub struct Names(HashSet<String>);
 
 impl Names {
-    fn unique(&mut self, base: &str) -> String {
+    /// `base.txt`, or `base-2.txt`, … when taken.
+    pub fn unique(&mut self, base: &str) -> String {
         let mut name = format!("{base}.txt");
         let mut n = 1;
         while !self.0.insert(name.to_ascii_lowercase()) {

@@ -1,4 +1,6 @@
-//! Drafting on every core: each thread drafts a share of the actions, in order.
+//! Drafting on every core: each thread drafts a share of the actions, in order; all at
+//! once (`all`), or a window at a time as the rows are written (`windows`), so that memory
+//! holds one window's drafts.
 
 use std::sync::Arc;
 
@@ -6,7 +8,7 @@ use crate::config::Rules;
 use crate::drafts::Drafter;
 use crate::engine::Action;
 use crate::error::Failure;
-use crate::output::Draft;
+use crate::output::{Draft, Row};
 use crate::ticket::Ticket;
 
 /// The draft of every action, in the actions' order; `tickets[i]` is the ticket of
@@ -70,4 +72,66 @@ pub fn all(
         )));
     }
     Ok(drafts)
+}
+
+/// Drafts the actions `order` lists (indices into `actions` and `tickets`), a window at a
+/// time on `threads` threads, and hands each window's rows, drafted, to `f` in order.
+pub fn windows(
+    d: &Drafter,
+    rules: &Rules,
+    actions: &[Action],
+    tickets: &[Arc<Ticket>],
+    order: &[usize],
+    threads: usize,
+    f: &mut dyn FnMut(&[Row<'_>]) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    const WINDOW: usize = 4096;
+    let threads = threads.max(1);
+    let draft = |part: &[usize]| -> Result<Vec<Draft>, Failure> {
+        part.iter()
+            .map(|&i| {
+                d.render(&actions[i], &tickets[i], rules).map_err(|e| {
+                    Failure::usage(format!(
+                        "a draft could not be rendered: {}: {e}",
+                        actions[i].id()
+                    ))
+                })
+            })
+            .collect()
+    };
+    for window in order.chunks(WINDOW) {
+        let share = window.len().div_ceil(threads).max(1);
+        let drafts: Vec<Draft> = if threads == 1 || window.len() < 64 {
+            draft(window)?
+        } else {
+            let parts: Vec<Result<Vec<Draft>, Failure>> = std::thread::scope(|scope| {
+                let drafting: Vec<_> = window
+                    .chunks(share)
+                    .map(|part| scope.spawn(move || draft(part)))
+                    .collect();
+                drafting
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|_| Err(Failure::io("a drafting thread failed")))
+                    })
+                    .collect()
+            });
+            let mut all = Vec::with_capacity(window.len());
+            for p in parts {
+                all.extend(p?);
+            }
+            all
+        };
+        let rows: Vec<Row<'_>> = window
+            .iter()
+            .zip(&drafts)
+            .map(|(&i, draft)| Row {
+                action: &actions[i],
+                draft: Some(draft),
+            })
+            .collect();
+        f(&rows)?;
+    }
+    Ok(())
 }

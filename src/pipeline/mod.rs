@@ -23,8 +23,9 @@ use crate::input::{self, Chunk, Orders, Parsed, Parser, Source, Stats};
 use crate::output::{Draft, Row};
 use crate::ticket::Ticket;
 
+pub use draft::windows;
 pub use sort::order;
-pub use write::write;
+pub use write::{write, write_lines};
 
 /// Threads for work spread over the cores (at most eight: beyond that the reading thread
 /// cannot keep them busy).
@@ -46,6 +47,9 @@ pub struct Plan<'a> {
     pub supply: &'a (dyn Fn(&mut Ticket) + Sync),
     /// Drafts every action kept, when given.
     pub drafter: Option<&'a Drafter>,
+    /// Keeps the tickets for drafting later, a window at a time as the rows are written
+    /// (`draft::windows`), instead of drafting every action now.
+    pub later: bool,
     pub threads: usize,
     /// Told the rows read so far, from the reading thread.
     pub progress: &'a dyn Fn(u64),
@@ -62,6 +66,8 @@ pub struct Planned {
     pub actions: Vec<Action>,
     /// One per action when drafted, else none.
     pub drafts: Vec<Draft>,
+    /// One per action when drafting is left for later (`Plan::later`), else none.
+    pub tickets: Vec<Arc<Ticket>>,
     pub order: Vec<usize>,
     pub stats: Stats,
     /// Agents over capacity after levelling.
@@ -242,9 +248,13 @@ fn finish(
             retain_by(&mut tickets, &keep);
         }
     }
-    let drafts = match p.drafter {
-        Some(d) => draft::all(d, p.rules, &actions, tickets, p.threads)?,
-        None => Vec::new(),
+    let (drafts, tickets) = match p.drafter {
+        Some(_) if p.later => (Vec::new(), tickets),
+        Some(d) => (
+            draft::all(d, p.rules, &actions, tickets, p.threads)?,
+            Vec::new(),
+        ),
+        None => (Vec::new(), Vec::new()),
     };
     // The order only: moving every action into it is memory-bound work that an output
     // written through the order does not need.
@@ -252,6 +262,7 @@ fn finish(
     Ok(Planned {
         actions,
         drafts,
+        tickets,
         order,
         stats,
         over,

@@ -17,6 +17,21 @@ pub fn write(
         return layout.write(w, rows);
     }
     layout.head(w)?;
+    write_lines(w, layout, rows, threads)
+}
+
+/// The lines of `rows` (csv or ndjson, no header), on two threads when `threads > 1`.
+pub fn write_lines(
+    w: &mut dyn Write,
+    layout: &Layout,
+    rows: &[Row<'_>],
+    threads: usize,
+) -> io::Result<()> {
+    if threads <= 1 {
+        let mut out = Vec::new();
+        layout.lines(rows, &mut out)?;
+        return w.write_all(&out);
+    }
     const WINDOW: usize = 8192;
     // The two buffers serve every window: fresh ones would each cost page faults.
     let (mut mine, mut theirs) = (Vec::new(), Vec::new());

@@ -10,6 +10,7 @@ mod calendar;
 mod format;
 mod local;
 mod memo;
+mod parse;
 mod span;
 mod window;
 mod zone;
@@ -17,6 +18,7 @@ mod zone;
 pub use calendar::{Calendar, anchor_date, days_after, parse_weekday};
 pub use format::{fmt_minutes, push_date, rfc3339_in, write_date, write_rfc3339_in};
 pub use local::{local_date, local_instant, local_minute, resolve_local};
+pub use parse::{fast_date, fast_rfc3339};
 pub use span::{Span, Unit};
 pub use window::{
     Interval, Slot, Window, Zone, ceil_minute, first_start, parse_hhmm, parse_interval, schedule,
