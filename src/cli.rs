@@ -90,6 +90,12 @@ pub enum Command {
     )]
     Run(RunArgs),
 
+    /// Every action `run` issued for a ticket, night by night, from its ledger and archive
+    #[command(
+        after_help = "Examples:\n  followup history INC0012 --out /var/lib/followup\n  followup history INC0012 --out out/ --format json"
+    )]
+    History(HistoryArgs),
+
     /// The days ahead as a grid per agent, kind or type, simulated day by day; over-capacity days marked
     #[command(
         after_help = "Examples:\n  followup forecast accounts.csv --days 28\n  followup forecast tickets.csv --days 10 --by kind --format csv"
@@ -287,6 +293,20 @@ pub struct ExplainArgs {
     /// text or json
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// The ticket
+    pub ticket_id: String,
+
+    /// The folder `run` writes to (its --out)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// table, csv, json or ndjson [default: table on a terminal, else csv]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 }
 
 #[derive(Args, Debug)]

@@ -122,6 +122,46 @@ pub fn read(dir: &Path) -> Result<Vec<Entry>, Failure> {
     Ok(all)
 }
 
+/// The entries of one ticket in every month's file, in file order: read line by line, and
+/// only lines of the ticket parsed.
+pub fn for_ticket(dir: &Path, ticket: &str) -> Result<Vec<Entry>, Failure> {
+    use std::io::BufRead;
+    let folder = dir.join(DIR);
+    let mut paths: Vec<_> = match std::fs::read_dir(&folder) {
+        Ok(d) => d
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
+            .collect(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(Failure::io(format!(
+                "cannot read {}: {e}",
+                folder.display()
+            )));
+        }
+    };
+    paths.sort();
+    let mut field = String::new();
+    super::ledger::escape(ticket, &mut field);
+    let mut out = Vec::new();
+    for p in paths {
+        let fail = |e: io::Error| Failure::io(format!("cannot read {}: {e}", p.display()));
+        let f = std::fs::File::open(&p).map_err(fail)?;
+        for line in io::BufReader::new(f).lines() {
+            let line = line.map_err(fail)?;
+            if line.split('\t').nth(3) != Some(field.as_str()) {
+                continue;
+            }
+            // A torn last line fails to parse: it is written again by the next run.
+            if let Ok(e) = Entry::parse(&line) {
+                out.push(e);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Each (run date, action) once, in order of run date, then as read.
 pub fn distinct(mut all: Vec<Entry>) -> Vec<Entry> {
     let mut seen = HashSet::new();

@@ -6,7 +6,9 @@
 //! - `FOLLOWUP_TEST_KILL_AT=N` ends the process at the Nth point, as `kill -9` does;
 //! - `FOLLOWUP_TEST_CRASH_AFTER=<name>` ends it once the point of that name is reached.
 //!
-//! Without them a point costs an atomic increment.
+//! Without them a point costs an atomic increment. One more hook checks the ledger's
+//! compaction: `FOLLOWUP_TEST_LEDGER_FROM_ARCHIVE=1` plans every night from the archive's
+//! full record instead of the compacted ledger, which must give the same actions.
 
 use std::io;
 use std::sync::OnceLock;
@@ -19,6 +21,7 @@ struct Hooks {
     kill_at: Option<usize>,
     fail_at: Option<usize>,
     crash_after: Option<String>,
+    from_archive: bool,
 }
 
 fn hooks() -> &'static Hooks {
@@ -29,6 +32,7 @@ fn hooks() -> &'static Hooks {
             kill_at: number("FOLLOWUP_TEST_KILL_AT"),
             fail_at: number("FOLLOWUP_TEST_FAIL_WRITE"),
             crash_after: std::env::var("FOLLOWUP_TEST_CRASH_AFTER").ok(),
+            from_archive: std::env::var_os("FOLLOWUP_TEST_LEDGER_FROM_ARCHIVE").is_some(),
         }
     })
 }
@@ -47,4 +51,9 @@ pub fn point(name: &str) -> io::Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Whether to plan from the archive's full record (`FOLLOWUP_TEST_LEDGER_FROM_ARCHIVE`).
+pub fn ledger_from_archive() -> bool {
+    hooks().from_archive
 }

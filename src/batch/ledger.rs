@@ -196,7 +196,7 @@ fn parse_time(s: &str) -> Option<DateTime<FixedOffset>> {
     fast().or_else(|| DateTime::parse_from_str(s, TIME).ok())
 }
 
-fn escape(s: &str, out: &mut String) {
+pub(super) fn escape(s: &str, out: &mut String) {
     if !s
         .bytes()
         .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r' | 0))
@@ -380,6 +380,14 @@ impl Ledger {
         self.latest
     }
 
+    /// The entries of a ticket waiting for the archive (the latest night's).
+    pub fn queued_for(&self, ticket: &str) -> Vec<Entry> {
+        self.queued()
+            .filter(|e| e.ticket_id == ticket)
+            .cloned()
+            .collect()
+    }
+
     /// Every entry waiting for the archive.
     fn queued(&self) -> impl Iterator<Item = &Entry> {
         self.kept
@@ -391,7 +399,8 @@ impl Ledger {
     /// The ledger as it was before a run date: what every run of that date starts from. A
     /// date before the latest run's is worked out from the archive, which has everything.
     pub fn before(&mut self, date: NaiveDate) -> Result<Before<'_>, Failure> {
-        if self.latest.is_some_and(|l| l > date) && self.history.is_none() {
+        let earlier = self.latest.is_some_and(|l| l > date);
+        if (earlier || super::fault::ledger_from_archive()) && self.history.is_none() {
             let mut all = archive::read(&self.dir)?;
             all.extend(self.queued().cloned());
             let mut all = archive::distinct(all);

@@ -18,6 +18,7 @@ use crate::ui::Ui;
 mod check;
 mod explain;
 mod forecast;
+mod history;
 mod plan;
 mod rules;
 mod run;
@@ -34,6 +35,7 @@ pub fn dispatch(cli: &Cli, ui: &Ui, clock: fn() -> DateTime<Utc>) -> Result<Code
         Command::Diff(args) => forecast::diff(&settings()?, ui, args),
         Command::Explain(args) => explain::explain(&settings()?, ui, args),
         Command::Check(args) => check::check(&settings()?, ui, args),
+        Command::History(args) => history::history(cli, ui, args),
         Command::Rules(cmd) => rules::rules(cli, cmd),
         Command::Completions { shell } => {
             // Rendered first: clap_complete panics when its writer fails (a closed pipe).

@@ -12,6 +12,7 @@ pub mod diff;
 pub mod draft_files;
 pub mod explain;
 pub mod forecast;
+pub mod history;
 mod json;
 pub mod reason;
 pub mod rejects;

@@ -102,7 +102,7 @@ fn a_kill_at_any_write_leaves_the_previous_state_or_the_new_one() {
 
 /// An export of `n` tickets awaiting the customer, none recording attempts: every night's
 /// strikes come from the ledger.
-fn generated(dir: &std::path::Path, n: usize) -> String {
+pub fn generated(dir: &std::path::Path, n: usize) -> String {
     let mut text = String::from(
         "id,status,opened_at,channel,customer,customer_email,customer_phone,owner,awaiting_since,subject\n",
     );

@@ -438,3 +438,135 @@ fn drafts_are_laid_out_as_run_drafts_says() {
         assert_eq!(names, files, "{layout}");
     }
 }
+
+#[test]
+fn the_compacted_ledger_plans_every_night_as_the_full_record_does() {
+    // Strikes (some restarted by a reply), recurring account check-ins and check-ins after
+    // a resolution, none recorded in the export: every one comes from the ledger.
+    let work = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "id,status,opened_at,type,channel,customer,customer_email,owner,awaiting_since,resolved_at,cadence,subject\n",
+    );
+    for i in 0..150 {
+        let (status, ty, awaiting, resolved, cadence) = match i % 5 {
+            0..=2 => (
+                "Pending",
+                "support",
+                format!("2026-11-{:02}T10:00:00-05:00", 16 + i % 5),
+                String::new(),
+                "",
+            ),
+            3 => (
+                "Open",
+                "health_check",
+                String::new(),
+                String::new(),
+                ["3d", "5d", ""][i % 3],
+            ),
+            _ => (
+                "Resolved",
+                "support",
+                String::new(),
+                format!("2026-11-{:02}T11:00:00-05:00", 14 + i % 7),
+                "",
+            ),
+        };
+        text.push_str(&format!(
+            "C{i:04},{status},2026-10-01T10:00:00-05:00,{ty},email,Customer {i},c{i}@example.com,agent{},{awaiting},{resolved},{cadence},Issue {i}\n",
+            i % 4
+        ));
+    }
+    let export = work.path().join("mixed.csv");
+    fs::write(&export, text).unwrap();
+    let export = export.display().to_string();
+    let compacted = Desk::with(&export);
+    let full = Desk::with(&export);
+    let from_archive = [("FOLLOWUP_TEST_LEDGER_FROM_ARCHIVE", "1")];
+    for day in 23..=50 {
+        let date =
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap() + chrono::Days::new(day - 1);
+        let date = date.to_string();
+        if day == 27 {
+            // Some customers answer: their strikes start over.
+            for desk in [&compacted, &full] {
+                let text = fs::read_to_string(desk.path("export.csv")).unwrap();
+                let mut out = String::new();
+                for (i, line) in text.lines().enumerate() {
+                    let extra = match i {
+                        0 => ",last_customer_reply_at",
+                        _ if i % 5 == 1 => ",2026-11-26T15:00:00-05:00",
+                        _ => ",",
+                    };
+                    out.push_str(&format!("{line}{extra}\n"));
+                }
+                fs::write(desk.path("export.csv"), out).unwrap();
+            }
+        }
+        let a = compacted.run(&date, &[]);
+        let b = full.run_with(&date, &[], &from_archive);
+        assert_eq!(a.code, 0, "{date}: {}", a.stderr);
+        assert_eq!(b.code, 0, "{date}: {}", b.stderr);
+        for file in ["actions.csv", "summary.json"] {
+            let path = format!("out/{date}/{file}");
+            let (x, y) = (
+                fs::read_to_string(compacted.path(&path)),
+                fs::read_to_string(full.path(&path)),
+            );
+            assert!(x.is_ok() && x.ok() == y.ok(), "{path} differs");
+        }
+    }
+    // The compacted ledger is smaller than the record it stands for.
+    let ledger = fs::read_to_string(compacted.path("out/ledger.tsv"))
+        .unwrap()
+        .lines()
+        .count();
+    let archive: usize = fs::read_dir(compacted.path("out/archive"))
+        .unwrap()
+        .map(|e| {
+            fs::read_to_string(e.unwrap().path())
+                .unwrap()
+                .lines()
+                .count()
+        })
+        .sum();
+    assert!(
+        ledger * 2 < archive,
+        "ledger {ledger} lines, archive {archive}"
+    );
+}
+
+#[test]
+fn history_lists_every_action_issued_for_a_ticket_archive_included() {
+    let desk = Desk::new();
+    for date in ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-27"] {
+        assert_eq!(desk.run(date, &[]).code, 0);
+    }
+    // The 27th's run dies after publishing, before moving its ledger into place.
+    let _ = desk.run_with(
+        "2026-11-27",
+        &[],
+        &[("FOLLOWUP_TEST_CRASH_AFTER", "ledger.tsv")],
+    );
+    let out = Case::new(&["history", "N1", "--out", "out", "--format", "csv"])
+        .dir(desk.dir.path())
+        .code(0)
+        .run();
+    assert_eq!(
+        out.stdout,
+        "run_date,action_id,kind,step,due_date,suggested_at,channel,first_run\n\
+         2026-11-23,N1.strike-1,strike,1,2026-11-23,2026-11-23T10:00:00-05:00,chat,2026-11-23\n\
+         2026-11-24,N1.strike-2,strike,2,2026-11-24,2026-11-24T10:00:00-05:00,email,2026-11-24\n\
+         2026-11-25,N1.strike-3,strike,3,2026-11-25,2026-11-25T10:00:00-05:00,email,2026-11-25\n\
+         2026-11-27,N1.resolve-3,resolve,3,2026-11-27,2026-11-27T10:00:00-05:00,,2026-11-27\n"
+    );
+    Case::new(&["history", "N9", "--out", "out"])
+        .dir(desk.dir.path())
+        .code(0)
+        .stderr_has("no action was issued for N9 by the runs in out")
+        .run();
+    Case::new(&["history", "N1", "--out", "elsewhere"])
+        .dir(desk.dir.path())
+        .code(2)
+        .stderr_has("elsewhere holds no ledger: give the folder `run --out` writes to")
+        .run();
+}
