@@ -95,8 +95,8 @@ fn already_there(f: &mut std::fs::File, len: u64, text: &str) -> io::Result<usiz
     Ok(at.map_or(0, |i| tail.len() - i))
 }
 
-/// Every entry of every month's file, in file order.
-pub fn read(dir: &Path) -> Result<Vec<Entry>, Failure> {
+/// The month files, in order.
+fn months(dir: &Path) -> Result<Vec<std::path::PathBuf>, Failure> {
     let folder = dir.join(DIR);
     let mut paths: Vec<_> = match std::fs::read_dir(&folder) {
         Ok(d) => d
@@ -113,6 +113,12 @@ pub fn read(dir: &Path) -> Result<Vec<Entry>, Failure> {
         }
     };
     paths.sort();
+    Ok(paths)
+}
+
+/// Every entry of every month's file, in file order.
+pub fn read(dir: &Path) -> Result<Vec<Entry>, Failure> {
+    let paths = months(dir)?;
     let mut all = Vec::new();
     for p in paths {
         let text = std::fs::read_to_string(&p)
@@ -126,22 +132,7 @@ pub fn read(dir: &Path) -> Result<Vec<Entry>, Failure> {
 /// only lines of the ticket parsed.
 pub fn for_ticket(dir: &Path, ticket: &str) -> Result<Vec<Entry>, Failure> {
     use std::io::BufRead;
-    let folder = dir.join(DIR);
-    let mut paths: Vec<_> = match std::fs::read_dir(&folder) {
-        Ok(d) => d
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "tsv"))
-            .collect(),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => {
-            return Err(Failure::io(format!(
-                "cannot read {}: {e}",
-                folder.display()
-            )));
-        }
-    };
-    paths.sort();
+    let paths = months(dir)?;
     let mut field = String::new();
     super::ledger::escape(ticket, &mut field);
     let mut out = Vec::new();

@@ -25,7 +25,7 @@ use crate::error::{Code, Failure};
 use crate::files::{self, Mode};
 use crate::output::actions::Layout;
 use crate::output::{self, Format, Row, draft_files};
-use crate::pipeline::{self, Planned};
+use crate::pipeline::{self, Drafting, Planned};
 use crate::settings::Settings;
 use crate::ticket::{Field, Ticket};
 use crate::time::local_date;
@@ -267,17 +267,36 @@ fn write_drafted(
         .create("actions.ndjson", false)
         .map_err(fail("actions.ndjson"))?;
     let mut drafts = DraftFiles::new(s, issue, staging).map_err(fail("drafts"))?;
-    pipeline::windows(
+    let files = drafts.layout != DraftLayout::None;
+    // On the drafting threads: each row's line and the text of its draft file.
+    let work = |rows: &[Row<'_>]| -> std::io::Result<(Vec<u8>, Vec<String>)> {
+        let mut lines = Vec::with_capacity(rows.len() * 1024);
+        layout.lines(rows, &mut lines)?;
+        let texts = if files {
+            rows.iter().map(|r| draft_files::text(*r)).collect()
+        } else {
+            Vec::new()
+        };
+        Ok((lines, texts))
+    };
+    let drafting = Drafting {
         drafter,
-        &s.rules,
-        &planned.actions,
-        &planned.tickets,
+        rules: &s.rules,
+        actions: &planned.actions,
+        tickets: &planned.tickets,
+        threads: s.threads,
+    };
+    pipeline::windows(
+        &drafting,
         &issue.order,
-        s.threads,
-        &mut |rows| {
-            pipeline::write_lines(&mut ndjson.file, &layout, rows, s.threads)
+        &work,
+        &mut |rows, (lines, texts)| {
+            use std::io::Write;
+            ndjson
+                .file
+                .write_all(&lines)
                 .map_err(fail("actions.ndjson"))?;
-            drafts.add(rows).map_err(fail("drafts"))
+            drafts.add(rows, &texts).map_err(fail("drafts"))
         },
     )?;
     ndjson.finish().map_err(fail("actions.ndjson"))?;
@@ -326,22 +345,22 @@ impl<'s> DraftFiles<'s> {
         })
     }
 
-    fn add(&mut self, rows: &[Row<'_>]) -> std::io::Result<()> {
+    /// The rows' drafts, `texts` as `draft_files::text` made them.
+    fn add(&mut self, rows: &[Row<'_>], texts: &[String]) -> std::io::Result<()> {
         match self.layout {
             DraftLayout::None => Ok(()),
             DraftLayout::PerAction => {
-                let staging = self.staging;
-                draft_files::per_action(
-                    rows.iter().copied(),
-                    &mut self.names,
-                    &mut |name, text| {
-                        staging.write(&format!("drafts/{name}"), |w| w.write_all(text))
-                    },
-                )?;
+                for (row, text) in rows.iter().zip(texts) {
+                    let name = self
+                        .names
+                        .unique(&draft_files::safe_file_name(&row.action.id()));
+                    self.staging
+                        .write(&format!("drafts/{name}"), |w| w.write_all(text.as_bytes()))?;
+                }
                 Ok(())
             }
             DraftLayout::ByAssignee => {
-                for &row in rows {
+                for (&row, text) in rows.iter().zip(texts) {
                     let Some((file, who, n, done)) =
                         self.assignees.get_mut(row.action.assignee.as_str())
                     else {
@@ -361,7 +380,7 @@ impl<'s> DraftFiles<'s> {
                     }
                     *done += 1;
                     if let Some(f) = self.open.get_mut(file.as_str()) {
-                        draft_files::assignee_entry(&mut f.file, *done, *n, row)?;
+                        draft_files::assignee_entry(&mut f.file, *done, *n, row, text)?;
                     }
                 }
                 Ok(())

@@ -37,16 +37,38 @@ pub struct Context {
 
 impl Context {
     pub fn value(self) -> Value {
-        Value::from_object(Root(Arc::new(self)))
+        let c = Arc::new(self);
+        let part = |w| Value::from_object(Part::new(c.clone(), w));
+        Value::from_object(Root {
+            parts: [
+                part(Which::Ticket),
+                part(Which::Customer),
+                part(Which::Action),
+            ],
+            c,
+        })
     }
 }
 
+/// The top of the context, with its parts made once: templates name them again and again.
 #[derive(Debug)]
-struct Root(Arc<Context>);
+struct Root {
+    c: Arc<Context>,
+    parts: [Value; 3],
+}
 
 /// A part of the context: `ticket`, `ticket.extra`, `customer` or `action`.
 #[derive(Debug)]
-struct Part(Arc<Context>, Which);
+struct Part {
+    c: Arc<Context>,
+    which: Which,
+}
+
+impl Part {
+    fn new(c: Arc<Context>, which: Which) -> Part {
+        Part { c, which }
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 enum Which {
@@ -58,12 +80,11 @@ enum Which {
 
 impl Object for Root {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let c = &self.0;
-        let part = |w| Some(Value::from_object(Part(c.clone(), w)));
+        let c = &self.c;
         match key.as_str()? {
-            "ticket" => part(Which::Ticket),
-            "customer" => part(Which::Customer),
-            "action" => part(Which::Action),
+            "ticket" => Some(self.parts[0].clone()),
+            "customer" => Some(self.parts[1].clone()),
+            "action" => Some(self.parts[2].clone()),
             "agent" => Some(c.agent.clone()),
             "covering" => Some(c.covering.clone()),
             "department" => Some(c.shared.department.clone()),
@@ -105,24 +126,12 @@ fn date(d: NaiveDate) -> Value {
 
 impl Object for Part {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let (c, which) = (&self.0, self.1);
-        let key = key.as_str()?;
-        match which {
-            Which::Ticket => ticket(c, key),
-            Which::Extra => c
-                .ticket
-                .extra
-                .iter()
-                .find(|(k, _)| &**k == key)
-                .map(|(_, v)| Value::from(v.as_str())),
-            Which::Customer => customer(c, key),
-            Which::Action => action(c, key),
-        }
+        self.look_up(key.as_str()?)
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        let c = &self.0;
-        match self.1 {
+        let c = &self.c;
+        match self.which {
             Which::Ticket => Enumerator::Str(ticket_keys()),
             Which::Extra => {
                 let mut keys: Vec<&str> = c.ticket.extra.iter().map(|(k, _)| &**k).collect();
@@ -144,6 +153,23 @@ impl Object for Part {
     }
 }
 
+impl Part {
+    fn look_up(&self, key: &str) -> Option<Value> {
+        let (c, which) = (&self.c, self.which);
+        match which {
+            Which::Ticket => ticket(c, key),
+            Which::Extra => c
+                .ticket
+                .extra
+                .iter()
+                .find(|(k, _)| &**k == key)
+                .map(|(_, v)| Value::from(v.as_str())),
+            Which::Customer => customer(c, key),
+            Which::Action => action(c, key),
+        }
+    }
+}
+
 /// Every canonical field, `state`, `type` and `extra`, sorted.
 fn ticket_keys() -> &'static [&'static str] {
     static KEYS: OnceLock<Vec<&'static str>> = OnceLock::new();
@@ -161,7 +187,7 @@ fn ticket(c: &Arc<Context>, key: &str) -> Option<Value> {
     match key {
         "state" => Some(Value::from(t.state.name())),
         "type" => Some(Value::from(c.action.ticket_type.as_str())),
-        "extra" => Some(Value::from_object(Part(c.clone(), Which::Extra))),
+        "extra" => Some(Value::from_object(Part::new(c.clone(), Which::Extra))),
         _ => Field::from_name(key).map(|f| text(t.text(f, c.tz))),
     }
 }

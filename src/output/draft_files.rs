@@ -77,14 +77,26 @@ pub fn assignee_head(w: &mut dyn Write, who: &str, n: usize) -> io::Result<()> {
     )
 }
 
-/// The `i`th (from 1) of an assignee's `n` drafts, under a rule that numbers it.
-pub fn assignee_entry(w: &mut dyn Write, i: usize, n: usize, row: Row<'_>) -> io::Result<()> {
-    let (a, Some(d)) = (row.action, row.draft) else {
-        return Ok(());
-    };
-    let mut text = format!("\n----- {i} of {n}: {} -----\n", a.id());
-    draft_text(a, d, &mut text);
+/// The `i`th (from 1) of an assignee's `n` drafts (`text`, from `text`), under a rule
+/// that numbers it.
+pub fn assignee_entry(
+    w: &mut dyn Write,
+    i: usize,
+    n: usize,
+    row: Row<'_>,
+    text: &str,
+) -> io::Result<()> {
+    write!(w, "\n----- {i} of {n}: {} -----\n", row.action.id())?;
     w.write_all(text.as_bytes())
+}
+
+/// A drafted row as its file shows it (empty when not drafted).
+pub fn text(row: Row<'_>) -> String {
+    let mut text = String::new();
+    if let (a, Some(d)) = (row.action, row.draft) {
+        draft_text(a, d, &mut text);
+    }
+    text
 }
 
 /// A draft as a file shows it: who, how and when, the subject, a blank line, the body.

@@ -74,21 +74,53 @@ pub fn all(
     Ok(drafts)
 }
 
+/// What drafting a plan's rows takes: the drafter, the rules, the plan's actions and their
+/// tickets, and the threads to draft on.
+#[derive(Clone, Copy)]
+pub struct Drafting<'a> {
+    pub drafter: &'a Drafter,
+    pub rules: &'a Rules,
+    pub actions: &'a [Action],
+    pub tickets: &'a [Arc<Ticket>],
+    pub threads: usize,
+}
+
+/// What a drafting thread makes of its share's drafted rows.
+pub type Work<'a, T> = dyn Fn(&[Row<'_>]) -> std::io::Result<T> + Sync + 'a;
+/// What takes each share's rows and what was made of them, in order.
+pub type Take<'a, T> = dyn FnMut(&[Row<'_>], T) -> Result<(), Failure> + 'a;
+
 /// Drafts the actions `order` lists (indices into `actions` and `tickets`), a window at a
-/// time on `threads` threads, and hands each window's rows, drafted, to `f` in order.
-pub fn windows(
-    d: &Drafter,
-    rules: &Rules,
-    actions: &[Action],
-    tickets: &[Arc<Ticket>],
+/// time: each of `threads` threads drafts a share of the window and hands its rows, drafted,
+/// to `work` (rendering their lines, say); `take` then gets each share's rows and what
+/// `work` made of them, in order.
+pub fn windows<T: Send>(
+    drafting: &Drafting<'_>,
     order: &[usize],
-    threads: usize,
-    f: &mut dyn FnMut(&[Row<'_>]) -> Result<(), Failure>,
+    work: &Work<'_, T>,
+    take: &mut Take<'_, T>,
 ) -> Result<(), Failure> {
     const WINDOW: usize = 4096;
+    let Drafting {
+        drafter: d,
+        rules,
+        actions,
+        tickets,
+        threads,
+    } = *drafting;
     let threads = threads.max(1);
-    let draft = |part: &[usize]| -> Result<Vec<Draft>, Failure> {
+    fn rows_of<'r>(actions: &'r [Action], part: &[usize], drafts: &'r [Draft]) -> Vec<Row<'r>> {
         part.iter()
+            .zip(drafts)
+            .map(|(&i, draft)| Row {
+                action: &actions[i],
+                draft: Some(draft),
+            })
+            .collect()
+    }
+    let share = |part: &[usize]| -> Result<(Vec<Draft>, T), Failure> {
+        let drafts = part
+            .iter()
             .map(|&i| {
                 d.render(&actions[i], &tickets[i], rules).map_err(|e| {
                     Failure::usage(format!(
@@ -97,41 +129,35 @@ pub fn windows(
                     ))
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        let made = work(&rows_of(actions, part, &drafts))
+            .map_err(|e| Failure::io(format!("cannot write the drafted rows: {e}")))?;
+        Ok((drafts, made))
     };
     for window in order.chunks(WINDOW) {
-        let share = window.len().div_ceil(threads).max(1);
-        let drafts: Vec<Draft> = if threads == 1 || window.len() < 64 {
-            draft(window)?
+        let per = window.len().div_ceil(threads).max(1);
+        let parts: Vec<&[usize]> = window.chunks(per).collect();
+        let done: Vec<Result<(Vec<Draft>, T), Failure>> = if parts.len() == 1 {
+            vec![share(parts[0])]
         } else {
-            let parts: Vec<Result<Vec<Draft>, Failure>> = std::thread::scope(|scope| {
-                let drafting: Vec<_> = window
-                    .chunks(share)
-                    .map(|part| scope.spawn(move || draft(part)))
+            std::thread::scope(|scope| {
+                let running: Vec<_> = parts
+                    .iter()
+                    .map(|part| scope.spawn(|| share(part)))
                     .collect();
-                drafting
+                running
                     .into_iter()
                     .map(|h| {
                         h.join()
                             .unwrap_or_else(|_| Err(Failure::io("a drafting thread failed")))
                     })
                     .collect()
-            });
-            let mut all = Vec::with_capacity(window.len());
-            for p in parts {
-                all.extend(p?);
-            }
-            all
-        };
-        let rows: Vec<Row<'_>> = window
-            .iter()
-            .zip(&drafts)
-            .map(|(&i, draft)| Row {
-                action: &actions[i],
-                draft: Some(draft),
             })
-            .collect();
-        f(&rows)?;
+        };
+        for (part, result) in parts.iter().zip(done) {
+            let (drafts, made) = result?;
+            take(&rows_of(actions, part, &drafts), made)?;
+        }
     }
     Ok(())
 }

@@ -23,7 +23,7 @@ use crate::input::{self, Chunk, Orders, Parsed, Parser, Source, Stats};
 use crate::output::{Draft, Row};
 use crate::ticket::Ticket;
 
-pub use draft::windows;
+pub use draft::{Drafting, windows};
 pub use sort::order;
 pub use write::{write, write_lines};
 
