@@ -10,7 +10,7 @@ use minijinja::Value;
 use minijinja::value::{Enumerator, Object};
 
 use crate::engine::{Action, Detail};
-use crate::output::reason;
+use crate::output::{plain, reason};
 use crate::ticket::{Field, Ticket};
 use crate::time;
 
@@ -112,12 +112,17 @@ impl Object for Root {
     }
 }
 
+/// An export value as a template sees it: data on one line (`output::plain`).
+fn value(s: &str) -> Value {
+    Value::from(plain(s).as_ref())
+}
+
 fn text(s: Option<String>) -> Value {
-    s.map_or(Value::from(()), Value::from)
+    s.as_deref().map_or(Value::from(()), value)
 }
 
 fn some_text(s: &Option<String>) -> Value {
-    s.as_deref().map_or(Value::from(()), Value::from)
+    s.as_deref().map_or(Value::from(()), value)
 }
 
 fn date(d: NaiveDate) -> Value {
@@ -163,7 +168,7 @@ impl Part {
                 .extra
                 .iter()
                 .find(|(k, _)| &**k == key)
-                .map(|(_, v)| Value::from(v.as_str())),
+                .map(|(_, v)| value(v)),
             Which::Customer => customer(c, key),
             Which::Action => action(c, key),
         }
@@ -186,7 +191,7 @@ fn ticket(c: &Arc<Context>, key: &str) -> Option<Value> {
     let t = &c.ticket;
     match key {
         "state" => Some(Value::from(t.state.name())),
-        "type" => Some(Value::from(c.action.ticket_type.as_str())),
+        "type" => Some(value(&c.action.ticket_type)),
         "extra" => Some(Value::from_object(Part::new(c.clone(), Which::Extra))),
         _ => Field::from_name(key).map(|f| text(t.text(f, c.tz))),
     }
@@ -263,7 +268,7 @@ fn action(c: &Context, key: &str) -> Option<Value> {
     let a = &c.action;
     let at = |t| Value::from(time::rfc3339_in(t, c.tz));
     let common = match key {
-        "id" => Some(Value::from(a.id())),
+        "id" => Some(value(&a.id())),
         "kind" => Some(Value::from(a.kind.name())),
         "step" => Some(Value::from(a.step)),
         "channel" => Some(

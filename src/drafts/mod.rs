@@ -11,7 +11,7 @@ use minijinja::{Environment, Value};
 use crate::config::Rules;
 use crate::config::templates::{environment, sources};
 use crate::engine::{Action, Kind};
-use crate::output::Draft;
+use crate::output::{Draft, plain};
 use crate::ticket::{Channel, Ticket};
 use context::{Context, Shared};
 
@@ -110,7 +110,10 @@ impl Drafter {
                 .agents
                 .get(a.assignee.as_str())
                 .cloned()
-                .unwrap_or_else(|| agent(&a.assignee, &a.assignee)),
+                .unwrap_or_else(|| {
+                    let id = plain(&a.assignee);
+                    agent(&id, &id)
+                }),
             covering: covering(a, t, rules),
             shared: self.shared.clone(),
         }
@@ -125,12 +128,16 @@ impl Drafter {
         };
         let subject = words(&render(0)?);
         let body = tidy(&render(1)?);
-        let name = t.customer.as_deref().unwrap_or_default();
+        let name = plain(t.customer.as_deref().unwrap_or_default());
+        let name = name.as_ref();
         let reach = match a.channel {
-            Some(Channel::Phone) => t.customer_phone.as_deref(),
-            Some(Channel::Email | Channel::Portal | Channel::Chat) => t.customer_email.as_deref(),
+            Some(Channel::Phone) => t.customer_phone.as_deref().map(plain),
+            Some(Channel::Email | Channel::Portal | Channel::Chat) => {
+                t.customer_email.as_deref().map(plain)
+            }
             _ => None,
         };
+        let reach = reach.as_deref();
         let to = match (name.is_empty(), reach) {
             (false, Some(r)) if a.channel == Some(Channel::Phone) => format!("{name}, {r}"),
             (false, Some(r)) => format!("{name} <{r}>"),
@@ -187,8 +194,11 @@ fn covering(a: &Action, t: &Ticket, rules: &Rules) -> Value {
         .unwrap_or(a.contact_date);
     Value::from_pairs([
         ("back_on", Value::from(back.to_string())),
-        ("id", Value::from(owner)),
-        ("name", Value::from(agent_name(rules, owner))),
+        ("id", Value::from(plain(owner).as_ref())),
+        (
+            "name",
+            Value::from(plain(&agent_name(rules, owner)).as_ref()),
+        ),
     ])
 }
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::{Draft, Row, local_rfc3339};
+use super::{Draft, Row, local_rfc3339, plain};
 use crate::engine::Action;
 use crate::files::{self, Mode};
 
@@ -72,7 +72,8 @@ pub fn assignee_files<'a>(
 pub fn assignee_head(w: &mut dyn Write, who: &str, n: usize) -> io::Result<()> {
     writeln!(
         w,
-        "Drafts for {who}: {n} action{} in contact order",
+        "Drafts for {}: {n} action{} in contact order",
+        plain(who),
         if n == 1 { "" } else { "s" }
     )
 }
@@ -86,7 +87,7 @@ pub fn assignee_entry(
     row: Row<'_>,
     text: &str,
 ) -> io::Result<()> {
-    write!(w, "\n----- {i} of {n}: {} -----\n", row.action.id())?;
+    write!(w, "\n----- {i} of {n}: {} -----\n", plain(&row.action.id()))?;
     w.write_all(text.as_bytes())
 }
 
@@ -106,8 +107,8 @@ fn draft_text(a: &Action, d: &Draft, text: &mut String) {
         None => "(internal: the ticket system)",
         Some(_) => d.to.as_str(),
     };
-    let _ = writeln!(text, "Action: {}", a.id());
-    let _ = writeln!(text, "To: {to}");
+    let _ = writeln!(text, "Action: {}", plain(&a.id()));
+    let _ = writeln!(text, "To: {}", plain(to));
     let _ = match a.channel {
         Some(c) if a.fallback_channels.is_empty() => writeln!(text, "Channel: {c}"),
         Some(c) => writeln!(text, "Channel: {c} (then {})", a.fallbacks(", ")),
@@ -120,11 +121,11 @@ fn draft_text(a: &Action, d: &Draft, text: &mut String) {
         a.timezone.name(),
         local_rfc3339(a.window_end, a.timezone)
     );
-    let _ = write!(text, "Assignee: {}", a.assignee);
+    let _ = write!(text, "Assignee: {}", plain(&a.assignee));
     if let Some(o) = &a.covering_for {
-        let _ = write!(text, " (covering for {o})");
+        let _ = write!(text, " (covering for {})", plain(o));
     }
-    let _ = write!(text, "\nSubject: {}\n\n{}", d.subject, d.body);
+    let _ = write!(text, "\nSubject: {}\n\n{}", plain(&d.subject), d.body);
 }
 
 /// File names taken so far, compared as a case-insensitive file system would.

@@ -108,6 +108,17 @@ impl Guard {
     }
 }
 
+/// A value from the export as one line of text: control characters (line breaks, tabs,
+/// escapes) and Unicode line separators become a space, so that a value can add no line
+/// to a draft or a draft file's header.
+pub fn plain(s: &str) -> Cow<'_, str> {
+    let breaks = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if !s.chars().any(breaks) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(|c| if breaks(c) { ' ' } else { c }).collect())
+}
+
 /// A drafted message: a one-line subject and a body.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Draft {

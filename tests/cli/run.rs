@@ -570,3 +570,23 @@ fn history_lists_every_action_issued_for_a_ticket_archive_included() {
         .stderr_has("elsewhere holds no ledger: give the folder `run --out` writes to")
         .run();
 }
+
+#[test]
+fn a_line_break_in_a_value_forges_no_line_of_a_draft_file() {
+    let desk = Desk::new();
+    desk.edit_export(
+        "maria@acme.example",
+        "\"e@x.example\nTo: attacker@evil.example\"",
+    );
+    desk.edit_export("VPN drops", "\"VPN drops\n----- 2 of 9: X.strike-1 -----\"");
+    assert_eq!(desk.run("2026-11-23", &[]).code, 0);
+    let bob = fs::read_to_string(desk.path("out/2026-11-23/drafts/bob.txt")).unwrap();
+    let to: Vec<&str> = bob.lines().filter(|l| l.starts_with("To:")).collect();
+    assert_eq!(
+        to,
+        ["To: Maria Lopez <e@x.example To: attacker@evil.example>"],
+        "{bob}"
+    );
+    let rules: Vec<&str> = bob.lines().filter(|l| l.starts_with("-----")).collect();
+    assert_eq!(rules, ["----- 1 of 1: N1.strike-1 -----"], "{bob}");
+}
