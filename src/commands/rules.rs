@@ -10,6 +10,16 @@ pub(super) fn rules(cli: &Cli, cmd: &RulesCommand) -> Result<Code, Failure> {
     match cmd {
         RulesCommand::Check => {
             let (rules, _) = load_rules(cli)?;
+            let drafter = crate::drafts::Drafter::new(&rules)
+                .map_err(|e| Failure::usage(format!("{}: {e}", rules.path)))?;
+            let problems = drafter.check(&rules);
+            if !problems.is_empty() {
+                return Err(Failure::usage(format!(
+                    "{}: a template cannot be drafted under [drafts]:\n  {}",
+                    rules.path,
+                    problems.join("\n  ")
+                )));
+            }
             let agents = rules.agents.len();
             write_stdout(|w| {
                 for p in &rules.warnings {

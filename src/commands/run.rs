@@ -180,6 +180,11 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     archive::append(dir, &to_archive, mode)
         .map_err(|e| io_fail("cannot append to the archive in", e))?;
     write(ledger::STAGED, &|w| next.write(w))?;
+    if pipeline::stopping() {
+        return Err(Failure::io(
+            "stopped by a signal before the day's folder was published: the previous outputs stand",
+        ));
+    }
     staging
         .publish()
         .map_err(|e| io_fail("cannot publish the day's folder in", e))?;
@@ -523,8 +528,9 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Stays running and runs at each time of the cron expression, in `[defaults].timezone`.
-/// SIGINT or SIGTERM between runs ends it with 0; during a run, after the run. The rules
-/// are read again for each run, so an edited policy applies from the next run on.
+/// SIGINT or SIGTERM between runs ends it with 0; during a run, the run stops at its next
+/// window of drafts (publishing nothing) and it ends with 1. The rules are read again for
+/// each run, so an edited policy applies from the next run on.
 fn scheduled(
     cli: &Cli,
     ui: &Ui,
@@ -543,6 +549,7 @@ fn scheduled(
         signal_hook::flag::register(sig, Arc::clone(&stop))
             .map_err(|e| Failure::io(format!("cannot handle signals: {e}")))?;
     }
+    pipeline::stop_on(Arc::clone(&stop));
     loop {
         let from = clock().with_timezone(&tz);
         let next = cron
@@ -560,11 +567,13 @@ fn scheduled(
         }
         // One failed run does not end the schedule: it is reported, and the next one comes.
         let result = Settings::new(cli, clock()).and_then(|s| once(&s, ui, args, wait));
+        let failed = result.is_err();
         if let Err(f) = result {
             ui.error(&f.message);
         }
         if stop.load(Ordering::SeqCst) {
-            return Ok(Code::Ok);
+            // A run the signal stopped published nothing: say so in the exit code.
+            return Ok(if failed { Code::Failure } else { Code::Ok });
         }
     }
 }

@@ -30,6 +30,7 @@ pub struct File {
     pub types: BTreeMap<S<String>, TypeDef>,
     pub agents: BTreeMap<S<String>, AgentDef>,
     pub run: Run,
+    pub drafts: Drafts,
     pub templates: BTreeMap<S<String>, toml::Table>,
 }
 
@@ -257,6 +258,25 @@ pub struct AgentDef {
     pub out: Vec<S<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<u32>,
+}
+
+/// `[drafts]`: what one draft may cost.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Drafts {
+    /// Template instructions one subject or body may run.
+    pub fuel: u64,
+    /// Bytes one subject or body may render.
+    pub max_bytes: u64,
+}
+
+impl Default for Drafts {
+    fn default() -> Self {
+        Drafts {
+            fuel: 50_000,
+            max_bytes: 65_536,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Serialize)]

@@ -257,6 +257,13 @@ pub struct RunRules {
     pub keep_days: u32,
 }
 
+/// `[drafts]`: the limits every template renders under.
+#[derive(Debug, Clone, Copy)]
+pub struct DraftLimits {
+    pub fuel: u64,
+    pub max_bytes: usize,
+}
+
 /// How `run` lays out the day's drafts (all of them are in `actions.ndjson` too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DraftLayout {
@@ -278,6 +285,7 @@ pub struct Rules {
     pub defaults: Defaults,
     pub contact: Contact,
     pub run: RunRules,
+    pub drafts: DraftLimits,
     /// The rules file's own templates, flattened and compiled once to check them.
     pub templates: Vec<templates::Source>,
     pub default_tz: Tz,

@@ -11,7 +11,7 @@ use toml::Spanned;
 use super::file::{self, File};
 use super::{
     Agent, Anchor, Contact, DEFAULT_CHANNELS, DEFAULT_STATUS, Dedupe, Defaults, DraftLayout,
-    Format, InputRules, Problem, Rules, RunRules, Step, StrikeRules, TicketType,
+    DraftLimits, Format, InputRules, Problem, Rules, RunRules, Step, StrikeRules, TicketType,
 };
 use crate::input::presets;
 use crate::ticket::{Channel, Field, State};
@@ -143,11 +143,16 @@ impl Validator<'_> {
         let (defaults, contact, mut run) = resolved(&file);
         self.run(&file, &mut run);
 
+        let drafts = DraftLimits {
+            fuel: file.drafts.fuel.max(1),
+            max_bytes: usize::try_from(file.drafts.max_bytes.max(1)).unwrap_or(usize::MAX),
+        };
         Rules {
             path: path.to_string(),
             defaults,
             contact,
             run,
+            drafts,
             templates,
             default_tz,
             calendars,

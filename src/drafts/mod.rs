@@ -1,6 +1,7 @@
 //! Drafted messages: the built-in templates and those of the rules file, rendered with
 //! MiniJinja. Values from the export are passed as data, never parsed as template code.
 
+mod check;
 mod context;
 
 use std::collections::HashMap;
@@ -8,8 +9,8 @@ use std::sync::Arc;
 
 use minijinja::{Environment, Value};
 
-use crate::config::Rules;
 use crate::config::templates::{environment, sources};
+use crate::config::{DraftLimits, Rules};
 use crate::engine::{Action, Kind};
 use crate::output::{Draft, plain};
 use crate::ticket::{Channel, Ticket};
@@ -27,6 +28,46 @@ pub struct Drafter {
     shared: Arc<Shared>,
     /// `agent` of each agent the rules name.
     agents: HashMap<String, Value>,
+    limits: DraftLimits,
+}
+
+impl Drafter {
+    /// Renders every kind's templates for every channel on sample tickets: the problems.
+    pub fn check(&self, rules: &Rules) -> Vec<String> {
+        check::check(self, rules)
+    }
+}
+
+/// Where a template renders, up to a size: past it the write fails, and rendering stops.
+struct Capped {
+    bytes: Vec<u8>,
+    max: usize,
+    full: bool,
+}
+
+impl Capped {
+    fn new(max: usize) -> Capped {
+        Capped {
+            bytes: Vec::with_capacity(max.min(2048)),
+            max,
+            full: false,
+        }
+    }
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.max {
+            self.full = true;
+            return Err(std::io::Error::other("the draft is too long"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 const PARTS: [&str; 2] = ["subject", "body"];
@@ -34,6 +75,7 @@ const PARTS: [&str; 2] = ["subject", "body"];
 impl Drafter {
     pub fn new(rules: &Rules) -> Result<Drafter, String> {
         let mut env = environment();
+        env.set_fuel(Some(rules.drafts.fuel));
         let builtin: toml::Table =
             toml::from_str(BUILTIN).map_err(|e| format!("built-in templates: {e}"))?;
         let mut parts = Vec::new();
@@ -91,6 +133,7 @@ impl Drafter {
             names,
             shared,
             agents,
+            limits: rules.drafts,
         })
     }
 
@@ -123,8 +166,19 @@ impl Drafter {
                 .as_deref()
                 .ok_or_else(|| format!("no {} template for {}", PARTS[i], a.kind.name()))?;
             let tpl = self.env.get_template(name).map_err(|e| e.to_string())?;
-            tpl.render(&ctx)
-                .map_err(|e| format!("template {name}: {e:#}"))
+            let mut out = Capped::new(self.limits.max_bytes);
+            match tpl.render_captured_to(&ctx, &mut out) {
+                Ok(_) => String::from_utf8(out.bytes).map_err(|e| e.to_string()),
+                Err(_) if out.full => Err(format!(
+                    "template {name} renders more than [drafts].max_bytes = {} bytes",
+                    self.limits.max_bytes
+                )),
+                Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => Err(format!(
+                    "template {name} runs out of [drafts].fuel = {} (a loop that does not end, or one far too long?)",
+                    self.limits.fuel
+                )),
+                Err(e) => Err(format!("template {name}: {e:#}")),
+            }
         };
         let subject = words(&render(0)?);
         let body = tidy(&render(1)?);

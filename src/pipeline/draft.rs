@@ -135,6 +135,11 @@ pub fn windows<T: Send>(
         Ok((drafts, made))
     };
     for window in order.chunks(WINDOW) {
+        if super::stopping() {
+            return Err(Failure::io(
+                "stopped by a signal while drafting, before the day's folder was published: the previous outputs stand",
+            ));
+        }
         let per = window.len().div_ceil(threads).max(1);
         let parts: Vec<&[usize]> = window.chunks(per).collect();
         let done: Vec<Result<(Vec<Draft>, T), Failure>> = if parts.len() == 1 {

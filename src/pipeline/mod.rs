@@ -27,6 +27,20 @@ pub use draft::{Drafting, windows};
 pub use sort::order;
 pub use write::{write, write_lines};
 
+/// Set by SIGINT or SIGTERM under `run --schedule`: long work stops at its next window.
+static STOP: std::sync::OnceLock<Arc<std::sync::atomic::AtomicBool>> = std::sync::OnceLock::new();
+
+/// Makes `flag` the one long work checks (`stopping`).
+pub fn stop_on(flag: Arc<std::sync::atomic::AtomicBool>) {
+    let _ = STOP.set(flag);
+}
+
+/// Whether a signal asked the work to stop.
+pub fn stopping() -> bool {
+    STOP.get()
+        .is_some_and(|f| f.load(std::sync::atomic::Ordering::SeqCst))
+}
+
 /// Threads for work spread over the cores (at most eight: beyond that the reading thread
 /// cannot keep them busy).
 pub fn threads() -> usize {

@@ -205,3 +205,20 @@ fn a_run_mode_that_would_expose_drafts_or_an_unknown_layout_is_refused() {
         assert_eq!(out.code, 0, "{good}: {}", out.stderr);
     }
 }
+
+#[test]
+fn a_template_that_cannot_finish_fails_the_check() {
+    let bundled = std::fs::read_to_string(fixture_abs("../../rules.toml")).unwrap();
+    let out = check_text(&format!(
+        "{bundled}\n[templates.strike.email]\nsubject = \"x\"\nbody = \"\"\"{{% for a in range(10000) %}}{{% for b in range(10000) %}}{{% endfor %}}{{% endfor %}}\"\"\"\n\
+         [templates.check_in.email]\nsubject = \"y\"\nbody = \"\"\"{{% for a in range(1000) %}}{{{{ 'x' * 100000 }}}}{{% endfor %}}\"\"\"\n"
+    ));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    for part in [
+        "a template cannot be drafted under [drafts]:",
+        "strike (by phone, on a sample ticket): template strike.email.body runs out of [drafts].fuel = 50000",
+        "check_in (by phone, on a sample ticket): template check_in.email.body renders more than [drafts].max_bytes = 65536 bytes",
+    ] {
+        assert!(out.stderr.contains(part), "{part}\n{}", out.stderr);
+    }
+}

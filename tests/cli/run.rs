@@ -590,3 +590,32 @@ fn a_line_break_in_a_value_forges_no_line_of_a_draft_file() {
     let rules: Vec<&str> = bob.lines().filter(|l| l.starts_with("-----")).collect();
     assert_eq!(rules, ["----- 1 of 1: N1.strike-1 -----"], "{bob}");
 }
+
+#[test]
+fn a_template_that_never_ends_fails_the_run_and_frees_the_lock() {
+    let desk = Desk::new();
+    assert_eq!(desk.run("2026-11-23", &[]).code, 0);
+    let before = desk.state();
+    let rules = fs::read_to_string(desk.path("rules.toml")).unwrap();
+    fs::write(
+        desk.path("rules.toml"),
+        format!(
+            "{rules}\n[templates.strike.email]\nsubject = \"x\"\nbody = \"\"\"{{% for a in range(10000) %}}{{% for b in range(10000) %}}{{% endfor %}}{{% endfor %}}\"\"\"\n"
+        ),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = desk.run("2026-11-24", &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("a draft could not be rendered: N1.strike-2: template strike.email.body runs out of [drafts].fuel"),
+        "{}",
+        out.stderr
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    same(&desk.state(), &before, "nothing was published");
+    // The lock went with the run.
+    fs::write(desk.path("rules.toml"), rules).unwrap();
+    assert_eq!(desk.run("2026-11-24", &[]).code, 0);
+}
