@@ -204,7 +204,7 @@ impl Drafter {
 }
 
 /// The most specific template for a part: the rules file's for the kind and channel, then
-/// for the kind, then the built-in ones likewise.
+/// for the kind, then the built-in ones likewise, then an e-mail one.
 fn template_name(
     env: &Environment<'_>,
     kind: Kind,
@@ -218,8 +218,10 @@ fn template_name(
             names.push(format!("{prefix}{k}.{}.{part}", c.name()));
         }
         names.push(format!("{prefix}{k}.{part}"));
-        names.push(format!("{prefix}{k}.email.{part}"));
     }
+    // The last resort only: the rules' own e-mail template is no call script.
+    names.push(format!("builtin/{k}.email.{part}"));
+    names.push(format!("{k}.email.{part}"));
     names.into_iter().find(|n| env.get_template(n).is_ok())
 }
 

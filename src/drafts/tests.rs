@@ -200,3 +200,28 @@ fn user_templates_override_by_kind_and_channel() {
         "kind-level for other channels: {s}"
     );
 }
+
+#[test]
+fn a_users_email_template_is_not_read_out_on_a_call() {
+    // Only an e-mail strike of the rules' own: a call still gets the built-in call script.
+    let text = format!(
+        "{}\n[templates.strike.email]\nsubject = \"Mail {{{{ ticket.id }}}}\"\nbody = \"Dear customer, {{{{ agent.name }}}}, {{{{ department }}}}, {{{{ ways }}}}, ticket {{{{ ticket.id }}}}\"\n",
+        Rules::STARTER
+    );
+    let r = Rules::parse("r.toml", &text).unwrap();
+    let s = drafts_of(
+        &ticket(),
+        &r,
+        "2026-11-23T14:00:00Z",
+        &[Some(Channel::Email), Some(Channel::Phone)],
+    );
+    assert!(
+        s.contains("(email)\nSubject: Mail INC0042\nDear customer"),
+        "{s}"
+    );
+    assert!(
+        s.contains("(phone)\nSubject: Call Maria Lopez about ticket INC0042"),
+        "{s}"
+    );
+    assert!(!s.contains("(phone)\nSubject: Mail"), "{s}");
+}

@@ -216,8 +216,8 @@ fn a_template_that_cannot_finish_fails_the_check() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     for part in [
         "a template cannot be drafted under [drafts]:",
-        "strike (by phone, on a sample ticket): template strike.email.body runs out of [drafts].fuel = 50000",
-        "check_in (by phone, on a sample ticket): template check_in.email.body renders more than [drafts].max_bytes = 65536 bytes",
+        "strike (by email, on a sample ticket): template strike.email.body runs out of [drafts].fuel = 50000",
+        "check_in (by email, on a sample ticket): template check_in.email.body renders more than [drafts].max_bytes = 65536 bytes",
     ] {
         assert!(out.stderr.contains(part), "{part}\n{}", out.stderr);
     }
