@@ -81,6 +81,29 @@ fn create_dir(path: &Path, _: Mode) -> io::Result<()> {
     fs::create_dir(path)
 }
 
+/// What is wrong with a folder to write into when it is a link that leads nowhere: a
+/// dangling link, or one that loops (creating it would fail with a baffling "File exists").
+pub fn bad_link(path: &Path) -> Option<String> {
+    let m = fs::symlink_metadata(path).ok()?;
+    if !m.file_type().is_symlink() {
+        return None;
+    }
+    let to = fs::read_link(path)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    match fs::metadata(path) {
+        Ok(_) => None,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Some(format!(
+            "{} is a link to {to}, which does not exist: create {to}, or give the folder itself",
+            path.display()
+        )),
+        Err(_) => Some(format!(
+            "{} is a link that loops (to {to}): give the folder itself",
+            path.display()
+        )),
+    }
+}
+
 /// Syncs a folder's entries (a rename is durable once its folder is synced).
 pub fn sync_dir(p: &Path) -> io::Result<()> {
     fs::File::open(p).and_then(|d| d.sync_all()).or(Ok(()))

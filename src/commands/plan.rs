@@ -136,8 +136,12 @@ pub(super) fn resolutions(s: &Settings, ui: &Ui, args: &ResolutionsArgs) -> Resu
     Ok(code)
 }
 
-/// A folder of files cannot be stdout: `--out -` would make a folder named `-`.
+/// A folder of files cannot be stdout: `--out -` would make a folder named `-`; nor a link
+/// that leads nowhere.
 pub(super) fn not_stdout(flag: &str, dir: &std::path::Path) -> Result<(), Failure> {
+    if let Some(problem) = crate::files::bad_link(dir) {
+        return Err(Failure::usage(format!("{flag}: {problem}")));
+    }
     if dir.as_os_str() == "-" {
         return Err(Failure::usage(format!(
             "{flag} -: this writes a folder of files, not a stream; give a folder, or use `followup plan --drafts --format ndjson` for the drafts on stdout"

@@ -6,7 +6,9 @@ use super::{Guard, local_rfc3339, reason};
 use crate::engine::{Action, Detail};
 
 /// Writes the auto-resolutions as a CSV to import: the export's own id and status columns,
-/// then `close_code`, `close_notes` and `resolved_at` (when the resolution is planned).
+/// then `close_code`, `close_notes` and `resolved_at` (when the resolution is planned). The
+/// id is the key the ticket system matches on, so it is written as the export had it: the
+/// csv guard protects the cells a person reads, not the key.
 pub fn write(
     w: &mut dyn Write,
     id_column: &str,
@@ -24,13 +26,14 @@ pub fn write(
     ])?;
     for a in actions {
         if let Detail::Resolve(r) = &a.detail {
-            c.write_record(guard.cells([
-                a.ticket_id.as_str(),
-                &r.status,
+            let [status, code, notes, at] = <[String; 4]>::try_from(guard.cells([
+                &*r.status,
                 &r.close_code,
                 &reason::close_notes(r),
                 &local_rfc3339(a.suggested_at, a.timezone),
-            ]))?;
+            ]))
+            .unwrap_or_default();
+            c.write_record([a.ticket_id.as_str(), &status, &code, &notes, &at])?;
         }
     }
     c.flush()

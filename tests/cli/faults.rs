@@ -341,3 +341,25 @@ fn what_run_writes_is_private_whatever_the_umask() {
         assert_eq!(m, want, "{p}: {m:o}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_out_link_that_leads_nowhere_is_named_for_what_it_is() {
+    let desk = Desk::with(EXPORT);
+    std::os::unix::fs::symlink(desk.path("nowhere"), desk.path("out")).unwrap();
+    std::os::unix::fs::symlink("loop2", desk.path("loop1")).unwrap();
+    std::os::unix::fs::symlink("loop1", desk.path("loop2")).unwrap();
+    let out = desk.run(NIGHTS[0], &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("nowhere, which does not exist: create"),
+        "{}",
+        out.stderr
+    );
+    let now = night(NIGHTS[0]);
+    crate::Case::new(&["--now", &now, "drafts", "export.csv", "--out", "loop1"])
+        .dir(desk.dir.path())
+        .code(2)
+        .stderr_has("--out: loop1 is a link that loops (to loop2): give the folder itself")
+        .run();
+}

@@ -619,3 +619,24 @@ fn a_template_that_never_ends_fails_the_run_and_frees_the_lock() {
     fs::write(desk.path("rules.toml"), rules).unwrap();
     assert_eq!(desk.run("2026-11-24", &[]).code, 0);
 }
+
+#[test]
+fn the_csv_guard_leaves_the_import_key_of_resolutions_as_it_was() {
+    let desk = Desk::new();
+    desk.edit_export("N1,Pending", "=14,Pending");
+    desk.edit_export(
+        "owner,awaiting_since,subject",
+        "owner,awaiting_since,subject,attempts,last_attempt_at",
+    );
+    desk.edit_export("VPN drops", "VPN drops,3,2026-11-20T10:00:00-05:00");
+    desk.edit_export("Printer offline", "Printer offline,,");
+    desk.edit_export("Laptop swap", "Laptop swap,,");
+    assert_eq!(desk.run("2026-11-23", &[]).code, 0);
+    let csv = fs::read_to_string(desk.path("out/2026-11-23/resolutions.csv")).unwrap();
+    assert!(csv.contains("\n=14,Resolved,"), "{csv}");
+    let actions = fs::read_to_string(desk.path("out/2026-11-23/actions.csv")).unwrap();
+    assert!(
+        actions.contains("\n'=14.resolve-3,'=14,"),
+        "a cell a person reads is guarded: {actions}"
+    );
+}
