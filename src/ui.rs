@@ -4,9 +4,9 @@
 use std::io::{self, IsTerminal, Write};
 
 /// A line on stderr. A closed stderr (`followup … 2>&1 | head`) loses the line, never the
-/// run: `eprintln!` would panic.
+/// run: `eprintln!` would panic. Control characters a value brought are written escaped.
 pub fn line(msg: &str) {
-    let _ = writeln!(io::stderr(), "{msg}");
+    let _ = writeln!(io::stderr(), "{}", crate::util::printable(msg, true));
 }
 
 use crate::cli::{Cli, Color};
@@ -32,21 +32,23 @@ impl Ui {
         }
     }
 
-    fn paint(&self, label: &str, code: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{label}\x1b[0m")
+    /// A label, coloured: the one escape sequence stderr carries on purpose.
+    fn labelled(&self, label: &str, code: &str, msg: &str) {
+        let msg = crate::util::printable(msg, true);
+        let _ = if self.color {
+            writeln!(io::stderr(), "\x1b[{code}m{label}\x1b[0m {msg}")
         } else {
-            label.to_string()
-        }
+            writeln!(io::stderr(), "{label} {msg}")
+        };
     }
 
     pub fn error(&self, msg: &str) {
-        line(&format!("{} {msg}", self.paint("error:", "1;31")));
+        self.labelled("error:", "1;31", msg);
     }
 
     pub fn warn(&self, msg: &str) {
         if !self.quiet {
-            line(&format!("{} {msg}", self.paint("warning:", "1;33")));
+            self.labelled("warning:", "1;33", msg);
         }
     }
 

@@ -80,18 +80,21 @@ pub struct Reject {
 }
 
 impl std::fmt::Display for Reject {
+    /// One line, whatever the values: escaped, and the long ones cut.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::util::{prefix, printable};
+        let shown = |s: &str, max| printable(&prefix(s, max), false).into_owned();
         match self.line {
             Some(l) => write!(f, "{}:{l}", self.source)?,
             None => write!(f, "{}: record {}", self.source, self.record)?,
         }
         if let Some(id) = &self.ticket_id {
-            write!(f, ": ticket {id}")?;
+            write!(f, ": ticket {}", shown(id, 200))?;
         }
         if !self.field.is_empty() {
-            write!(f, ": {}", self.field)?;
+            write!(f, ": {}", shown(&self.field, 200))?;
         }
-        write!(f, ": {}", self.reason)
+        write!(f, ": {}", shown(&self.reason, 1000))
     }
 }
 

@@ -577,3 +577,24 @@ fn a_real_event_log_ticket_is_planned_from_its_newest_row_or_not_at_all() {
         .stdout_has("Ticket INC0000070 is not planned: its newest row was rejected")
         .run();
 }
+
+#[test]
+fn a_value_with_escape_sequences_and_line_breaks_reaches_stderr_escaped() {
+    let csv = "id,status,opened_at\n\"X\x1b[31m\nforged: line\",Pending,2026-02-30T10:00:00Z\n";
+    let out = Case::new(&["plan", "--format", "csv"])
+        .now()
+        .stdin(csv)
+        .code(3)
+        .run();
+    assert!(!out.stderr.contains('\x1b'), "{:?}", out.stderr);
+    let line = out.stderr.lines().find(|l| l.contains("rejected")).unwrap();
+    assert!(
+        line.contains("ticket X\\u{1b}[31m\\nforged: line: opened_at"),
+        "{line}"
+    );
+    assert!(
+        !out.stderr.lines().any(|l| l.starts_with("forged")),
+        "{}",
+        out.stderr
+    );
+}
