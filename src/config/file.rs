@@ -90,6 +90,9 @@ pub struct Input {
     /// The sheet of a spreadsheet export to read (default: the first).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
+    /// The most bytes one field, and one row, may hold: a longer one is a rejected row.
+    pub max_field_bytes: S<u64>,
+    pub max_row_bytes: S<u64>,
     pub columns: BTreeMap<S<String>, String>,
     pub status: BTreeMap<S<String>, Vec<String>>,
     pub channels: BTreeMap<S<String>, Vec<String>>,
@@ -110,6 +113,8 @@ impl Default for Input {
             dedupe: s("reject".into()),
             delimiter: s("auto".into()),
             sheet: None,
+            max_field_bytes: s(1 << 20),
+            max_row_bytes: s(4 << 20),
             columns: BTreeMap::new(),
             status: BTreeMap::new(),
             channels: BTreeMap::new(),

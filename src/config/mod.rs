@@ -92,6 +92,10 @@ pub struct InputRules {
     pub delimiter: Option<u8>,
     /// The sheet of a spreadsheet export; `None`: the first.
     pub sheet: Option<String>,
+    /// The most bytes a field, and a row, may hold (`[input].max_field_bytes`,
+    /// `max_row_bytes`); the reader holds a small multiple of the row limit at most.
+    pub max_field: usize,
+    pub max_row: usize,
     /// Export column names to try per canonical field, in order (`[input.columns]`, else
     /// the preset's).
     pub columns: BTreeMap<Field, Vec<String>>,

@@ -349,6 +349,7 @@ impl Validator<'_> {
                 None
             }
         };
+        let (max_field, max_row) = self.limits(i);
         let (columns, status, channels) = self.mappings(i, preset);
         InputRules {
             preset: i.preset.get_ref().clone(),
@@ -372,10 +373,38 @@ impl Validator<'_> {
             dedupe,
             delimiter,
             sheet: i.sheet.clone(),
+            max_field,
+            max_row,
             columns,
             status,
             channels,
         }
+    }
+
+    /// `[input].max_field_bytes` and `max_row_bytes`: at least 1, a field within a row, and
+    /// a row within 1 GiB (a longer one is no export).
+    fn limits(&mut self, i: &file::Input) -> (usize, usize) {
+        const MOST: u64 = 1 << 30;
+        let (field, row) = (*i.max_field_bytes.get_ref(), *i.max_row_bytes.get_ref());
+        for (name, v, span) in [
+            ("max_field_bytes", field, i.max_field_bytes.span()),
+            ("max_row_bytes", row, i.max_row_bytes.span()),
+        ] {
+            if v == 0 || v > MOST {
+                self.err(
+                    span,
+                    format!("[input].{name}: {v} is out of range; give a number of bytes from 1 to {MOST} (the default: 1048576 for a field, 4194304 for a row)"),
+                );
+            }
+        }
+        if field > row {
+            self.err(
+                i.max_field_bytes.span(),
+                format!("[input].max_field_bytes ({field}) is more than max_row_bytes ({row}); a field is part of a row: raise max_row_bytes too"),
+            );
+        }
+        let clamp = |v: u64| usize::try_from(v.clamp(1, MOST)).unwrap_or(usize::MAX);
+        (clamp(field), clamp(row))
     }
 
     /// The export's column for each field, and the raw statuses and channels mapped:

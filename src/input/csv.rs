@@ -9,6 +9,9 @@ use super::reader::{BATCH, Reader};
 use super::record::At;
 use super::split;
 use crate::error::Failure;
+
+/// A chunk of rows is handed on once it holds this many bytes, if not `BATCH` rows before.
+const CHUNK_BYTES: usize = 2 << 20;
 use crate::ticket::Field;
 
 impl Reader<'_> {
@@ -22,7 +25,7 @@ impl Reader<'_> {
         let mut input = input;
         let delimiter = self.delimiter(name, &mut input)?;
         self.stats.delimiters.push((name.to_string(), delimiter));
-        let mut rdr = split::Splitter::new(input, delimiter);
+        let mut rdr = split::Splitter::new(input, delimiter, self.rules.input.max_row);
         let headers = self.header(name, &mut rdr)?;
         let layout = self.layout(name, &headers)?;
         let index = layout.index;
@@ -37,13 +40,14 @@ impl Reader<'_> {
                 bytes: &mut rows.bytes,
                 ends: &mut rows.ends,
             };
-            let line = match rdr.read_onto(onto) {
+            let got = match rdr.read_onto(onto) {
                 Ok(None) => break,
-                Ok(Some(line)) => line,
+                Ok(Some(got)) => got,
                 Err(e) => {
                     return Err(Failure::io(format!("cannot read {name}: {e}")));
                 }
             };
+            let line = got.line();
             let ends = &rows.ends[kept_ends..];
             let cell = |i: usize| -> Option<&[u8]> {
                 let end = *ends.get(i)?;
@@ -57,7 +61,11 @@ impl Reader<'_> {
                 line: Some(line),
                 record,
             };
-            let keep = if ends.len() == 1
+            let keep = if got == split::Got::TooLong(line) {
+                self.stats.rows += 1;
+                self.too_long(at);
+                false
+            } else if ends.len() == 1
                 && cell(0).is_some_and(|c| c.iter().all(u8::is_ascii_whitespace))
             {
                 record -= 1;
@@ -66,6 +74,12 @@ impl Reader<'_> {
                 self.stats.rows += 1;
                 let id = id_cell.and_then(cell).map(String::from_utf8_lossy);
                 self.ragged(at, id.as_deref(), ends.len(), headers.len(), delimiter);
+                false
+            } else if let Some(bad) = self.unfit(&rows.bytes[kept..], ends, kept, &headers) {
+                self.stats.rows += 1;
+                let id = id_cell.and_then(cell).map(String::from_utf8_lossy);
+                let r = at.reject(id.as_deref(), &bad.0, "", bad.1);
+                self.parsed.reject(r, self.seq);
                 false
             } else {
                 self.stats.rows += 1;
@@ -83,7 +97,8 @@ impl Reader<'_> {
             }
             rows.bytes.push(b',');
             rows.at.push((at.line, record));
-            if rows.at.len() == BATCH {
+            // Long rows make a chunk full sooner: chunks in flight hold bounded bytes.
+            if rows.at.len() == BATCH || rows.bytes.len() >= CHUNK_BYTES {
                 if let Some(size) = size.filter(|_| !sized) {
                     sized = true;
                     // The first rows tell how many the file holds: room for their ids now
@@ -126,13 +141,66 @@ impl Reader<'_> {
         let got = rdr
             .read(&mut rec)
             .map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
-        if !got {
-            return Err(Failure::usage(format!(
+        match got {
+            None => Err(Failure::usage(format!(
                 "{name} is empty: an export needs a header row with at least the columns {}",
                 self.required_names().join(", ")
-            )));
+            ))),
+            Some(split::Got::TooLong(_)) => Err(Failure::usage(format!(
+                "{name}: the header row is longer than [input].max_row_bytes ({} bytes): this is not a CSV export, or its first line is not the header",
+                self.rules.input.max_row
+            ))),
+            Some(split::Got::Row(_)) => Ok(header_names(&rec)),
         }
-        Ok(header_names(&rec))
+    }
+
+    /// A row longer than `[input].max_row_bytes`: rejected, its cells unread.
+    fn too_long(&mut self, at: At<'_>) {
+        let r = at.reject(
+            None,
+            "",
+            "",
+            format!(
+                "the row is longer than [input].max_row_bytes ({} bytes); check for a quote left open, or raise the limit",
+                self.rules.input.max_row
+            ),
+        );
+        self.parsed.reject(r, self.seq);
+    }
+
+    /// Why a row's cells cannot be read as text: a cell longer than
+    /// `[input].max_field_bytes`, or a NUL byte, which no export writes in text. The column
+    /// and the reason.
+    fn unfit(
+        &self,
+        row: &[u8],
+        ends: &[usize],
+        base: usize,
+        headers: &[String],
+    ) -> Option<(String, String)> {
+        let max = self.rules.input.max_field;
+        let column = |i: usize| headers.get(i).cloned().unwrap_or_default();
+        if row.len() > max {
+            let mut start = base;
+            for (i, &end) in ends.iter().enumerate() {
+                if end - start > max {
+                    return Some((
+                        column(i),
+                        format!(
+                            "the field is {} bytes, longer than [input].max_field_bytes ({max}); check for a quote left open, or raise the limit",
+                            end - start
+                        ),
+                    ));
+                }
+                start = end + 1;
+            }
+        }
+        let at = memchr::memchr(0, row)?;
+        let i = ends.iter().position(|&e| e >= base + at).unwrap_or(0);
+        Some((
+            column(i),
+            "the field holds a NUL byte, which no text holds: the file is binary or damaged; fix the row or re-export".to_string(),
+        ))
     }
 
     /// A row with more or fewer fields than the header: rejected.

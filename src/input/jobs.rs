@@ -19,15 +19,16 @@ pub(super) enum Work {
     Lines(Lines),
 }
 
-/// NDJSON lines of one source as read, all in one buffer.
+/// JSON records (NDJSON lines, or the records of an array) of one source as cut, all in
+/// one buffer.
 pub(super) struct Lines {
     pub(super) source: Arc<str>,
     pub(super) seq: usize,
     pub(super) bytes: Vec<u8>,
     /// Where each line ends in `bytes`.
     pub(super) ends: Vec<usize>,
-    /// Each line's number and record number.
-    pub(super) at: Vec<(u64, u64)>,
+    /// Each record's line (none in a JSON array) and record number.
+    pub(super) at: Vec<(Option<u64>, u64)>,
 }
 
 impl Lines {
@@ -71,20 +72,21 @@ impl Job {
                     let at = At {
                         source: &lines.source,
                         seq: lines.seq,
-                        line: Some(line),
+                        line,
                         record,
                     };
-                    let outcome = match serde_json::from_slice::<Value>(&lines.bytes[start..end]) {
-                        Ok(v) => json_outcome(parser, at, v, None),
+                    let raw = &lines.bytes[start..end];
+                    let outcome = match serde_json::from_slice::<Value>(raw) {
+                        Ok(v) => json_outcome(parser, at, raw, v, None),
                         Err(e) => Outcome {
-                            line: Some(line),
+                            line,
                             record,
                             id: None,
                             ticket: Err(Box::new(at.reject(
                                 None,
                                 "",
                                 "",
-                                format!("not valid JSON: {e}"),
+                                super::json::not_json(&e, line.is_some()),
                             ))),
                             lacks: None,
                             updated: Updated::Absent,

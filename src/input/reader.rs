@@ -191,12 +191,12 @@ impl Reader<'_> {
 
     /// A JSON record parsed here: what it teaches about the export's keys, then its
     /// outcome applied in order.
-    pub(super) fn json_record(&mut self, at: At<'_>, v: Value) {
+    pub(super) fn json_record(&mut self, at: At<'_>, raw: &[u8], v: Value) {
         let learn = Learn {
             columns: &mut self.stats.columns,
             names: &mut self.names,
         };
-        let outcome = json_outcome(&self.parser, at, v, Some(learn));
+        let outcome = json_outcome(&self.parser, at, raw, v, Some(learn));
         self.apply(at.source, at.seq, outcome);
     }
 
@@ -358,7 +358,7 @@ impl Reader<'_> {
             let hint = tried
                 .iter()
                 .find_map(|t| closest(t, headers.iter().map(String::as_str)))
-                .map(|c| format!(" (closest: \"{c}\")"))
+                .map(|c| format!(" (closest: \"{}\")", crate::util::prefix(c, 60)))
                 .unwrap_or_default();
             let also = if tried.len() > 1 {
                 format!(" (or {})", tried[1..].join(", "))
@@ -368,9 +368,19 @@ impl Reader<'_> {
             msg.push_str(&format!(" \"{want}\"{also}{hint},"));
         }
         msg.pop();
+        // A header is the export's text: a short prefix of each, and of the list.
+        const SHOWN: usize = 40;
+        let mut shown: Vec<String> = headers
+            .iter()
+            .take(SHOWN)
+            .map(|h| crate::util::prefix(h, 60).into_owned())
+            .collect();
+        if headers.len() > SHOWN {
+            shown.push(format!("… and {} more", headers.len() - SHOWN));
+        }
         msg.push_str(&format!(
             "\n  its columns are: {}\n  map them in the rules file, e.g. [input.columns] {} = \"<column>\"",
-            headers.join(", "),
+            shown.join(", "),
             missing[0].name()
         ));
         Err(Failure::usage(msg))

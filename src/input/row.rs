@@ -465,6 +465,7 @@ pub(super) struct Learn<'a> {
 pub(super) fn json_outcome(
     parser: &Parser<'_>,
     at: At<'_>,
+    raw: &[u8],
     v: Value,
     mut learn: Option<Learn<'_>>,
 ) -> Outcome {
@@ -480,6 +481,17 @@ pub(super) fn json_outcome(
         let r = at.reject(None, "", "", "expected an object of ticket fields");
         return outcome(None, Err(Box::new(r)), None, Updated::Absent);
     };
+    // Only a record longer than a field, or with a NUL escape, can hold an unfit value.
+    let max = parser.rules.input.max_field;
+    let suspect = raw.len() > max || memchr::memmem::find(raw, b"\\u0000").is_some();
+    if suspect && let Some((key, why)) = unfit(&obj, max) {
+        let id = obj
+            .get(parser.names[Field::Id as usize])
+            .and_then(|v| scalar(v).ok().flatten())
+            .filter(|s| s.len() <= parser.rules.input.max_field && !s.contains('\0'));
+        let r = at.reject(id.as_deref(), key, "", why);
+        return outcome(None, Err(Box::new(r)), None, Updated::Absent);
+    }
     // Which required fields the record has no key for: a record without one is rejected,
     // an export none of whose records has one is a mapping to fix.
     let mut lacks = [false; Field::REQUIRED.len()];
@@ -570,6 +582,35 @@ pub(super) fn json_outcome(
     let ticket = parser.outcome(at, &names, &present, &extra);
     let updated = parser.updated(&present, &ticket);
     outcome(id_of(&cells), ticket, Some(lacks), updated)
+}
+
+/// Why a JSON record's text cannot be read, as `csv::unfit` says of a row: a string longer
+/// than `[input].max_field_bytes`, or one holding a NUL. The top-level key it is under, and
+/// the reason.
+fn unfit(obj: &serde_json::Map<String, Value>, max: usize) -> Option<(&str, String)> {
+    fn why(v: &Value, max: usize) -> Option<String> {
+        match v {
+            Value::String(s) if s.len() > max => Some(format!(
+                "the field is {} bytes, longer than [input].max_field_bytes ({max}); raise the limit if the export is right",
+                s.len()
+            )),
+            Value::String(s) if s.contains('\0') => Some(
+                "the field holds a NUL byte, which no text holds: the export is damaged; fix the record or re-export"
+                    .to_string(),
+            ),
+            Value::Array(xs) => xs.iter().find_map(|x| why(x, max)),
+            Value::Object(m) => m.values().find_map(|x| why(x, max)),
+            _ => None,
+        }
+    }
+    obj.iter().find_map(|(k, v)| {
+        let bad = if k.len() > max || k.contains('\0') {
+            why(&Value::String(k.clone()), max)
+        } else {
+            why(v, max)
+        };
+        Some((k.as_str(), bad?))
+    })
 }
 
 /// Per required field, whether a JSON record has no key for it; `None` for a record that is

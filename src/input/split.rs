@@ -10,6 +10,22 @@ use std::io::{self, Read};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// What reading a record gave: the line it starts on, and whether its cells were kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Got {
+    Row(u64),
+    /// A record longer than the limit: read to its end, its cells not kept.
+    TooLong(u64),
+}
+
+impl Got {
+    pub fn line(self) -> u64 {
+        match self {
+            Got::Row(line) | Got::TooLong(line) => line,
+        }
+    }
+}
+
 /// One record's cells, one byte apart, and the line it starts on. A record without quotes
 /// is held as read, commas and all: one copy.
 #[derive(Default)]
@@ -73,16 +89,20 @@ pub struct Splitter<R> {
     line: u64,
     started: bool,
     delimiter: u8,
+    /// The most bytes a record may hold; a longer one is read past, keeping nothing, so
+    /// that what is held stays a small multiple of this whatever the input.
+    limit: usize,
 }
 
 impl<R: Read> Splitter<R> {
     /// A splitter of records whose cells `delimiter` separates.
-    pub fn new(input: R, delimiter: u8) -> Splitter<R> {
-        Splitter::with_capacity(input, 1 << 18, delimiter)
+    /// A splitter of records whose cells `delimiter` separates, of at most `limit` bytes.
+    pub fn new(input: R, delimiter: u8, limit: usize) -> Splitter<R> {
+        Splitter::with_capacity(input, 1 << 18, delimiter, limit)
     }
 
     /// A splitter that reads `capacity` bytes at a time (more when a record is longer).
-    pub fn with_capacity(input: R, capacity: usize, delimiter: u8) -> Splitter<R> {
+    pub fn with_capacity(input: R, capacity: usize, delimiter: u8, limit: usize) -> Splitter<R> {
         let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
         // `csv_core` drops a byte-order mark at the start of the first input it sees, which
         // here may be a record in the middle of the file: a blank line goes first.
@@ -99,30 +119,30 @@ impl<R: Read> Splitter<R> {
             line: 1,
             started: false,
             delimiter,
+            limit: limit.max(1),
         }
     }
 
-    /// Reads the next record into `rec`; false at the end of the input.
-    pub fn read(&mut self, rec: &mut Record) -> io::Result<bool> {
+    /// Reads the next record into `rec`; none at the end of the input.
+    pub fn read(&mut self, rec: &mut Record) -> io::Result<Option<Got>> {
         rec.bytes.clear();
         rec.ends.clear();
         let onto = Onto {
             bytes: &mut rec.bytes,
             ends: &mut rec.ends,
         };
-        Ok(match self.read_onto(onto)? {
-            Some(line) => {
-                rec.line = line;
-                true
-            }
-            None => false,
-        })
+        let got = self.read_onto(onto)?;
+        if let Some(got) = got {
+            rec.line = got.line();
+        }
+        Ok(got)
     }
 
     /// Appends the next record's cells to `onto` (its first cell starts where the buffer
     /// ends) and gives the line it starts on; none at the end of the input. Cutting rows
-    /// straight into a chunk spares copying each twice.
-    pub fn read_onto(&mut self, mut onto: Onto<'_>) -> io::Result<Option<u64>> {
+    /// straight into a chunk spares copying each twice. A record longer than the limit
+    /// appends nothing.
+    pub fn read_onto(&mut self, mut onto: Onto<'_>) -> io::Result<Option<Got>> {
         if !self.started {
             self.started = true;
             while self.end - self.pos < BOM.len() && self.fill()? {}
@@ -151,22 +171,30 @@ impl<R: Read> Splitter<R> {
         loop {
             let rest = &self.buf[self.pos + scanned..self.end];
             match memchr::memchr3(b'"', b'\n', b'\r', rest) {
-                Some(i) if rest[i] == b'"' => {
-                    return Ok(self.quoted(onto)?.then_some(line));
-                }
+                Some(i) if rest[i] == b'"' => return self.quoted(onto, line, false),
                 Some(i) => {
                     let len = scanned + i;
-                    self.cut(&mut onto, len);
+                    let got = if len > self.limit {
+                        Got::TooLong(line)
+                    } else {
+                        self.cut(&mut onto, len);
+                        Got::Row(line)
+                    };
                     self.line += u64::from(self.buf[self.pos + len] == b'\n');
                     self.pos += len + 1;
-                    return Ok(Some(line));
+                    return Ok(Some(got));
                 }
                 None => {
                     scanned = self.end - self.pos;
+                    if scanned > self.limit {
+                        // Too long already: `csv_core` reads on to its end, keeping nothing
+                        // (the rest may hold a quoted line end).
+                        return self.quoted(onto, line, true);
+                    }
                     if !self.fill()? {
                         self.cut(&mut onto, scanned);
                         self.pos = self.end;
-                        return Ok(Some(line));
+                        return Ok(Some(Got::Row(line)));
                     }
                 }
             }
@@ -182,38 +210,60 @@ impl<R: Read> Splitter<R> {
         onto.ends.push(base + len);
     }
 
-    /// A record with a quote: `csv_core` reads it, refilling as it asks.
-    fn quoted(&mut self, mut onto: Onto<'_>) -> io::Result<bool> {
-        use csv_core::ReadRecordResult as Got;
-        let (mut out, mut ends) = (0, 0);
+    /// A record with a quote, or one too long already (`over`): `csv_core` reads it from
+    /// its first byte, refilling as it asks. Past the limit its cells are dropped as they
+    /// come.
+    fn quoted(&mut self, mut onto: Onto<'_>, line: u64, mut over: bool) -> io::Result<Option<Got>> {
+        use csv_core::ReadRecordResult as Core;
+        let (mut out, mut ends, mut taken) = (0, 0, 0usize);
+        let mut last;
         self.core.set_line(self.line);
-        let got = loop {
+        let whole = loop {
             let (got, nin, nout, nend) = self.core.read_record(
                 &self.buf[self.pos..self.end],
                 &mut self.cells[out..],
                 &mut self.cell_ends[ends..],
             );
             self.pos += nin;
+            taken += nin;
+            last = nin;
             out += nout;
             ends += nend;
+            // Past the limit with room for a line end: certainly too long.
+            over |= taken > self.limit + 2;
             match got {
-                Got::InputEmpty => {
+                Core::InputEmpty => {
                     // At the end of the input an empty read tells `csv_core` to finish.
                     self.fill()?;
                 }
-                Got::OutputFull => self.cells.resize(self.cells.len() * 2, 0),
-                Got::OutputEndsFull => self.cell_ends.resize(self.cell_ends.len() * 2, 0),
-                Got::Record => break true,
-                Got::End => break false,
+                Core::OutputFull if over => out = 0,
+                Core::OutputEndsFull if over => ends = 0,
+                Core::OutputFull => self.cells.resize(self.cells.len() * 2, 0),
+                Core::OutputEndsFull => self.cell_ends.resize(self.cell_ends.len() * 2, 0),
+                Core::Record => break true,
+                Core::End => break false,
             }
         };
         self.line = self.core.line();
+        if !whole {
+            return Ok(None);
+        }
+        // Its length without the line end `csv_core` took with it.
+        // The line end is among the bytes of the last read.
+        let (mut len, mut i) = (taken, self.pos);
+        while len + 2 > taken && i > self.pos - last && matches!(self.buf[i - 1], b'\n' | b'\r') {
+            len -= 1;
+            i -= 1;
+        }
+        if over || len > self.limit {
+            return Ok(Some(Got::TooLong(line)));
+        }
         let mut start = 0;
         for (i, &end) in self.cell_ends[..ends].iter().enumerate() {
             onto.push(&self.cells[start..end], i == 0);
             start = end;
         }
-        Ok(got)
+        Ok(Some(Got::Row(line)))
     }
 
     /// Reads more input after what is buffered, first moving the unread bytes to the front,
@@ -302,10 +352,15 @@ mod tests {
         step: usize,
         delimiter: u8,
     ) -> Vec<(Vec<Vec<u8>>, u64)> {
-        let mut s = Splitter::with_capacity(Trickle { bytes: input, step }, capacity, delimiter);
+        let mut s = Splitter::with_capacity(
+            Trickle { bytes: input, step },
+            capacity,
+            delimiter,
+            usize::MAX - 2,
+        );
         let mut rec = Record::default();
         let mut out = Vec::new();
-        while s.read(&mut rec).unwrap() {
+        while s.read(&mut rec).unwrap().is_some() {
             out.push((rec.iter().map(<[u8]>::to_vec).collect(), rec.line()));
         }
         out
@@ -314,7 +369,12 @@ mod tests {
     /// As `split`, with every record appended to one buffer after what it holds, a
     /// separator after each, as a chunk of rows keeps them.
     fn split_onto(input: &[u8], capacity: usize, step: usize) -> Vec<(Vec<Vec<u8>>, u64)> {
-        let mut s = Splitter::with_capacity(Trickle { bytes: input, step }, capacity, b',');
+        let mut s = Splitter::with_capacity(
+            Trickle { bytes: input, step },
+            capacity,
+            b',',
+            usize::MAX - 2,
+        );
         let (mut bytes, mut ends) = (b"junk,".to_vec(), vec![4]);
         let mut out = Vec::new();
         loop {
@@ -323,7 +383,7 @@ mod tests {
                 bytes: &mut bytes,
                 ends: &mut ends,
             };
-            let Some(line) = s.read_onto(onto).unwrap() else {
+            let Some(Got::Row(line)) = s.read_onto(onto).unwrap() else {
                 break;
             };
             let mut cells = Vec::new();
@@ -346,6 +406,14 @@ mod tests {
     }
 
     fn reference_by(input: &[u8], delimiter: u8) -> Vec<(Vec<Vec<u8>>, u64)> {
+        reference_spans(input, delimiter)
+            .into_iter()
+            .map(|(cells, line, _)| (cells, line))
+            .collect()
+    }
+
+    /// As `reference_by`, with each record's length in the input, its line end left out.
+    fn reference_spans(input: &[u8], delimiter: u8) -> Vec<(Vec<Vec<u8>>, u64, usize)> {
         let mut rdr = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
@@ -362,7 +430,45 @@ mod tests {
                 start += 1;
             }
             let line = 1 + input[..start].iter().filter(|&&b| b == b'\n').count() as u64;
-            out.push((rec.iter().map(<[u8]>::to_vec).collect(), line));
+            // The record runs to where the reader stopped, less its line end.
+            let mut end = rdr.position().byte() as usize;
+            for _ in 0..2 {
+                if end > start && matches!(input[end - 1], b'\n' | b'\r') {
+                    end -= 1;
+                }
+            }
+            out.push((
+                rec.iter().map(<[u8]>::to_vec).collect(),
+                line,
+                end.max(start) - start,
+            ));
+        }
+        out
+    }
+
+    /// Each record as read with a limit of `limit` bytes: its cells, or none when too long.
+    fn split_limited(
+        input: &[u8],
+        capacity: usize,
+        step: usize,
+        limit: usize,
+    ) -> Vec<(Option<Vec<Vec<u8>>>, u64)> {
+        let mut s = Splitter::with_capacity(Trickle { bytes: input, step }, capacity, b',', limit);
+        let mut rec = Record::default();
+        let mut out = Vec::new();
+        while let Some(got) = s.read(&mut rec).unwrap() {
+            // What is held stays a small multiple of the limit, whatever the record.
+            assert!(
+                s.buf.len() <= 2 * (limit + capacity) + 8,
+                "buffer {}",
+                s.buf.len()
+            );
+            assert!(s.cells.len() <= 2 * limit + 256, "cells {}", s.cells.len());
+            let cells = match got {
+                Got::Row(_) => Some(rec.iter().map(<[u8]>::to_vec).collect()),
+                Got::TooLong(_) => None,
+            };
+            out.push((cells, got.line()));
         }
         out
     }
@@ -389,8 +495,72 @@ mod tests {
         assert_eq!(got[1].0, vec![b"\xEF\xBB\xBFb".to_vec(), b"c".to_vec()]);
     }
 
+    #[test]
+    fn a_row_of_exactly_the_limit_is_read_and_one_byte_more_is_not() {
+        let cells = |c: &[&str]| Some(c.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>());
+        for end in ["\n", "\r\n"] {
+            // Ten bytes, plain then quoted; then eleven.
+            let input = format!(
+                "abcd,efghi{end}\"bb\",\"c,d\"{end}x,y{end}abcd,efghij{end}\"bb\",\"c,de\"{end}z"
+            );
+            assert_eq!(
+                split_limited(input.as_bytes(), 4, 3, 10),
+                vec![
+                    (cells(&["abcd", "efghi"]), 1),
+                    (cells(&["bb", "c,d"]), 2),
+                    (cells(&["x", "y"]), 3),
+                    (None, 4),
+                    (None, 5),
+                    (cells(&["z"]), 6),
+                ],
+                "line end {end:?}"
+            );
+        }
+        // At the end of the input, with no line end.
+        for (input, want) in [
+            ("abcd,efghi", cells(&["abcd", "efghi"])),
+            ("\"bb\",\"c,d\"", cells(&["bb", "c,d"])),
+            ("abcd,efghij", None),
+            ("\"bb\",\"c,de\"", None),
+        ] {
+            assert_eq!(
+                split_limited(input.as_bytes(), 4, 3, 10),
+                vec![(want, 1)],
+                "{input}"
+            );
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// With a limit, a record well within it reads as without one, one well past it is
+        /// read past, and what is held stays bounded; the lines of the rest are unchanged.
+        #[test]
+        fn records_past_the_limit_are_read_past(
+            parts in proptest::collection::vec(
+                prop::sample::select(vec!["a", "bcdefgh", ",", "\"", "\"\"", "\n", "\r\n", " "]),
+                0..60,
+            ),
+            capacity in 1usize..16,
+            step in 1usize..8,
+            limit in 1usize..24,
+        ) {
+            let input = parts.concat();
+            let want = reference_spans(input.as_bytes(), b',');
+            let got = split_limited(input.as_bytes(), capacity, step, limit);
+            prop_assert_eq!(got.len(), want.len());
+            for ((cells, line), (want_cells, want_line, len)) in got.into_iter().zip(want) {
+                prop_assert_eq!(line, want_line);
+                if len + 3 <= limit {
+                    prop_assert_eq!(cells, Some(want_cells));
+                } else if len > limit + 3 {
+                    prop_assert_eq!(cells, None);
+                } else if let Some(c) = cells {
+                    prop_assert_eq!(c, want_cells);
+                }
+            }
+        }
+
         #[test]
         fn cuts_as_the_csv_crate_does(
             parts in proptest::collection::vec(

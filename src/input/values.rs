@@ -382,12 +382,46 @@ pub fn boolean(s: &str) -> Result<bool, String> {
     }
 }
 
+/// A count (`attempts`): plain decimal notation of a whole number from 0 to 4294967295,
+/// the one rule for CSV cells, JSON strings and JSON numbers (as `serde_json` writes them:
+/// `2.0` for a JSON `2.0`, `-0.0` for `-0`). Spaces around are trimmed as for every value; a
+/// sign is read (`+2`, `-0`), and a fraction of zeros (`2.0`, as spreadsheets write whole
+/// numbers); a negative number, another fraction, an exponent or a separator is not a count.
 pub fn count(s: &str) -> Result<u32, String> {
+    const MOST: u64 = u32::MAX as u64;
     let t = trim(s);
-    // Spreadsheets write whole numbers as "2.0".
-    let t = t.strip_suffix(".0").unwrap_or(t);
-    t.parse::<u32>()
-        .map_err(|_| format!("\"{}\" is not a whole number of 0 or more", s.trim()))
+    let (negative, body) = match t.as_bytes().first() {
+        Some(b'+') => (false, &t[1..]),
+        Some(b'-') => (true, &t[1..]),
+        _ => (false, t),
+    };
+    let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) {
+        return Err(format!(
+            "\"{t}\" is not a whole number written in digits; a count is 0, 1, 2, … (no exponent, no separators)"
+        ));
+    }
+    if fraction.bytes().any(|b| b != b'0') {
+        return Err(format!(
+            "\"{t}\" is not a whole number; a count is 0, 1, 2, …"
+        ));
+    }
+    let significant = whole.trim_start_matches('0');
+    let value = if significant.len() > 10 {
+        u64::MAX
+    } else {
+        significant.parse::<u64>().unwrap_or(0)
+    };
+    if negative && value != 0 {
+        return Err(format!("\"{t}\" is negative; a count is 0 or more"));
+    }
+    if value > MOST {
+        return Err(format!(
+            "\"{t}\" is more than {MOST}, the most a count may be"
+        ));
+    }
+    Ok(value as u32)
 }
 
 pub fn zone(s: &str) -> Result<Tz, String> {
@@ -598,9 +632,40 @@ mod tests {
         assert_eq!(boolean("Yes"), Ok(true));
         assert_eq!(boolean(""), Ok(false));
         assert!(boolean("maybe").is_err());
-        assert_eq!(count("2"), Ok(2));
-        assert_eq!(count("2.0"), Ok(2));
-        assert!(count("-1").is_err());
+        for (text, n) in [
+            ("2", 2),
+            (" 2 ", 2),
+            ("+2", 2),
+            ("2.0", 2),
+            ("2.00", 2),
+            ("2.", 2),
+            ("-0", 0),
+            ("-0.0", 0),
+            ("007", 7),
+            ("4294967295", u32::MAX),
+            ("00000000004294967295", u32::MAX),
+        ] {
+            assert_eq!(count(text), Ok(n), "{text}");
+        }
+        for (text, why) in [
+            ("-1", "negative"),
+            ("2.5", "not a whole number;"),
+            ("1e2", "written in digits"),
+            ("1.8446744073709552e+19", "written in digits"),
+            ("1,000", "written in digits"),
+            ("0x2", "written in digits"),
+            (".0", "written in digits"),
+            ("+", "written in digits"),
+            ("٣", "written in digits"),
+            ("4294967296", "more than 4294967295"),
+            ("99999999999999999999999", "more than"),
+        ] {
+            assert!(
+                count(text).unwrap_err().contains(why),
+                "{text}: {:?}",
+                count(text)
+            );
+        }
         assert_eq!(
             zone("Eastern Time (US & Canada)"),
             Ok(chrono_tz::America::New_York)

@@ -7,6 +7,7 @@ mod exports;
 mod faults;
 mod forecast;
 mod input;
+mod limits;
 mod plan;
 mod presets;
 mod properties;
