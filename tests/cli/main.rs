@@ -6,6 +6,7 @@ mod explain;
 mod exports;
 mod faults;
 mod forecast;
+mod forged;
 mod input;
 mod limits;
 mod plan;
