@@ -13,6 +13,8 @@ pub mod drafts;
 pub mod engine;
 pub mod error;
 pub mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod input;
 pub mod output;
 pub mod pipeline;

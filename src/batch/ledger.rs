@@ -375,6 +375,11 @@ impl Ledger {
         })
     }
 
+    /// Every entry held: the state, and what waits for the archive.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.kept.iter().chain(&self.extra)
+    }
+
     /// The date of the latest run recorded.
     pub fn latest(&self) -> Option<NaiveDate> {
         self.latest

@@ -227,7 +227,7 @@ proptest! {
         let got: BTreeSet<&str> = lines.iter().map(|l| l["ticket_id"].as_str().unwrap()).collect();
         prop_assert_eq!(&got, &ids);
         for l in &lines {
-            let subject = l["draft"]["subject"].as_str().unwrap_or_default();
+            let subject = l["draft_subject"].as_str().expect("a drafted subject");
             prop_assert!(!subject.chars().any(char::is_control), "{:?}", subject);
         }
         // json: one array of them.

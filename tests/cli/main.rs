@@ -7,6 +7,7 @@ mod exports;
 mod faults;
 mod forecast;
 mod forged;
+mod fuzz_corpus;
 mod input;
 mod limits;
 mod plan;
