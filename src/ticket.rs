@@ -198,6 +198,12 @@ pub struct Ticket {
     pub resolved_at: Option<DateTime<Utc>>,
     pub last_followup_at: Option<DateTime<Utc>>,
     pub last_note: Option<String>,
+    /// What we are waiting for from the customer ("a screenshot of the error").
+    pub pending_info: Option<String>,
+    /// The latest comment the customer was shown: may be quoted to them.
+    pub last_public_comment: Option<String>,
+    /// The latest internal note: never in a draft the customer sees.
+    pub last_work_note: Option<String>,
     /// The account's own recurrence (SPEC §10), parsed when read.
     pub cadence: Option<crate::time::Span>,
     /// Columns the mapping does not use, by export name, for templates and conditions.
@@ -250,6 +256,9 @@ impl Ticket {
             Field::LastNote => self.last_note.clone(),
             Field::Cadence => self.cadence.map(|c| c.to_string()),
             Field::StatusDetail => None,
+            Field::PendingInfo => self.pending_info.clone(),
+            Field::LastPublicComment => self.last_public_comment.clone(),
+            Field::LastWorkNote => self.last_work_note.clone(),
         }
     }
 
@@ -295,6 +304,9 @@ impl Ticket {
             resolved_at: None,
             last_followup_at: None,
             last_note: None,
+            pending_info: None,
+            last_public_comment: None,
+            last_work_note: None,
             cadence: None,
             extra: Vec::new(),
             dates: Vec::new(),
@@ -333,10 +345,13 @@ pub enum Field {
     LastNote,
     Cadence,
     StatusDetail,
+    PendingInfo,
+    LastPublicComment,
+    LastWorkNote,
 }
 
 impl Field {
-    pub const ALL: [Field; 27] = [
+    pub const ALL: [Field; 30] = [
         Field::Id,
         Field::Status,
         Field::OpenedAt,
@@ -364,6 +379,9 @@ impl Field {
         Field::LastNote,
         Field::Cadence,
         Field::StatusDetail,
+        Field::PendingInfo,
+        Field::LastPublicComment,
+        Field::LastWorkNote,
     ];
 
     pub const REQUIRED: [Field; 3] = [Field::Id, Field::Status, Field::OpenedAt];
@@ -377,6 +395,9 @@ impl Field {
                 | Field::CustomerEmail
                 | Field::CustomerPhone
                 | Field::LastNote
+                | Field::PendingInfo
+                | Field::LastPublicComment
+                | Field::LastWorkNote
         )
     }
 
@@ -409,6 +430,9 @@ impl Field {
             Field::LastNote => "last_note",
             Field::Cadence => "cadence",
             Field::StatusDetail => "status_detail",
+            Field::PendingInfo => "pending_info",
+            Field::LastPublicComment => "last_public_comment",
+            Field::LastWorkNote => "last_work_note",
         }
     }
 

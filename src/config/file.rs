@@ -273,6 +273,9 @@ pub struct Drafts {
     pub fuel: u64,
     /// Bytes one subject or body may render.
     pub max_bytes: u64,
+    /// What the export's `last_note` is: `internal` (never shown to the customer) or
+    /// `public` (what the customer was told, may be quoted).
+    pub last_note: S<String>,
 }
 
 impl Default for Drafts {
@@ -280,6 +283,7 @@ impl Default for Drafts {
         Drafts {
             fuel: 50_000,
             max_bytes: 65_536,
+            last_note: s("internal".into()),
         }
     }
 }

@@ -266,6 +266,9 @@ pub struct RunRules {
 pub struct DraftLimits {
     pub fuel: u64,
     pub max_bytes: usize,
+    /// `[drafts].last_note = "public"`: the export's `last_note` is what the customer was
+    /// told; else it is an internal note.
+    pub last_note_public: bool,
 }
 
 /// How `run` lays out the day's drafts (all of them are in `actions.ndjson` too).

@@ -143,9 +143,21 @@ impl Validator<'_> {
         let (defaults, contact, mut run) = resolved(&file);
         self.run(&file, &mut run);
 
+        let last_note_public = match file.drafts.last_note.get_ref().as_str() {
+            "public" => true,
+            "internal" => false,
+            other => {
+                self.err(
+                    file.drafts.last_note.span(),
+                    format!("[drafts].last_note: \"{other}\" is not a choice; use \"internal\" (a work note, never shown to the customer) or \"public\" (what the customer was told)"),
+                );
+                false
+            }
+        };
         let drafts = DraftLimits {
             fuel: file.drafts.fuel.max(1),
             max_bytes: usize::try_from(file.drafts.max_bytes.max(1)).unwrap_or(usize::MAX),
+            last_note_public,
         };
         Rules {
             path: path.to_string(),

@@ -59,7 +59,8 @@ fn samples(rules: &Rules, now: DateTime<Utc>) -> Vec<Ticket> {
         t.customer_email = Some("maria@example.com".into());
         t.customer_phone = Some("+1 212 555 0143".into());
         t.owner = rules.agents.keys().next().map(|a| a.as_str().into());
-        t.last_note = Some("Asked for the client log".into());
+        t.pending_info = Some("the client log".into());
+        t.last_public_comment = Some("Could you send us the client log?".into());
         t
     };
     let mut out = Vec::new();

@@ -20,6 +20,8 @@ pub struct Shared {
     pub department: Value,
     pub contact: Value,
     pub ways: Value,
+    /// `[drafts].last_note = "public"`.
+    pub last_note_public: bool,
 }
 
 /// One draft's variables: the action, its ticket, and what the rules say of its people.
@@ -118,11 +120,11 @@ fn value(s: &str) -> Value {
 }
 
 fn text(s: Option<String>) -> Value {
-    s.as_deref().map_or(Value::from(()), value)
+    s.as_deref().map_or(Value::UNDEFINED, value)
 }
 
 fn some_text(s: &Option<String>) -> Value {
-    s.as_deref().map_or(Value::from(()), value)
+    s.as_deref().map_or(Value::UNDEFINED, value)
 }
 
 fn date(d: NaiveDate) -> Value {
@@ -180,7 +182,7 @@ fn ticket_keys() -> &'static [&'static str] {
     static KEYS: OnceLock<Vec<&'static str>> = OnceLock::new();
     KEYS.get_or_init(|| {
         let mut k: Vec<&'static str> = Field::ALL.iter().map(|f| f.name()).collect();
-        k.extend(["state", "type", "extra"]);
+        k.extend(["state", "type", "extra", "asked_on"]);
         k.sort_unstable();
         k.dedup();
         k
@@ -189,10 +191,31 @@ fn ticket_keys() -> &'static [&'static str] {
 
 fn ticket(c: &Arc<Context>, key: &str) -> Option<Value> {
     let t = &c.ticket;
+    let public = c.shared.last_note_public;
+    // A work note read to a customer is a breach: a draft the customer sees has none, in
+    // the built-in templates and a rules file's alike.
+    let facing = !c.action.kind.is_internal();
+    let none = || Some(Value::UNDEFINED);
     match key {
         "state" => Some(Value::from(t.state.name())),
         "type" => Some(value(&c.action.ticket_type)),
         "extra" => Some(Value::from_object(Part::new(c.clone(), Which::Extra))),
+        // When we asked: the day the ticket went to awaiting the customer, their date.
+        "asked_on" => Some(t.awaiting_since.map_or(Value::UNDEFINED, |x| {
+            date(x.with_timezone(&c.tz).date_naive())
+        })),
+        "last_note" if facing && !public => none(),
+        "last_work_note" if facing => none(),
+        "last_public_comment" => Some(text(
+            t.last_public_comment
+                .clone()
+                .or_else(|| t.last_note.clone().filter(|_| public)),
+        )),
+        "last_work_note" => Some(text(
+            t.last_work_note
+                .clone()
+                .or_else(|| t.last_note.clone().filter(|_| !public)),
+        )),
         _ => Field::from_name(key).map(|f| text(t.text(f, c.tz))),
     }
 }
@@ -273,7 +296,7 @@ fn action(c: &Context, key: &str) -> Option<Value> {
         "step" => Some(Value::from(a.step)),
         "channel" => Some(
             a.channel
-                .map_or(Value::from(()), |ch| Value::from(ch.name())),
+                .map_or(Value::UNDEFINED, |ch| Value::from(ch.name())),
         ),
         "fallback_channels" => Some(Value::from(
             a.fallback_channels
@@ -316,7 +339,7 @@ fn action(c: &Context, key: &str) -> Option<Value> {
                 resolution_date, ..
             },
             "resolution_date",
-        ) => Some(resolution_date.map_or(Value::from(()), date)),
+        ) => Some(resolution_date.map_or(Value::UNDEFINED, date)),
         (Detail::Resolve(r), _) => match key {
             "resolve_status" => Some(Value::from(&*r.status)),
             "close_code" => Some(Value::from(&*r.close_code)),
@@ -328,10 +351,10 @@ fn action(c: &Context, key: &str) -> Option<Value> {
                         let when = if n == r.attempts {
                             date(r.last_attempt)
                         } else {
-                            Value::from(())
+                            Value::UNDEFINED
                         };
                         Value::from_pairs([
-                            ("channel", Value::from(())),
+                            ("channel", Value::UNDEFINED),
                             ("date", when),
                             ("number", Value::from(n)),
                         ])

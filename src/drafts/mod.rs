@@ -122,6 +122,7 @@ impl Drafter {
                 ("web", opt(&c.web)),
             ]),
             ways: Value::from(ways(rules)),
+            last_note_public: rules.drafts.last_note_public,
         });
         let agents = rules
             .agents

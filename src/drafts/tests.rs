@@ -27,9 +27,15 @@ fn ticket() -> Ticket {
     t.owner = Some("bob".into());
     t.segment = Some(Segment::Business);
     t.awaiting_since = Some(at("2026-11-20T15:10:00-05:00"));
-    t.last_note = Some("Asked for the VPN client log".into());
+    t.pending_info = Some("the VPN client log from your laptop".into());
+    t.last_public_comment = Some("Could you send us the VPN client log?".into());
+    t.last_work_note = Some(WORK_NOTE.into());
+    t.last_note = Some(WORK_NOTE.into());
     t
 }
+
+/// An internal note, which no draft the customer sees may hold.
+const WORK_NOTE: &str = "Manager approval pending; reactivation set for Monday";
 
 /// Drafts of the actions of `t` at `now`, with the channel forced to each in turn.
 fn drafts_of(t: &Ticket, r: &Rules, now: &str, channels: &[Option<Channel>]) -> String {
@@ -73,7 +79,64 @@ fn every_default_strike_draft() {
     t.attempts = Some(2);
     t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
     s.push_str(&drafts_of(&t, &r, "2026-11-23T14:00:00Z", &ALL));
+    // No pending_info: what we last told them, and when we asked; then only when.
+    t.pending_info = None;
+    s.push_str(&drafts_of(
+        &t,
+        &r,
+        "2026-11-23T14:00:00Z",
+        &[Some(Channel::Email)],
+    ));
+    t.last_public_comment = None;
+    s.push_str(&drafts_of(
+        &t,
+        &r,
+        "2026-11-23T14:00:00Z",
+        &[Some(Channel::Email)],
+    ));
+    assert!(
+        !s.contains("Manager approval"),
+        "a work note reached a customer:\n{s}"
+    );
     insta::assert_snapshot!(s);
+}
+
+/// A work note read to a customer is a breach: `last_work_note`, and `last_note` unless
+/// `[drafts].last_note = "public"`, never reach a strike or check-in, even through a rules
+/// file's template; internal drafts may show them.
+#[test]
+fn a_work_note_never_reaches_a_customer_facing_draft() {
+    let text = format!(
+        "{}\n[templates.strike]\nsubject = \"S\"\nbody = \"[{{{{ ticket.last_work_note }}}}][{{{{ ticket.last_note }}}}][{{{{ ticket.last_public_comment }}}}]\"\n[templates.resolve]\nsubject = \"R\"\nbody = \"[{{{{ ticket.last_work_note }}}}]\"\n",
+        Rules::STARTER
+    );
+    let r = Rules::parse("r.toml", &text).unwrap();
+    let mut t = ticket();
+    t.last_work_note = None;
+    let s = drafts_of(&t, &r, "2026-11-23T14:00:00Z", &[Some(Channel::Email)]);
+    assert!(
+        s.contains("[][][Could you send us the VPN client log?]"),
+        "{s}"
+    );
+    t.attempts = Some(3);
+    t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
+    let s = drafts_of(&t, &r, "2026-11-23T14:00:00Z", &[None]);
+    assert!(
+        s.contains(&format!("[{WORK_NOTE}]")),
+        "the resolution note may: {s}"
+    );
+    // A last_note that is what the customer was told may be quoted.
+    let public = text.replace("last_note = \"internal\"", "last_note = \"public\"");
+    let r = Rules::parse("r.toml", &public).unwrap();
+    let mut t = ticket();
+    t.last_work_note = None;
+    t.last_public_comment = None;
+    t.last_note = Some("We sent you a new VPN profile".into());
+    let s = drafts_of(&t, &r, "2026-11-23T14:00:00Z", &[Some(Channel::Email)]);
+    assert!(
+        s.contains("[][We sent you a new VPN profile][We sent you a new VPN profile]"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -83,7 +146,8 @@ fn every_default_check_in_draft_and_the_covering_variants() {
     t.state = State::Resolved;
     t.resolved_at = Some(at("2026-11-16T10:00:00-05:00"));
     let mut s = drafts_of(&t, &r, "2026-11-23T15:00:00Z", &ALL);
-    // Alice is out on the 27th: Carol covers, passing on the note, or saying she is away.
+    // Alice is out on the 27th: Carol covers, passing on what the customer was told, or
+    // saying there is no news; never the work note.
     t.owner = Some("alice".into());
     t.resolved_at = Some(at("2026-11-20T10:00:00-05:00"));
     s.push_str(&drafts_of(
@@ -92,13 +156,17 @@ fn every_default_check_in_draft_and_the_covering_variants() {
         "2026-11-27T15:00:00Z",
         &[Some(Channel::Email), Some(Channel::Phone)],
     ));
-    t.last_note = None;
+    t.last_public_comment = None;
     s.push_str(&drafts_of(
         &t,
         &r,
         "2026-11-27T15:00:00Z",
         &[Some(Channel::Email), Some(Channel::Phone)],
     ));
+    assert!(
+        !s.contains("Manager approval"),
+        "a work note reached a customer:\n{s}"
+    );
     insta::assert_snapshot!(s);
 }
 
@@ -162,11 +230,14 @@ fn export_values_are_data_never_template_code() {
     let mut t = ticket();
     t.customer = Some("{{ 7*7 }}".into());
     t.subject = Some("{% raw %}{% for x in y %}".into());
-    t.last_note = Some("{{ agent.name }}".into());
+    t.pending_info = Some("{{ agent.name }}".into());
     let s = drafts_of(&t, &r, "2026-11-23T14:00:00Z", &[Some(Channel::Email)]);
     assert!(s.contains("Good day {{ 7*7 }},"), "{s}");
     assert!(s.contains("{% raw %}{% for x in y %}"), "{s}");
-    assert!(s.contains("({{ agent.name }})"), "{s}");
+    assert!(
+        s.contains("still need this from you: {{ agent.name }}."),
+        "{s}"
+    );
     assert!(!s.contains("49"));
 }
 
@@ -224,4 +295,59 @@ fn a_users_email_template_is_not_read_out_on_a_call() {
         "{s}"
     );
     assert!(!s.contains("(phone)\nSubject: Mail"), "{s}");
+}
+
+mod never_a_work_note {
+    use super::*;
+    use proptest::prelude::*;
+
+    const NOTE: &str = "WORKNOTE-7f3a internal only";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Whatever the ticket's state, attempts, owner (covered or not), channel and the
+        /// day, no strike or check-in draft holds the work note, from `last_work_note` or an
+        /// internal `last_note`.
+        #[test]
+        fn no_customer_facing_draft_holds_a_work_note(
+            state in prop::sample::select(vec![State::AwaitingCustomer, State::Resolved, State::Open]),
+            attempts in 0u32..4,
+            owner in prop::sample::select(vec!["alice", "bob", "carol", "nobody"]),
+            origin in prop::sample::select(vec![Channel::Email, Channel::Phone, Channel::Chat, Channel::Portal, Channel::Mail]),
+            day in 23u32..30,
+            hour in 0u32..24,
+            in_last_note in any::<bool>(),
+            public_comment in any::<bool>(),
+        ) {
+            let r = rules();
+            let d = Drafter::new(&r).unwrap();
+            let mut t = ticket();
+            t.state = state;
+            t.origin = Origin::Known(origin);
+            t.owner = Some(owner.into());
+            t.attempts = Some(attempts);
+            t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
+            t.resolved_at = Some(at("2026-11-20T10:00:00-05:00"));
+            t.pending_info = None;
+            if !public_comment {
+                t.last_public_comment = None;
+            }
+            if in_last_note {
+                t.last_work_note = None;
+                t.last_note = Some(NOTE.into());
+            } else {
+                t.last_work_note = Some(NOTE.into());
+                t.last_note = None;
+            }
+            let now = at(&format!("2026-11-{day:02}T{hour:02}:00:00Z"));
+            let shared = std::sync::Arc::new(t.clone());
+            for a in evaluate(&t, &r, now, now + chrono::TimeDelta::days(3), false).actions {
+                if a.kind.is_internal() {
+                    continue;
+                }
+                let x = d.render(&a, &shared, &r).unwrap();
+                prop_assert!(!x.body.contains(NOTE) && !x.subject.contains(NOTE), "{}:\n{}", a.id(), x.body);
+            }
+        }
+    }
 }

@@ -79,7 +79,12 @@ pub static SERVICENOW: Preset = Preset {
             Field::ReactivationAt,
             &["u_reactivation_date", "reactivation_date"],
         ),
-        (Field::LastNote, &["work_notes"]),
+        // ServiceNow keeps what the caller sees and what only agents see apart.
+        (
+            Field::LastPublicComment,
+            &["comments", "Additional comments"],
+        ),
+        (Field::LastWorkNote, &["work_notes", "Work notes"]),
         (Field::Calendar, &["u_calendar"]),
     ],
     status: &[

@@ -357,6 +357,9 @@ impl<'r> Parser<'r> {
         t.resolved_at = time(Field::ResolvedAt)?;
         t.last_followup_at = time(Field::LastFollowupAt)?;
         t.last_note = text(Field::LastNote);
+        t.pending_info = text(Field::PendingInfo);
+        t.last_public_comment = text(Field::LastPublicComment);
+        t.last_work_note = text(Field::LastWorkNote);
         t.cadence = get(Field::Cadence)
             .map(|s| crate::time::Span::parse(s).map_err(|e| fail(Field::Cadence, s, e)))
             .transpose()?;

@@ -55,8 +55,11 @@ fn plan_with_drafts_adds_subject_and_body() {
     assert!(!plain.stdout.contains("draft_body"));
 }
 
+/// The covering check-in said the owner was out twice, dropped its question and promised
+/// contact nothing scheduled ("they will be in touch when they are back"). It says once who
+/// is out and until when, that there is no news, and still asks whether the issue is solved.
 #[test]
-fn a_covering_draft_without_a_note_is_an_out_of_office_update() {
+fn a_covering_check_in_names_the_return_once_and_still_asks() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("t.csv");
     std::fs::write(
@@ -76,13 +79,20 @@ fn a_covering_draft_without_a_note_is_an_out_of_office_update() {
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let body = v[0]["draft_body"].as_str().unwrap();
     assert_eq!(v[0]["covering_for"], "alice");
+    assert_eq!(
+        body.matches("2026-11-30").count(),
+        1,
+        "the return date once: {body}"
+    );
+    assert_eq!(body.matches("out of the office").count(), 1, "{body}");
     assert!(
-        body.contains("Alice Moreno is out of the office today and back on 2026-11-30"),
+        body.contains("there is no news on it to give you"),
         "{body}"
     );
+    assert!(body.contains("Is the issue resolved for you?"), "{body}");
     assert!(
-        !body.contains("Is the issue resolved"),
-        "nothing to ask without news: {body}"
+        !body.contains("will be in touch"),
+        "no promise nothing keeps: {body}"
     );
 }
 
