@@ -58,6 +58,17 @@ pub(super) fn due_drafted_later(
     progress.finish_and_clear();
     report_levelling(ui, &planned);
     report_owners(ui, s, sel, &planned);
+    if drafter.is_some() {
+        let unnamed = crate::drafts::unnamed(&s.rules, planned.actions.iter());
+        if let Some(first) = unnamed.first() {
+            ui.warn(&format!(
+                "{} assignee{} named by a number only ({first}{}): their drafts are signed by the department; name them under [agents.<id>] name = \"…\"",
+                unnamed.len(),
+                if unnamed.len() == 1 { " is" } else { "s are" },
+                if unnamed.len() > 1 { ", …" } else { "" },
+            ));
+        }
+    }
     ui.info(&format!(
         "{} rows read, {} actions due by {}",
         planned.stats.rows,

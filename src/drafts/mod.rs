@@ -156,7 +156,10 @@ impl Drafter {
                 .cloned()
                 .unwrap_or_else(|| {
                     let id = plain(&a.assignee);
-                    agent(&id, &id)
+                    // A bare number is a system's user id, not a name to sign with: the
+                    // draft is signed by the department.
+                    let name = if is_bare_number(&id) { "" } else { &id };
+                    agent(&id, name)
                 }),
             covering: covering(a, t, rules),
             shared: self.shared.clone(),
@@ -228,6 +231,23 @@ fn template_name(
 
 fn opt(s: &Option<String>) -> Value {
     s.as_deref().map_or(Value::from(()), Value::from)
+}
+
+/// An assignee the export names by a number only (Freshdesk's `67013469919`).
+pub fn is_bare_number(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The assignees of `actions` a draft cannot name: bare numbers `[agents]` does not list,
+/// each once, sorted.
+pub fn unnamed<'a>(rules: &Rules, actions: impl Iterator<Item = &'a Action>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = actions
+        .map(|a| a.assignee.as_str())
+        .filter(|id| is_bare_number(id) && rules.agent(id).is_none())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 fn agent(id: &str, name: &str) -> Value {

@@ -351,3 +351,38 @@ mod never_a_work_note {
         }
     }
 }
+
+/// A Freshdesk assignee `67013469919` signed a draft as that number. A bare number `[agents]`
+/// does not list is signed by the department; a listed one by its name.
+#[test]
+fn a_bare_number_assignee_is_signed_by_the_department() {
+    let r = rules();
+    let mut t = ticket();
+    t.owner = Some("67013469919".into());
+    let s = drafts_of(&t, &r, "2026-11-23T14:00:00Z", &ALL);
+    assert!(!s.contains("67013469919"), "{s}");
+    assert!(s.contains("This is the Service Desk."), "{s}");
+    assert!(s.contains("Kind regards,\nService Desk\n"), "{s}");
+    assert!(s.contains("Hi Maria Lopez, the Service Desk here."), "{s}");
+    assert!(
+        s.contains(", this is the Service Desk. I am calling"),
+        "{s}"
+    );
+    let text = format!(
+        "{}\n[agents.67013469919]\nname = \"Dana Fox\"\n",
+        Rules::STARTER
+    );
+    let named = Rules::parse("r.toml", &text).unwrap();
+    let s = drafts_of(&t, &named, "2026-11-23T14:00:00Z", &[Some(Channel::Email)]);
+    assert!(s.contains("This is Dana Fox from the Service Desk."), "{s}");
+    let actions = evaluate(
+        &t,
+        &r,
+        at("2026-11-23T14:00:00Z"),
+        at("2026-11-23T14:00:00Z"),
+        false,
+    )
+    .actions;
+    assert_eq!(unnamed(&r, actions.iter()), vec!["67013469919"]);
+    assert!(unnamed(&named, actions.iter()).is_empty());
+}

@@ -271,3 +271,36 @@ fn a_draft_covers_the_missed_step_its_reason_names() {
         out.stdout
     );
 }
+
+/// Assignees a draft cannot name (bare numbers `[agents]` does not list) are counted once
+/// in a warning, with the fix.
+#[test]
+fn numbered_assignees_are_named_in_one_warning() {
+    let csv = "id,status,opened_at,channel,owner,awaiting_since\n\
+               N1,Pending,2026-11-10T10:00:00Z,email,67013469919,2026-11-18T10:00:00Z\n\
+               N2,Pending,2026-11-10T10:00:00Z,email,67013469919,2026-11-18T10:00:00Z\n\
+               N3,Pending,2026-11-10T10:00:00Z,email,42,2026-11-18T10:00:00Z\n";
+    let out = Case::new(&["plan", "--drafts", "--format", "ndjson", "-"])
+        .now()
+        .stdin(csv)
+        .code(0)
+        .stderr_has("2 assignees are named by a number only (42, …): their drafts are signed by the department; name them under [agents.<id>] name = \"…\"")
+        .run();
+    assert_eq!(out.stderr.matches("named by a number only").count(), 1);
+    assert!(
+        !out.stdout.contains("Kind regards,\\n67013469919"),
+        "{}",
+        out.stdout
+    );
+    // Without drafts nothing is signed: no warning.
+    let out = Case::new(&["plan", "--format", "ndjson", "-"])
+        .now()
+        .stdin(csv)
+        .code(0)
+        .run();
+    assert!(
+        !out.stderr.contains("named by a number only"),
+        "{}",
+        out.stderr
+    );
+}
