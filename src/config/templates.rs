@@ -26,23 +26,25 @@ pub fn sources(kind: &str, table: &toml::Table) -> Result<Vec<Source>, String> {
     let mut out = Vec::new();
     for (key, value) in table {
         match (key.as_str(), value) {
-            ("subject" | "body", toml::Value::String(text)) => out.push(Source {
+            ("subject" | "body" | "voicemail", toml::Value::String(text)) => out.push(Source {
                 name: format!("{kind}.{key}"),
                 text: text.clone(),
             }),
-            ("subject" | "body", _) => {
+            ("subject" | "body" | "voicemail", _) => {
                 return Err(format!("[templates.{kind}].{key} must be a string"));
             }
             (channel, toml::Value::Table(t)) if Channel::from_name(channel).is_some() => {
                 for (part, v) in t {
                     match (part.as_str(), v) {
-                        ("subject" | "body", toml::Value::String(text)) => out.push(Source {
-                            name: format!("{kind}.{channel}.{part}"),
-                            text: text.clone(),
-                        }),
+                        ("subject" | "body" | "voicemail", toml::Value::String(text)) => {
+                            out.push(Source {
+                                name: format!("{kind}.{channel}.{part}"),
+                                text: text.clone(),
+                            })
+                        }
                         _ => {
                             return Err(format!(
-                                "[templates.{kind}.{channel}].{part}: only subject and body (strings) are allowed"
+                                "[templates.{kind}.{channel}].{part}: only subject, body and voicemail (strings) are allowed"
                             ));
                         }
                     }
@@ -50,7 +52,7 @@ pub fn sources(kind: &str, table: &toml::Table) -> Result<Vec<Source>, String> {
             }
             (other, _) => {
                 return Err(format!(
-                    "[templates.{kind}]: \"{other}\" is neither subject, body nor a channel (phone, email, chat, portal, mail)"
+                    "[templates.{kind}]: \"{other}\" is neither subject, body, voicemail nor a channel (phone, email, chat, portal, mail)"
                 ));
             }
         }

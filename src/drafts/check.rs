@@ -30,8 +30,11 @@ pub fn check(d: &Drafter, rules: &Rules) -> Vec<String> {
                     continue;
                 }
                 seen.push((a.kind, c));
+                // Each channel's templates on their own: a draft of several channels is
+                // made of these parts.
                 let mut a = a.clone();
                 a.channel = c;
+                a.fallback_channels = crate::ticket::Channels::NONE;
                 if let Err(e) = d.render(&a, &t, rules)
                     && !problems.iter().any(|p: &String| p.ends_with(&e))
                 {

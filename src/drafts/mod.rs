@@ -23,8 +23,8 @@ pub const BUILTIN: &str = include_str!("templates.toml");
 /// template of each kind and channel chosen, the rules' shared values made.
 pub struct Drafter {
     env: Environment<'static>,
-    /// Subject and body template names, by kind and channel (`None` first).
-    names: Vec<[Option<String>; 2]>,
+    /// Subject, body and voicemail template names, by kind and channel (`None` first).
+    names: Vec<[Option<String>; 3]>,
     shared: Arc<Shared>,
     /// `agent` of each agent the rules name.
     agents: HashMap<String, Value>,
@@ -70,7 +70,18 @@ impl std::io::Write for Capped {
     }
 }
 
-const PARTS: [&str; 2] = ["subject", "body"];
+const PARTS: [&str; 3] = ["subject", "body", "voicemail"];
+
+/// The line that begins a channel's part of a draft.
+fn heading(c: Channel) -> &'static str {
+    match c {
+        Channel::Phone => "Call",
+        Channel::Email => "E-mail",
+        Channel::Chat => "Chat",
+        Channel::Portal => "Portal",
+        Channel::Mail => "Letter",
+    }
+}
 
 impl Drafter {
     pub fn new(rules: &Rules) -> Result<Drafter, String> {
@@ -141,11 +152,13 @@ impl Drafter {
     /// The draft of one action for its ticket.
     pub fn render(&self, a: &Action, t: &Arc<Ticket>, rules: &Rules) -> Result<Draft, String> {
         let kind = Kind::ALL.iter().position(|k| *k == a.kind).unwrap_or(0);
-        let channel = a
-            .channel
-            .and_then(|c| Channel::ALL.iter().position(|x| *x == c))
-            .map_or(0, |i| i + 1);
-        let names = &self.names[kind * (Channel::ALL.len() + 1) + channel];
+        let names_of = |c: Option<Channel>| {
+            let channel = c
+                .and_then(|c| Channel::ALL.iter().position(|x| *x == c))
+                .map_or(0, |i| i + 1);
+            &self.names[kind * (Channel::ALL.len() + 1) + channel]
+        };
+        let names = names_of(a.channel);
         let ctx = Context {
             action: a.clone(),
             ticket: t.clone(),
@@ -165,14 +178,25 @@ impl Drafter {
             shared: self.shared.clone(),
         }
         .value();
-        let render = |i: usize| -> Result<String, String> {
-            let name = names[i]
-                .as_deref()
-                .ok_or_else(|| format!("no {} template for {}", PARTS[i], a.kind.name()))?;
+        // What is left of [drafts].max_bytes for the draft's next part.
+        let left = std::cell::Cell::new(self.limits.max_bytes);
+        let render = |names: &[Option<String>; 3], i: usize| -> Result<Option<String>, String> {
+            let Some(name) = names[i].as_deref() else {
+                return if i == 2 {
+                    Ok(None)
+                } else {
+                    Err(format!("no {} template for {}", PARTS[i], a.kind.name()))
+                };
+            };
             let tpl = self.env.get_template(name).map_err(|e| e.to_string())?;
-            let mut out = Capped::new(self.limits.max_bytes);
+            let mut out = Capped::new(left.get());
             match tpl.render_captured_to(&ctx, &mut out) {
-                Ok(_) => String::from_utf8(out.bytes).map_err(|e| e.to_string()),
+                Ok(_) => {
+                    left.set(left.get() - out.bytes.len());
+                    String::from_utf8(out.bytes)
+                        .map(Some)
+                        .map_err(|e| e.to_string())
+                }
                 Err(_) if out.full => Err(format!(
                     "template {name} renders more than [drafts].max_bytes = {} bytes",
                     self.limits.max_bytes
@@ -184,8 +208,43 @@ impl Drafter {
                 Err(e) => Err(format!("template {name}: {e:#}")),
             }
         };
-        let subject = words(&render(0)?);
-        let body = tidy(&render(1)?);
+        let subject = words(&render(names, 0)?.unwrap_or_default());
+        let body = match a.channel.filter(|_| !a.kind.is_internal()) {
+            None => tidy(&render(names, 1)?.unwrap_or_default()),
+            // One part per channel of the action, in order, each headed by its name: the
+            // agent whose chat goes unanswered has the call, its voicemail and the e-mail.
+            Some(first) => {
+                let mut parts = Vec::new();
+                let mut seen = Vec::new();
+                for c in std::iter::once(first).chain(a.fallback_channels.iter().copied()) {
+                    if seen.contains(&c) {
+                        continue;
+                    }
+                    seen.push(c);
+                    let names = names_of(Some(c));
+                    let mut part = format!("{}\n", heading(c));
+                    if c != first && matches!(c, Channel::Email | Channel::Portal | Channel::Mail) {
+                        if c == Channel::Email
+                            && let Some(e) = &t.customer_email
+                        {
+                            part.push_str(&format!("Address: {}\n", plain(e)));
+                        }
+                        let sub = words(&render(names, 0)?.unwrap_or_default());
+                        part.push_str(&format!("Subject: {sub}\n\n"));
+                    }
+                    part.push_str(tidy(&render(names, 1)?.unwrap_or_default()).trim_end());
+                    parts.push(part);
+                    if c == Channel::Phone
+                        && let Some(v) = render(names, 2)?
+                    {
+                        parts.push(format!("Voicemail\n{}", tidy(&v).trim_end()));
+                    }
+                }
+                let mut body = parts.join("\n\n");
+                body.push('\n');
+                body
+            }
+        };
         let name = plain(t.customer.as_deref().unwrap_or_default());
         let name = name.as_ref();
         let reach = match a.channel {
@@ -223,9 +282,12 @@ fn template_name(
         }
         names.push(format!("{prefix}{k}.{part}"));
     }
-    // The last resort only: the rules' own e-mail template is no call script.
-    names.push(format!("builtin/{k}.email.{part}"));
-    names.push(format!("{k}.email.{part}"));
+    // The last resort only: the rules' own e-mail template is no call script, and an e-mail
+    // has no voicemail.
+    if part != "voicemail" {
+        names.push(format!("builtin/{k}.email.{part}"));
+        names.push(format!("{k}.email.{part}"));
+    }
     names.into_iter().find(|n| env.get_template(n).is_ok())
 }
 

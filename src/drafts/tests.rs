@@ -45,7 +45,10 @@ fn drafts_of(t: &Ticket, r: &Rules, now: &str, channels: &[Option<Channel>]) -> 
     for mut a in evaluate(t, r, at(now), at(now), false).actions {
         for c in channels {
             if a.channel.is_some() {
+                // One channel at a time: `every_channel_of_the_ladder_row_in_order` shows
+                // the whole row.
                 a.channel = *c;
+                a.fallback_channels = crate::ticket::Channels::NONE;
             }
             let x = d.render(&a, &shared, r).unwrap();
             let ch = a.channel.map(|c| c.name()).unwrap_or("internal");
@@ -263,11 +266,11 @@ fn user_templates_override_by_kind_and_channel() {
         &[Some(Channel::Email), Some(Channel::Phone)],
     );
     assert!(
-        s.contains("Subject: S INC0042\nB EMEA Bob Okafor Service Desk call us"),
+        s.contains("Subject: S INC0042\nE-mail\nB EMEA Bob Okafor Service Desk call us"),
         "{s}"
     );
     assert!(
-        s.contains("Subject: K\nKB"),
+        s.contains("Subject: K\nCall\nKB"),
         "kind-level for other channels: {s}"
     );
 }
@@ -287,7 +290,7 @@ fn a_users_email_template_is_not_read_out_on_a_call() {
         &[Some(Channel::Email), Some(Channel::Phone)],
     );
     assert!(
-        s.contains("(email)\nSubject: Mail INC0042\nDear customer"),
+        s.contains("(email)\nSubject: Mail INC0042\nE-mail\nDear customer"),
         "{s}"
     );
     assert!(
@@ -385,4 +388,95 @@ fn a_bare_number_assignee_is_signed_by_the_department() {
     .actions;
     assert_eq!(unnamed(&r, actions.iter()), vec!["67013469919"]);
     assert!(unnamed(&named, actions.iter()).is_empty());
+}
+
+/// Strike 1's ladder row is chat, then phone, then e-mail: its draft held only the chat, so
+/// the agent whose chat went unanswered had nothing to read on the phone. It holds every
+/// channel of the row in order, the call with its voicemail, each headed by its name.
+#[test]
+fn every_channel_of_the_ladder_row_in_order() {
+    let r = rules();
+    let d = Drafter::new(&r).unwrap();
+    let mut t = ticket();
+    t.origin = Origin::Known(Channel::Email);
+    let shared = std::sync::Arc::new(t.clone());
+    let a = evaluate(
+        &t,
+        &r,
+        at("2026-11-23T14:00:00Z"),
+        at("2026-11-23T14:00:00Z"),
+        false,
+    )
+    .actions
+    .remove(0);
+    assert_eq!(a.channel, Some(Channel::Chat));
+    assert_eq!(a.fallback_channels, vec![Channel::Phone, Channel::Email]);
+    let x = d.render(&a, &shared, &r).unwrap();
+    let headings: Vec<&str> = x
+        .body
+        .split("\n\n")
+        .filter_map(|p| p.lines().next())
+        .filter(|l| ["Chat", "Call", "Voicemail", "E-mail", "Letter", "Portal"].contains(l))
+        .collect();
+    assert_eq!(headings, ["Chat", "Call", "Voicemail", "E-mail"]);
+    insta::assert_snapshot!(format!("Subject: {}\n{}", x.subject, x.body));
+}
+
+mod voicemail {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// Every strike or check-in whose channels include the phone holds a voicemail with
+        /// seed 004's five elements (the agent's name, the department, the ticket number,
+        /// the short description, the reason for the contact), short enough to say in 30
+        /// seconds (80 words at most).
+        #[test]
+        fn every_voicemail_holds_the_five_elements(
+            state in prop::sample::select(vec![State::AwaitingCustomer, State::Resolved]),
+            attempts in 0u32..3,
+            owner in prop::sample::select(vec!["alice", "bob", "carol"]),
+            origin in prop::sample::select(vec![Channel::Email, Channel::Phone, Channel::Chat, Channel::Portal]),
+            day in 23u32..30,
+            pending in any::<bool>(),
+            public in any::<bool>(),
+        ) {
+            let r = rules();
+            let d = Drafter::new(&r).unwrap();
+            let mut t = ticket();
+            t.state = state;
+            t.origin = Origin::Known(origin);
+            t.owner = Some(owner.into());
+            t.attempts = Some(attempts);
+            t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
+            t.resolved_at = Some(at("2026-11-20T10:00:00-05:00"));
+            if !pending {
+                t.pending_info = None;
+            }
+            if !public {
+                t.last_public_comment = None;
+            }
+            let now = at(&format!("2026-11-{day:02}T14:00:00Z"));
+            let shared = std::sync::Arc::new(t.clone());
+            for a in evaluate(&t, &r, now, now + chrono::TimeDelta::days(3), false).actions {
+                let phone = a.channel == Some(Channel::Phone) || a.fallback_channels.contains(&Channel::Phone);
+                if a.kind.is_internal() || !phone {
+                    continue;
+                }
+                let x = d.render(&a, &shared, &r).unwrap();
+                let vm = x.body.split("\nVoicemail\n").nth(1);
+                prop_assert!(vm.is_some(), "{}: no voicemail:\n{}", a.id(), x.body);
+                let vm = vm.unwrap().split("\n\n").take(2).collect::<Vec<_>>().join("\n\n");
+                let said = vm.split('"').nth(1).unwrap_or_default();
+                let agent = r.agent(&a.assignee).and_then(|g| g.name.clone()).unwrap_or_default();
+                for needle in [agent.as_str(), "Service Desk", "INC0042", "VPN drops every few minutes"] {
+                    prop_assert!(said.contains(needle), "{}: the voicemail lacks {needle}:\n{said}", a.id());
+                }
+                let reason = ["we still need this from you", "We are waiting for your reply since", "We are checking that the issue is resolved"];
+                prop_assert!(reason.iter().any(|r| said.contains(r)), "{}: no reason:\n{said}", a.id());
+                prop_assert!(said.split_whitespace().count() <= 80, "{} words:\n{said}", said.split_whitespace().count());
+            }
+        }
+    }
 }
