@@ -300,6 +300,19 @@ fn a_users_email_template_is_not_read_out_on_a_call() {
     assert!(!s.contains("(phone)\nSubject: Mail"), "{s}");
 }
 
+/// The representative ticket in another state, from another channel, with another owner
+/// and number of attempts (the last on 11-20; resolved on 11-20 when it is).
+fn varied(state: State, origin: Channel, owner: &str, attempts: u32) -> Ticket {
+    let mut t = ticket();
+    t.state = state;
+    t.origin = Origin::Known(origin);
+    t.owner = Some(owner.into());
+    t.attempts = Some(attempts);
+    t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
+    t.resolved_at = Some(at("2026-11-20T10:00:00-05:00"));
+    t
+}
+
 mod never_a_work_note {
     use super::*;
     use proptest::prelude::*;
@@ -324,13 +337,7 @@ mod never_a_work_note {
         ) {
             let r = rules();
             let d = Drafter::new(&r).unwrap();
-            let mut t = ticket();
-            t.state = state;
-            t.origin = Origin::Known(origin);
-            t.owner = Some(owner.into());
-            t.attempts = Some(attempts);
-            t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
-            t.resolved_at = Some(at("2026-11-20T10:00:00-05:00"));
+            let mut t = varied(state, origin, owner, attempts);
             t.pending_info = None;
             if !public_comment {
                 t.last_public_comment = None;
@@ -444,13 +451,7 @@ mod voicemail {
         ) {
             let r = rules();
             let d = Drafter::new(&r).unwrap();
-            let mut t = ticket();
-            t.state = state;
-            t.origin = Origin::Known(origin);
-            t.owner = Some(owner.into());
-            t.attempts = Some(attempts);
-            t.last_attempt_at = Some(at("2026-11-20T11:00:00-05:00"));
-            t.resolved_at = Some(at("2026-11-20T10:00:00-05:00"));
+            let mut t = varied(state, origin, owner, attempts);
             if !pending {
                 t.pending_info = None;
             }
