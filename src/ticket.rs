@@ -204,6 +204,9 @@ pub struct Ticket {
     pub last_public_comment: Option<String>,
     /// The latest internal note: never in a draft the customer sees.
     pub last_work_note: Option<String>,
+    /// The strikes earlier runs issued (from the ledger), in order: each one's day and
+    /// first channel, for the resolution note.
+    pub attempt_log: Vec<(NaiveDate, Option<Channel>)>,
     /// The account's own recurrence (SPEC §10), parsed when read.
     pub cadence: Option<crate::time::Span>,
     /// Columns the mapping does not use, by export name, for templates and conditions.
@@ -307,6 +310,7 @@ impl Ticket {
             pending_info: None,
             last_public_comment: None,
             last_work_note: None,
+            attempt_log: Vec::new(),
             cadence: None,
             extra: Vec::new(),
             dates: Vec::new(),

@@ -710,6 +710,7 @@ impl<'l> Before<'l> {
                     kind: e.kind,
                     due: e.due_date,
                     at: local_instant(tz, e.due_date, minute),
+                    channel: e.channel,
                 }
             })
             .collect();

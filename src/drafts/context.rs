@@ -252,6 +252,30 @@ const ACTION: [&str; 14] = [
     "window_start",
 ];
 
+/// A resolution's attempts, each with its number, day and channel: from the strikes the
+/// runs issued (the ledger) when they account for every attempt, else from the export, which
+/// dates the last one only.
+fn attempt_list(r: &crate::engine::Resolution, t: &Ticket) -> Vec<Value> {
+    let logged = t.attempt_log.len() == r.attempts as usize;
+    (1..=r.attempts)
+        .map(|n| {
+            let (when, channel) = match t.attempt_log.get(n as usize - 1).filter(|_| logged) {
+                Some(&(d, c)) => (
+                    date(d),
+                    c.map_or(Value::UNDEFINED, |c| Value::from(c.name())),
+                ),
+                None if n == r.attempts => (date(r.last_attempt), Value::UNDEFINED),
+                None => (Value::UNDEFINED, Value::UNDEFINED),
+            };
+            Value::from_pairs([
+                ("channel", channel),
+                ("date", when),
+                ("number", Value::from(n)),
+            ])
+        })
+        .collect()
+}
+
 /// The keys of `action` for its kind: the common ones and its detail's, sorted.
 fn action_keys(d: &Detail) -> &'static [&'static str] {
     static KEYS: OnceLock<[Vec<&'static str>; 5]> = OnceLock::new();
@@ -345,22 +369,7 @@ fn action(c: &Context, key: &str) -> Option<Value> {
             "close_code" => Some(Value::from(&*r.close_code)),
             "close_notes" => Some(Value::from(reason::close_notes(r))),
             "attempts" => Some(Value::from(r.attempts)),
-            "attempt_list" => Some(Value::from(
-                (1..=r.attempts)
-                    .map(|n| {
-                        let when = if n == r.attempts {
-                            date(r.last_attempt)
-                        } else {
-                            Value::UNDEFINED
-                        };
-                        Value::from_pairs([
-                            ("channel", Value::UNDEFINED),
-                            ("date", when),
-                            ("number", Value::from(n)),
-                        ])
-                    })
-                    .collect::<Vec<_>>(),
-            )),
+            "attempt_list" => Some(Value::from(attempt_list(r, &c.ticket))),
             _ => None,
         },
         (

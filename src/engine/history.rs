@@ -66,6 +66,8 @@ pub struct Issued<'a> {
     /// The due date it was planned for.
     pub due: NaiveDate,
     pub at: DateTime<Utc>,
+    /// The channel it went out by first.
+    pub channel: Option<crate::ticket::Channel>,
 }
 
 /// Supplies what an export without attempt or follow-up columns cannot say (SPEC §8):
@@ -74,16 +76,19 @@ pub struct Issued<'a> {
 pub fn recall(t: &mut Ticket, issued: &[Issued<'_>]) {
     if t.state == State::AwaitingCustomer && t.attempts.is_none() && t.last_attempt_at.is_none() {
         let (_, anchor) = strike_anchor(t);
-        let mut strikes: Vec<(&str, NaiveDate, DateTime<Utc>)> = issued
+        let mut strikes: Vec<(&str, NaiveDate, DateTime<Utc>, _)> = issued
             .iter()
             .filter(|e| e.kind == Kind::Strike && e.at > anchor)
-            .map(|e| (e.action_id, e.due, e.at))
+            .map(|e| (e.action_id, e.due, e.at, e.channel))
             .collect();
-        strikes.sort();
+        strikes.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
         strikes.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
         if let Some(last) = strikes.iter().map(|s| s.2).max() {
             let number = strikes.len() as u32;
             apply(t, &Effect::Attempt { number }, last);
+            // Each attempt's day and channel, for the resolution note.
+            strikes.sort_by_key(|s| s.2);
+            t.attempt_log = strikes.iter().map(|s| (s.1, s.3)).collect();
         }
     }
     if t.last_followup_at.is_none()

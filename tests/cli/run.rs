@@ -133,6 +133,28 @@ fn three_nights_issue_strikes_one_two_three_then_the_resolution() {
         resolutions.contains("3 contact attempts (the last on 2026-11-25)"),
         "{resolutions}"
     );
+    // The resolution note read "- attempt 1 / - attempt 2 / - attempt 3 on 2026-11-25": it
+    // names each attempt's day and channel, from the strikes the runs issued.
+    let drafts = fs::read_dir(desk.path("out/2026-11-27/drafts"))
+        .unwrap()
+        .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect::<String>();
+    let note = drafts
+        .split("Action: N1.resolve-3")
+        .nth(1)
+        .expect("N1's resolution note");
+    for line in [
+        "- attempt 1 on 2026-11-23 by chat\n",
+        "- attempt 2 on 2026-11-24 by email\n",
+        "- attempt 3 on 2026-11-25 by email\n",
+    ] {
+        assert!(note.contains(line), "{line}{note}");
+    }
+    assert!(
+        note.contains("The ticket has been awaiting the customer since 2026-11-"),
+        "{note}"
+    );
+    assert!(note.contains("reply to reopen it"), "{note}");
     // The archive has every action but the latest night's, which the ledger queues for it.
     let archive = fs::read_to_string(desk.path("out/archive/2026-11.tsv")).unwrap();
     assert_eq!(archive.lines().filter(|l| !l.starts_with('#')).count(), 6);
