@@ -164,6 +164,46 @@ pub enum Segment {
 
 pub use crate::time::DateOrTime;
 
+/// What the export says of the customer's contact details: the columns it has, and which
+/// of them this ticket fills. A column the export lacks is no evidence (the agent looks the
+/// number up in the ticket system); a blank one is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// Per channel that needs one (phone, e-mail, mail): the export has its column.
+    pub known: u8,
+    /// ... and this ticket's value is not blank.
+    pub has: u8,
+}
+
+impl Reach {
+    /// The bit of the contact a channel needs; none for chat and the portal, which reach the
+    /// customer through the ticket.
+    pub fn bit(c: Channel) -> u8 {
+        match c {
+            Channel::Phone => 1,
+            Channel::Email => 2,
+            Channel::Mail => 4,
+            Channel::Chat | Channel::Portal => 0,
+        }
+    }
+
+    /// The field that holds a channel's contact.
+    pub fn field(c: Channel) -> Option<Field> {
+        match c {
+            Channel::Phone => Some(Field::CustomerPhone),
+            Channel::Email => Some(Field::CustomerEmail),
+            Channel::Mail => Some(Field::CustomerAddress),
+            Channel::Chat | Channel::Portal => None,
+        }
+    }
+
+    /// The export has the column for the channel's contact, and this ticket's is blank.
+    pub fn lacks(self, c: Channel) -> bool {
+        let b = Reach::bit(c);
+        self.known & b != 0 && self.has & b == 0
+    }
+}
+
 /// One ticket, with every value parsed. Optional fields are `None` when the export left
 /// them blank or null.
 #[derive(Clone, Debug)]
@@ -180,6 +220,9 @@ pub struct Ticket {
     pub customer: Option<String>,
     pub customer_email: Option<String>,
     pub customer_phone: Option<String>,
+    pub customer_address: Option<String>,
+    /// Which contact details the export has for the customer.
+    pub reach: Reach,
     pub customer_tz: Option<Tz>,
     pub segment: Option<Segment>,
     pub customer_ooo_until: Option<NaiveDate>,
@@ -262,6 +305,7 @@ impl Ticket {
             Field::PendingInfo => self.pending_info.clone(),
             Field::LastPublicComment => self.last_public_comment.clone(),
             Field::LastWorkNote => self.last_work_note.clone(),
+            Field::CustomerAddress => self.customer_address.clone(),
         }
     }
 
@@ -291,6 +335,8 @@ impl Ticket {
             customer: None,
             customer_email: None,
             customer_phone: None,
+            customer_address: None,
+            reach: Reach::default(),
             customer_tz: None,
             segment: None,
             customer_ooo_until: None,
@@ -352,10 +398,11 @@ pub enum Field {
     PendingInfo,
     LastPublicComment,
     LastWorkNote,
+    CustomerAddress,
 }
 
 impl Field {
-    pub const ALL: [Field; 30] = [
+    pub const ALL: [Field; 31] = [
         Field::Id,
         Field::Status,
         Field::OpenedAt,
@@ -386,6 +433,7 @@ impl Field {
         Field::PendingInfo,
         Field::LastPublicComment,
         Field::LastWorkNote,
+        Field::CustomerAddress,
     ];
 
     pub const REQUIRED: [Field; 3] = [Field::Id, Field::Status, Field::OpenedAt];
@@ -402,6 +450,15 @@ impl Field {
                 | Field::PendingInfo
                 | Field::LastPublicComment
                 | Field::LastWorkNote
+                | Field::CustomerAddress
+        )
+    }
+
+    /// A customer's phone, e-mail or postal address: what a channel needs to reach them.
+    pub fn is_contact(self) -> bool {
+        matches!(
+            self,
+            Field::CustomerPhone | Field::CustomerEmail | Field::CustomerAddress
         )
     }
 
@@ -437,6 +494,7 @@ impl Field {
             Field::PendingInfo => "pending_info",
             Field::LastPublicComment => "last_public_comment",
             Field::LastWorkNote => "last_work_note",
+            Field::CustomerAddress => "customer_address",
         }
     }
 

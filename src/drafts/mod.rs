@@ -169,9 +169,14 @@ impl Drafter {
                 .cloned()
                 .unwrap_or_else(|| {
                     let id = plain(&a.assignee);
-                    // A bare number is a system's user id, not a name to sign with: the
-                    // draft is signed by the department.
-                    let name = if is_bare_number(&id) { "" } else { &id };
+                    // A bare number is a system's user id, and the unassigned queue is no
+                    // person: neither is a name to sign with, the department signs.
+                    let queue = a.assignee == rules.defaults.unassigned.as_str();
+                    let name = if is_bare_number(&id) || queue {
+                        ""
+                    } else {
+                        &id
+                    };
                     agent(&id, name)
                 }),
             covering: covering(a, t, rules),

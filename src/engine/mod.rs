@@ -34,15 +34,19 @@ pub enum Kind {
     CheckIn,
     OooHold,
     InternalAlert,
+    /// A contact is due but the customer has no way left to reach them (the export's
+    /// contact columns are blank): find their details first.
+    FindContact,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
+    pub const ALL: [Kind; 6] = [
         Kind::Strike,
         Kind::Resolve,
         Kind::CheckIn,
         Kind::OooHold,
         Kind::InternalAlert,
+        Kind::FindContact,
     ];
 
     pub fn name(self) -> &'static str {
@@ -52,6 +56,7 @@ impl Kind {
             Kind::CheckIn => "check_in",
             Kind::OooHold => "ooo_hold",
             Kind::InternalAlert => "internal_alert",
+            Kind::FindContact => "find_contact",
         }
     }
 
@@ -61,7 +66,10 @@ impl Kind {
 
     /// Internal actions have no channel: their windows are the business hours alone.
     pub fn is_internal(self) -> bool {
-        matches!(self, Kind::Resolve | Kind::OooHold | Kind::InternalAlert)
+        matches!(
+            self,
+            Kind::Resolve | Kind::OooHold | Kind::InternalAlert | Kind::FindContact
+        )
     }
 }
 
@@ -350,6 +358,17 @@ impl<'a> Ctx<'a> {
         why: Why,
         detail: Detail,
     ) -> Option<Action> {
+        // A channel whose contact column the export has but leaves blank cannot reach the
+        // customer: the next of the row is used; with none left, finding the details is the
+        // action.
+        let lacks = |c: &Channel| self.t.reach.lacks(*c);
+        let skipped: Channels = channels.iter().copied().filter(lacks).collect();
+        let reachable: Channels = channels.iter().copied().filter(|c| !lacks(c)).collect();
+        let (kind, channels, detail) = if !channels.is_empty() && reachable.is_empty() {
+            (Kind::FindContact, &[][..], Detail::None)
+        } else {
+            (kind, &reachable[..], detail)
+        };
         let windows: smallvec::SmallVec<[&[Interval]; 5]> = if channels.is_empty() {
             smallvec::smallvec![&self.rules.internal_windows[..]]
         } else {
@@ -387,7 +406,10 @@ impl<'a> Ctx<'a> {
             fallback_channels,
             assignee,
             covering_for,
-            reason: why.into(),
+            reason: Reason {
+                skipped,
+                ..why.into()
+            },
             detail,
             slack_until: None,
             moved_from: None,

@@ -16,6 +16,21 @@ pub struct Reason {
     pub overdue: Option<(NaiveDate, u32)>,
     /// When levelling moved it off a full day: the assignee's capacity a day.
     pub capacity: Option<u32>,
+    /// Channels of its row left out: the customer's contact for them is blank.
+    pub skipped: crate::ticket::Channels,
+}
+
+impl Reason {
+    /// What the action was for, as a word: "strike", "check-in", ….
+    pub fn why_kind(&self) -> &'static str {
+        match self.why {
+            Why::Strike { .. } => "strike",
+            Why::Resolve { .. } => "resolution",
+            Why::Hold { .. } => "hold",
+            Why::CheckIn { .. } | Why::Recurring { .. } => "check-in",
+            Why::Alert { .. } => "alert",
+        }
+    }
 }
 
 impl From<Why> for Reason {
@@ -24,6 +39,7 @@ impl From<Why> for Reason {
             why,
             overdue: None,
             capacity: None,
+            skipped: crate::ticket::Channels::NONE,
         }
     }
 }

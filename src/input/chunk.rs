@@ -140,10 +140,12 @@ impl Rows {
         let l = &*self.layout;
         let extra: Vec<&(usize, Arc<str>)> =
             l.extra.iter().filter(|(_, h)| p.wants_extra(h)).collect();
+        let known = super::row::contact_columns(|f| l.index[f as usize].is_some());
         // Texts only drafts and `explain` show are not read without them.
         let mapped: Vec<(usize, usize)> = Field::ALL
             .iter()
-            .filter(|f| p.texts || !f.is_text())
+            // Contact details are read always: whether they are there decides channels.
+            .filter(|f| p.texts || !f.is_text() || f.is_contact())
             .filter_map(|&f| Some((f as usize, l.index[f as usize]?)))
             .collect();
         // One check for the whole chunk; only a chunk that fails it is checked row by row,
@@ -199,7 +201,7 @@ impl Rows {
                     .iter()
                     .filter_map(|(i, h)| Some((h, p.values.present(cell(*i))?))),
             );
-            let ticket = p.outcome(at, &l.names, &fields, &present);
+            let ticket = p.outcome(at, &l.names, &fields, &present, known);
             each(Outcome {
                 line,
                 record,

@@ -86,7 +86,7 @@ pub fn near_misses(
 }
 
 /// Optional fields that change decisions, and what follows when the export lacks them.
-pub const DECIDING: [(Field, &str); 7] = [
+pub const DECIDING: [(Field, &str); 10] = [
     (
         Field::LastCustomerReplyAt,
         "a reply cannot restart the count: the strikes go on as if the customer never answered",
@@ -111,6 +111,18 @@ pub const DECIDING: [(Field, &str); 7] = [
     (
         Field::ResolvedAt,
         "steps counted from resolved_at never fall due",
+    ),
+    (
+        Field::CustomerPhone,
+        "calls are planned without knowing there is a number: the agent looks it up in the ticket system",
+    ),
+    (
+        Field::CustomerEmail,
+        "e-mails are planned without knowing there is an address: the agent looks it up in the ticket system",
+    ),
+    (
+        Field::CustomerAddress,
+        "letters are planned without knowing there is an address: the agent looks it up in the ticket system",
     ),
 ];
 

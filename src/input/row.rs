@@ -15,7 +15,7 @@ use super::record::Key;
 use super::record::{At, Outcome, Updated};
 use super::values::{self, Form, Order, Read, Seen, Values};
 use crate::config::{Dedupe, Rules};
-use crate::ticket::{Field, Origin, State, Ticket};
+use crate::ticket::{Channel, Field, Origin, Reach, State, Ticket};
 
 /// Maps rows to tickets: one per thread that parses (its lookups are cached per thread).
 pub struct Parser<'r> {
@@ -155,8 +155,17 @@ impl<'r> Parser<'r> {
         names: &[impl AsRef<str>],
         cells: &[Option<&str>; Field::ALL.len()],
         present: &[(&Arc<str>, &str)],
+        known: u8,
     ) -> Result<Box<Ticket>, Box<Reject>> {
         let mut t = self.ticket(at, names, cells)?;
+        // The contact details the export has, and which this ticket fills: a channel whose
+        // column is there but blank cannot reach the customer.
+        t.reach.known = known;
+        for c in [Channel::Phone, Channel::Email, Channel::Mail] {
+            if Reach::field(c).is_some_and(|f| cells[f as usize].is_some()) {
+                t.reach.has |= Reach::bit(c);
+            }
+        }
         self.rule_columns(at, &mut t, present)?;
         // The other columns only drafts and `explain` show.
         if self.texts {
@@ -280,6 +289,7 @@ impl<'r> Parser<'r> {
         t.customer = text(Field::Customer);
         t.customer_email = text(Field::CustomerEmail);
         t.customer_phone = text(Field::CustomerPhone);
+        t.customer_address = text(Field::CustomerAddress);
         t.customer_tz = get(Field::CustomerTz)
             .map(|s| {
                 self.cached
@@ -582,7 +592,12 @@ pub(super) fn json_outcome(
         .iter()
         .filter_map(|(k, v)| Some((k, parser.values.present(v)?)))
         .collect();
-    let ticket = parser.outcome(at, &names, &present, &extra);
+    let known = contact_columns(|f| {
+        parser.candidates[f as usize]
+            .iter()
+            .any(|c| lookup(&obj, c).is_some())
+    });
+    let ticket = parser.outcome(at, &names, &present, &extra, known);
     let updated = parser.updated(&present, &ticket);
     outcome(id_of(&cells), ticket, Some(lacks), updated)
 }
@@ -614,6 +629,14 @@ fn unfit(obj: &serde_json::Map<String, Value>, max: usize) -> Option<(&str, Stri
         };
         Some((k.as_str(), bad?))
     })
+}
+
+/// The `Reach::known` bits of the contact fields `has` says the source has.
+pub(super) fn contact_columns(has: impl Fn(Field) -> bool) -> u8 {
+    [Channel::Phone, Channel::Email, Channel::Mail]
+        .into_iter()
+        .filter(|&c| Reach::field(c).is_some_and(&has))
+        .fold(0, |bits, c| bits | Reach::bit(c))
 }
 
 /// Per required field, whether a JSON record has no key for it; `None` for a record that is

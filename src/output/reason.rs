@@ -79,6 +79,30 @@ pub fn write_close_notes(r: &Resolution, out: &mut String) {
     );
 }
 
+/// The channels left out for a blank contact, and, when none was left, what to do.
+fn skipped(a: &Action, out: &mut String) {
+    let gone = &a.reason.skipped;
+    if gone.is_empty() {
+        return;
+    }
+    for (i, c) in gone.iter().enumerate() {
+        put!(out, if i == 0 { " No " } else { ", no " }, c.name());
+        if let Some(f) = crate::ticket::Reach::field(*c) {
+            put!(out, " (", f.name(), " is blank)");
+        }
+    }
+    if a.kind == crate::engine::Kind::FindContact {
+        put!(
+            out,
+            ": no way is left to reach the customer; find their contact details in the ticket system and add them, then the ",
+            a.reason.why_kind(),
+            " goes out."
+        );
+    } else {
+        put!(out, ": the next channel of the row is used.");
+    }
+}
+
 fn plural(n: u32) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -160,7 +184,12 @@ fn weekday_names(days: &[bool; 7]) -> String {
 /// Appends an action's reason as sentences to `out`. One arm per kind of reason: the
 /// sentences read best side by side.
 pub fn write(a: &Action, out: &mut String) {
-    let channel = a.channel.map(|c| c.name()).unwrap_or("");
+    // A contact no channel can make (`find_contact`) is named by the channel it was for.
+    let channel = a
+        .channel
+        .or_else(|| a.reason.skipped.first().copied())
+        .map(|c| c.name())
+        .unwrap_or("");
     let ty = a.ticket_type.as_str();
     match &a.reason.why {
         Why::Strike { since, moved: m } => {
@@ -326,6 +355,7 @@ pub fn write(a: &Action, out: &mut String) {
             " overdue."
         );
     }
+    skipped(a, out);
     if let (Some(cap), Some(day)) = (a.reason.capacity, a.moved_from) {
         put!(
             out,

@@ -14,12 +14,12 @@ pub const ASSUMES: &str = "Counts what is due as the export stands: nothing list
 /// Counts of actions per key and kind (`summary`).
 pub struct Summary {
     by: SummaryKey,
-    rows: Vec<(String, [u64; 5])>,
+    rows: Vec<(String, [u64; Kind::ALL.len()])>,
 }
 
 impl Summary {
     pub fn count<'a>(actions: impl IntoIterator<Item = &'a Action>, by: SummaryKey) -> Summary {
-        let mut rows: std::collections::BTreeMap<String, [u64; 5]> =
+        let mut rows: std::collections::BTreeMap<String, [u64; Kind::ALL.len()]> =
             std::collections::BTreeMap::new();
         for a in actions {
             rows.entry(by.of(a)).or_default()[a.kind as usize] += 1;
@@ -34,8 +34,8 @@ impl Summary {
         self.by.name()
     }
 
-    fn totals(&self) -> [u64; 5] {
-        let mut t = [0; 5];
+    fn totals(&self) -> [u64; Kind::ALL.len()] {
+        let mut t = [0; Kind::ALL.len()];
         for (_, counts) in &self.rows {
             for (i, n) in counts.iter().enumerate() {
                 t[i] += n;
@@ -51,14 +51,14 @@ impl Summary {
         h
     }
 
-    fn cells(key: &str, counts: &[u64; 5]) -> Vec<String> {
+    fn cells(key: &str, counts: &[u64; Kind::ALL.len()]) -> Vec<String> {
         let mut row = vec![key.to_string()];
         row.extend(counts.iter().map(u64::to_string));
         row.push(counts.iter().sum::<u64>().to_string());
         row
     }
 
-    fn json_row(key_name: &str, key: &str, counts: &[u64; 5]) -> serde_json::Value {
+    fn json_row(key_name: &str, key: &str, counts: &[u64; Kind::ALL.len()]) -> serde_json::Value {
         let mut m = serde_json::Map::new();
         m.insert(key_name.to_string(), key.into());
         for (k, n) in Kind::ALL.iter().zip(counts) {

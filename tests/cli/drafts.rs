@@ -26,6 +26,8 @@ fn plan_with_drafts_adds_subject_and_body() {
             "alice" => "Alice Moreno",
             "bob" => "Bob Okafor",
             "carol" => "Carol Jensen",
+            // The queue is no person: the department signs.
+            "service-desk-queue" => "Service Desk",
             other => other,
         };
         for needle in [
@@ -303,4 +305,72 @@ fn numbered_assignees_are_named_in_one_warning() {
         "{}",
         out.stderr
     );
+}
+
+/// A phone check-in was drafted for a customer with no phone number ("Call the number on
+/// the ticket"). Where the export has a contact column and a ticket leaves it blank, the
+/// channel is skipped for the next of its row, and the reason says why; with no channel left
+/// the action is to find the contact details. An export without the column is no evidence.
+#[test]
+fn nothing_is_drafted_to_a_channel_without_its_contact() {
+    let rules = "[defaults]\ntimezone = \"America/New_York\"\n\
+                 [types.default]\nsteps = [{ after = \"7d\", from = \"opened_at\", channel = \"phone\" }]\n";
+    let csv = "id,status,opened_at,channel,customer_phone,customer_email,awaiting_since\n\
+               F1,Open,2026-11-16T15:00:00Z,phone,,f1@example.com,\n\
+               F2,Pending,2026-11-10T15:00:00Z,email,,f2@example.com,2026-11-18T15:00:00Z\n\
+               F3,Open,2026-11-16T15:00:00Z,phone,+1 555 0100,,\n";
+    let v = planned(rules, csv, &["--drafts"]);
+    let by = |id: &str| v.iter().find(|a| a["ticket_id"] == id).unwrap();
+    let (f1, f2, f3) = (by("F1"), by("F2"), by("F3"));
+    assert_eq!(f1["kind"], "find_contact");
+    assert_eq!(f1["channel"], serde_json::Value::Null);
+    let reason = f1["reason"].as_str().unwrap();
+    assert!(reason.contains("by phone: ask whether"), "{reason}");
+    assert!(reason.contains("No phone (customer_phone is blank): no way is left to reach the customer; find their contact details"), "{reason}");
+    assert!(!f1["draft_body"].as_str().unwrap().contains("\nCall\n"));
+    assert_eq!(
+        (&f2["channel"], &f2["fallback_channels"]),
+        (&"chat".into(), &serde_json::json!(["email"]))
+    );
+    assert!(
+        f2["reason"]
+            .as_str()
+            .unwrap()
+            .ends_with("No phone (customer_phone is blank): the next channel of the row is used."),
+        "{}",
+        f2["reason"]
+    );
+    let body = f2["draft_body"].as_str().unwrap();
+    assert!(
+        !body.contains("\nCall\n") && !body.contains("Voicemail"),
+        "{body}"
+    );
+    assert_eq!(f3["kind"], "check_in");
+    // Without the column the export says nothing: the phone stays.
+    let csv = "id,status,opened_at,channel\nF1,Open,2026-11-16T15:00:00Z,phone\n";
+    let v = planned(rules, csv, &[]);
+    assert_eq!(
+        (&v[0]["kind"], &v[0]["channel"]),
+        (&"check_in".into(), &"phone".into())
+    );
+    // `check` names the contact columns the export lacks.
+    let out = Case::new(&["check", "-"])
+        .now()
+        .rules(rules)
+        .stdin(csv)
+        .code(0)
+        .run();
+    assert!(
+        out.stdout
+            .contains("no customer_phone: calls are planned without knowing there is a number"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// The actions `plan --format json` lists for an export on stdin under `rules`.
+fn planned(rules: &str, csv: &str, extra: &[&str]) -> Vec<serde_json::Value> {
+    let args = [&["plan", "--format", "json", "-"][..], extra].concat();
+    let out = Case::new(&args).now().rules(rules).stdin(csv).code(0).run();
+    serde_json::from_str(&out.stdout).unwrap()
 }

@@ -181,6 +181,8 @@ fn case() -> impl Strategy<Value = Case> {
             any::<bool>(),
             prop::option::of(0u16..1440),
             prop::option::of(0..ZONES.len()),
+            // Which contact columns the export has, and which of them this ticket fills.
+            (0u8..8, 0u8..8),
         ),
         prop::sample::select(vec![
             State::AwaitingCustomer,
@@ -213,7 +215,7 @@ fn case() -> impl Strategy<Value = Case> {
                 now,
                 (opened_ago, awaiting_ago, reply_ago),
                 (attempts, last_days, ooo_days),
-                (react_days, origin, callback, preferred, tz),
+                (react_days, origin, callback, preferred, tz, (known, has)),
                 state,
                 (kind, resolved_ago, followup_ago, segment, owner),
             )| {
@@ -234,6 +236,7 @@ fn case() -> impl Strategy<Value = Case> {
                     react_days.map(|d| DateOrTime::Date(today + TimeDelta::days(d)));
                 t.origin = origin;
                 t.callback_requested = callback;
+                t.reach = followup::ticket::Reach { known, has };
                 t.preferred_time = preferred;
                 t.customer_tz = tz.map(|i| ZONES[i].parse::<Tz>().unwrap());
                 t.kind = kind.map(Into::into);
@@ -334,6 +337,13 @@ proptest! {
                     prop_assert!(matches!(t.state, State::Open | State::OnHold | State::AwaitingCustomer));
                     prop_assert_eq!(a.step, 1);
                 }
+                Kind::FindContact => {
+                    prop_assert!(a.channel.is_none() && !a.reason.skipped.is_empty(), "{a:?}");
+                }
+            }
+            // Nothing goes to a channel the customer has no contact for.
+            for ch in a.channel.iter().chain(a.fallback_channels.iter()) {
+                prop_assert!(!t.reach.lacks(*ch), "{ch} without its contact: {a:?}");
             }
             // Nobody works on a day they are out: the owner is covered, and covers are in.
             if let Some(agent) = rules.agent(&a.assignee) {
