@@ -139,7 +139,7 @@ impl Reader<'_> {
     ) -> Result<Vec<String>, Failure> {
         let mut rec = split::Record::default();
         let got = rdr
-            .read(&mut rec)
+            .read_header(&mut rec)
             .map_err(|e| Failure::io(format!("cannot read {name}: {e}")))?;
         match got {
             None => Err(Failure::usage(format!(

@@ -92,6 +92,9 @@ pub struct Splitter<R> {
     /// The most bytes a record may hold; a longer one is read past, keeping nothing, so
     /// that what is held stays a small multiple of this whatever the input.
     limit: usize,
+    /// Past the limit, stop at once rather than read on to the record's end: a header that
+    /// long means the file is no export, and nothing after it is read.
+    abandon: bool,
 }
 
 impl<R: Read> Splitter<R> {
@@ -120,7 +123,17 @@ impl<R: Read> Splitter<R> {
             started: false,
             delimiter,
             limit: limit.max(1),
+            abandon: false,
         }
+    }
+
+    /// Reads the first record, the header, into `rec`, giving up as soon as it is longer
+    /// than the limit; none for an empty input.
+    pub fn read_header(&mut self, rec: &mut Record) -> io::Result<Option<Got>> {
+        self.abandon = true;
+        let got = self.read(rec);
+        self.abandon = false;
+        got
     }
 
     /// Reads the next record into `rec`; none at the end of the input.
@@ -186,6 +199,9 @@ impl<R: Read> Splitter<R> {
                 }
                 None => {
                     scanned = self.end - self.pos;
+                    if scanned > self.limit && self.abandon {
+                        return Ok(Some(Got::TooLong(line)));
+                    }
                     if scanned > self.limit {
                         // Too long already: `csv_core` reads on to its end, keeping nothing
                         // (the rest may hold a quoted line end).
@@ -231,6 +247,9 @@ impl<R: Read> Splitter<R> {
             ends += nend;
             // Past the limit with room for a line end: certainly too long.
             over |= taken > self.limit + 2;
+            if over && self.abandon {
+                return Ok(Some(Got::TooLong(line)));
+            }
             match got {
                 Core::InputEmpty => {
                     // At the end of the input an empty read tells `csv_core` to finish.
@@ -528,6 +547,27 @@ mod tests {
                 vec![(want, 1)],
                 "{input}"
             );
+        }
+    }
+
+    /// A 2 GB file of one line was read to its end before its header was refused: a header
+    /// past the limit is refused having read little more than the limit.
+    #[test]
+    fn a_header_past_the_limit_is_refused_without_reading_on() {
+        for text in [
+            vec![b'x'; 1 << 20],
+            [b"\"".to_vec(), vec![b'x'; 1 << 20]].concat(),
+        ] {
+            let mut input = Trickle {
+                bytes: &text,
+                step: 64,
+            };
+            let mut s = Splitter::with_capacity(&mut input, 16, b',', 100);
+            let got = s.read_header(&mut Record::default()).unwrap();
+            assert_eq!(got, Some(Got::TooLong(1)));
+            drop(s);
+            let read = text.len() - input.bytes.len();
+            assert!(read < 1000, "read {read} bytes");
         }
     }
 
