@@ -202,6 +202,15 @@ impl Reach {
         let b = Reach::bit(c);
         self.known & b != 0 && self.has & b == 0
     }
+
+    /// The bit of what we ask the customer: `pending_info` or `last_public_comment`.
+    pub const ASK: u8 = 8;
+
+    /// The export has a column for what we wait for from the customer (or what we last told
+    /// them), and this ticket's is blank: a strike has nothing recorded to ask.
+    pub fn asks_nothing(self) -> bool {
+        self.known & Reach::ASK != 0 && self.has & Reach::ASK == 0
+    }
 }
 
 /// One ticket, with every value parsed. Optional fields are `None` when the export left
@@ -460,6 +469,16 @@ impl Field {
             self,
             Field::CustomerPhone | Field::CustomerEmail | Field::CustomerAddress
         )
+    }
+
+    /// A text whose presence decides a plan (a channel's contact, what a strike asks for):
+    /// read even when texts are not.
+    pub fn decides(self) -> bool {
+        self.is_contact()
+            || matches!(
+                self,
+                Field::PendingInfo | Field::LastPublicComment | Field::LastNote
+            )
     }
 
     pub fn name(self) -> &'static str {

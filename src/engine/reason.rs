@@ -50,6 +50,10 @@ pub enum Why {
     Strike {
         since: Since,
         moved: Option<Moved>,
+        /// False when the export has a column for what we wait for (`pending_info`) or
+        /// what we last told the customer (`last_public_comment`) and this ticket's are
+        /// blank: the contact has nothing recorded to ask.
+        asks: bool,
     },
     Resolve {
         /// Business days waited after the last attempt.

@@ -222,6 +222,7 @@ fn strike(ctx: &Ctx<'_>, trace: &mut Trace<'_>, st: &Standing) -> Option<Action>
     let why = Why::Strike {
         since,
         moved: st.moved,
+        asks: !t.reach.asks_nothing(),
     };
     let mut action = ctx.action(Kind::Strike, n, st.next, &channels, why, detail)?;
     if n == s.count {

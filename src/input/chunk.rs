@@ -140,12 +140,15 @@ impl Rows {
         let l = &*self.layout;
         let extra: Vec<&(usize, Arc<str>)> =
             l.extra.iter().filter(|(_, h)| p.wants_extra(h)).collect();
-        let known = super::row::contact_columns(|f| l.index[f as usize].is_some());
+        let known = super::row::contact_columns(
+            |f| l.index[f as usize].is_some(),
+            p.rules.drafts.last_note_public,
+        );
         // Texts only drafts and `explain` show are not read without them.
         let mapped: Vec<(usize, usize)> = Field::ALL
             .iter()
-            // Contact details are read always: whether they are there decides channels.
-            .filter(|f| p.texts || !f.is_text() || f.is_contact())
+            // Texts whose presence decides the plan are read always.
+            .filter(|f| p.texts || !f.is_text() || f.decides())
             .filter_map(|&f| Some((f as usize, l.index[f as usize]?)))
             .collect();
         // One check for the whole chunk; only a chunk that fails it is checked row by row,

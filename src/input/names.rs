@@ -86,7 +86,7 @@ pub fn near_misses(
 }
 
 /// Optional fields that change decisions, and what follows when the export lacks them.
-pub const DECIDING: [(Field, &str); 10] = [
+pub const DECIDING: [(Field, &str); 11] = [
     (
         Field::LastCustomerReplyAt,
         "a reply cannot restart the count: the strikes go on as if the customer never answered",
@@ -111,6 +111,10 @@ pub const DECIDING: [(Field, &str); 10] = [
     (
         Field::ResolvedAt,
         "steps counted from resolved_at never fall due",
+    ),
+    (
+        Field::PendingInfo,
+        "a strike cannot say what we wait for from the customer; its draft says since when we wait",
     ),
     (
         Field::CustomerPhone,

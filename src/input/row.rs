@@ -166,6 +166,10 @@ impl<'r> Parser<'r> {
                 t.reach.has |= Reach::bit(c);
             }
         }
+        let public = self.rules.drafts.last_note_public;
+        if asking(public).any(|f| cells[f as usize].is_some()) {
+            t.reach.has |= Reach::ASK;
+        }
         self.rule_columns(at, &mut t, present)?;
         // The other columns only drafts and `explain` show.
         if self.texts {
@@ -592,11 +596,14 @@ pub(super) fn json_outcome(
         .iter()
         .filter_map(|(k, v)| Some((k, parser.values.present(v)?)))
         .collect();
-    let known = contact_columns(|f| {
-        parser.candidates[f as usize]
-            .iter()
-            .any(|c| lookup(&obj, c).is_some())
-    });
+    let known = contact_columns(
+        |f| {
+            parser.candidates[f as usize]
+                .iter()
+                .any(|c| lookup(&obj, c).is_some())
+        },
+        parser.rules.drafts.last_note_public,
+    );
     let ticket = parser.outcome(at, &names, &present, &extra, known);
     let updated = parser.updated(&present, &ticket);
     outcome(id_of(&cells), ticket, Some(lacks), updated)
@@ -631,12 +638,25 @@ fn unfit(obj: &serde_json::Map<String, Value>, max: usize) -> Option<(&str, Stri
     })
 }
 
-/// The `Reach::known` bits of the contact fields `has` says the source has.
-pub(super) fn contact_columns(has: impl Fn(Field) -> bool) -> u8 {
-    [Channel::Phone, Channel::Email, Channel::Mail]
+/// The `Reach::known` bits of the fields `has` says the source has: each channel's contact,
+/// and what we ask the customer (`last_note` counts when it is public).
+pub(super) fn contact_columns(has: impl Fn(Field) -> bool, public: bool) -> u8 {
+    let contacts = [Channel::Phone, Channel::Email, Channel::Mail]
         .into_iter()
         .filter(|&c| Reach::field(c).is_some_and(&has))
-        .fold(0, |bits, c| bits | Reach::bit(c))
+        .fold(0, |bits, c| bits | Reach::bit(c));
+    if asking(public).any(has) {
+        contacts | Reach::ASK
+    } else {
+        contacts
+    }
+}
+
+/// The fields that say what we ask the customer.
+fn asking(public: bool) -> impl Iterator<Item = Field> {
+    [Field::PendingInfo, Field::LastPublicComment]
+        .into_iter()
+        .chain(public.then_some(Field::LastNote))
 }
 
 /// Per required field, whether a JSON record has no key for it; `None` for a record that is

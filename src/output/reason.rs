@@ -192,7 +192,11 @@ pub fn write(a: &Action, out: &mut String) {
         .unwrap_or("");
     let ty = a.ticket_type.as_str();
     match &a.reason.why {
-        Why::Strike { since, moved: m } => {
+        Why::Strike {
+            since,
+            moved: m,
+            asks,
+        } => {
             let (count, last) = match a.detail {
                 Detail::Strike {
                     count,
@@ -229,6 +233,9 @@ pub fn write(a: &Action, out: &mut String) {
                 }
             }
             moved(out, *m);
+            if !asks {
+                out.push_str(" Nothing is recorded of what we need from the customer (pending_info and last_public_comment are blank): read the ticket first, so that the contact asks for something.");
+            }
             if let Some(on) = last {
                 put!(
                     out,
