@@ -230,6 +230,8 @@ pub struct Ticket {
     pub customer_email: Option<String>,
     pub customer_phone: Option<String>,
     pub customer_address: Option<String>,
+    /// The customer's language (`de`, `pt-BR`): it chooses the templates of that language.
+    pub language: Option<String>,
     /// Which contact details the export has for the customer.
     pub reach: Reach,
     pub customer_tz: Option<Tz>,
@@ -315,6 +317,7 @@ impl Ticket {
             Field::LastPublicComment => self.last_public_comment.clone(),
             Field::LastWorkNote => self.last_work_note.clone(),
             Field::CustomerAddress => self.customer_address.clone(),
+            Field::Language => self.language.clone(),
         }
     }
 
@@ -345,6 +348,7 @@ impl Ticket {
             customer_email: None,
             customer_phone: None,
             customer_address: None,
+            language: None,
             reach: Reach::default(),
             customer_tz: None,
             segment: None,
@@ -408,10 +412,11 @@ pub enum Field {
     LastPublicComment,
     LastWorkNote,
     CustomerAddress,
+    Language,
 }
 
 impl Field {
-    pub const ALL: [Field; 31] = [
+    pub const ALL: [Field; 32] = [
         Field::Id,
         Field::Status,
         Field::OpenedAt,
@@ -443,6 +448,7 @@ impl Field {
         Field::LastPublicComment,
         Field::LastWorkNote,
         Field::CustomerAddress,
+        Field::Language,
     ];
 
     pub const REQUIRED: [Field; 3] = [Field::Id, Field::Status, Field::OpenedAt];
@@ -460,6 +466,7 @@ impl Field {
                 | Field::LastPublicComment
                 | Field::LastWorkNote
                 | Field::CustomerAddress
+                | Field::Language
         )
     }
 
@@ -514,6 +521,7 @@ impl Field {
             Field::LastPublicComment => "last_public_comment",
             Field::LastWorkNote => "last_work_note",
             Field::CustomerAddress => "customer_address",
+            Field::Language => "language",
         }
     }
 

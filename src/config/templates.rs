@@ -26,38 +26,82 @@ pub fn sources(kind: &str, table: &toml::Table) -> Result<Vec<Source>, String> {
     let mut out = Vec::new();
     for (key, value) in table {
         match (key.as_str(), value) {
-            ("subject" | "body" | "voicemail", toml::Value::String(text)) => out.push(Source {
-                name: format!("{kind}.{key}"),
-                text: text.clone(),
-            }),
-            ("subject" | "body" | "voicemail", _) => {
-                return Err(format!("[templates.{kind}].{key} must be a string"));
+            (part, toml::Value::Table(t)) if Channel::from_name(part).is_some() => {
+                parts(&format!("{kind}.{part}"), t, true, &mut out)?
             }
-            (channel, toml::Value::Table(t)) if Channel::from_name(channel).is_some() => {
-                for (part, v) in t {
-                    match (part.as_str(), v) {
-                        ("subject" | "body" | "voicemail", toml::Value::String(text)) => {
-                            out.push(Source {
-                                name: format!("{kind}.{channel}.{part}"),
-                                text: text.clone(),
-                            })
-                        }
-                        _ => {
-                            return Err(format!(
-                                "[templates.{kind}.{channel}].{part}: only subject, body and voicemail (strings) are allowed"
-                            ));
-                        }
-                    }
-                }
+            (lang, toml::Value::Table(t)) if is_language(lang) => {
+                parts(&format!("{kind}.{}", language(lang)), t, false, &mut out)?
             }
+            (part, v) if PARTS.contains(&part) => out.push(part_source(kind, part, v)?),
             (other, _) => {
                 return Err(format!(
-                    "[templates.{kind}]: \"{other}\" is neither subject, body, voicemail nor a channel (phone, email, chat, portal, mail)"
+                    "[templates.{kind}]: \"{other}\" is neither subject, body, voicemail, a channel (phone, email, chat, portal, mail) nor a language (de, pt-br, …)"
                 ));
             }
         }
     }
     Ok(out)
+}
+
+/// What a template table holds: a subject, a body, a voicemail.
+const PARTS: [&str; 3] = ["subject", "body", "voicemail"];
+
+/// The templates of `[templates.<prefix>]`: its parts, and with `languages`, a table per
+/// language (`[templates.strike.email.de]`).
+fn parts(
+    prefix: &str,
+    table: &toml::Table,
+    languages: bool,
+    out: &mut Vec<Source>,
+) -> Result<(), String> {
+    for (key, v) in table {
+        match (key.as_str(), v) {
+            (part, v) if PARTS.contains(&part) => out.push(part_source(prefix, part, v)?),
+            (lang, toml::Value::Table(t)) if languages && is_language(lang) => {
+                parts(&format!("{prefix}.{}", language(lang)), t, false, out)?
+            }
+            (other, _) => {
+                return Err(format!(
+                    "[templates.{prefix}].{other}: only subject, body and voicemail (strings){} are allowed",
+                    if languages {
+                        ", and a table per language"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn part_source(prefix: &str, part: &str, v: &toml::Value) -> Result<Source, String> {
+    match v {
+        toml::Value::String(text) => Ok(Source {
+            name: format!("{prefix}.{part}"),
+            text: text.clone(),
+        }),
+        _ => Err(format!("[templates.{prefix}].{part} must be a string")),
+    }
+}
+
+/// A language tag as exports write one: `de`, `pt-BR`, `pt_br`, `zh-Hant` (a two-letter
+/// language, so that a misspelt channel such as `fax` is no language).
+pub fn is_language(s: &str) -> bool {
+    let mut it = s.split(['-', '_']);
+    let primary = it.next().unwrap_or_default();
+    primary.len() == 2
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && it.all(|sub| {
+            (2..=8).contains(&sub.len()) && sub.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+        && Channel::from_name(s).is_none()
+        && !PARTS.contains(&s)
+}
+
+/// A language tag as templates are named by it: lower case, `-` between subtags.
+pub fn language(s: &str) -> String {
+    s.trim().to_ascii_lowercase().replace('_', "-")
 }
 
 /// The environment every template is compiled in.

@@ -18,31 +18,38 @@ pub fn check(d: &Drafter, rules: &Rules) -> Vec<String> {
     let horizon = now + TimeDelta::days(60);
     let mut problems = Vec::new();
     let mut seen = Vec::new();
-    for t in samples(rules, now) {
-        let t = Arc::new(t);
-        for a in evaluate(&t, rules, now, horizon, false).actions {
-            let channels: Vec<Option<Channel>> = match a.channel {
-                None => vec![None],
-                Some(_) => Channel::ALL.iter().copied().map(Some).collect(),
-            };
-            for c in channels {
-                if seen.contains(&(a.kind, c)) {
-                    continue;
-                }
-                seen.push((a.kind, c));
-                // Each channel's templates on their own: a draft of several channels is
-                // made of these parts.
-                let mut a = a.clone();
-                a.channel = c;
-                a.fallback_channels = crate::ticket::Channels::NONE;
-                if let Err(e) = d.render(&a, &t, rules)
-                    && !problems.iter().any(|p: &String| p.ends_with(&e))
-                {
-                    let how = c.map_or("internal".to_string(), |c| format!("by {c}"));
-                    problems.push(format!(
-                        "{} ({how}, on a sample ticket): {e}",
-                        a.kind.name()
-                    ));
+    let langs = std::iter::once(None).chain(super::languages(rules).into_iter().map(Some));
+    for lang in langs {
+        for mut t in samples(rules, now) {
+            t.language = lang.clone();
+            let t = Arc::new(t);
+            for a in evaluate(&t, rules, now, horizon, false).actions {
+                let channels: Vec<Option<Channel>> = match a.channel {
+                    None => vec![None],
+                    Some(_) => Channel::ALL.iter().copied().map(Some).collect(),
+                };
+                for c in channels {
+                    if seen.contains(&(a.kind, c, lang.clone())) {
+                        continue;
+                    }
+                    seen.push((a.kind, c, lang.clone()));
+                    // Each channel's templates on their own: a draft of several channels is
+                    // made of these parts.
+                    let mut a = a.clone();
+                    a.channel = c;
+                    a.fallback_channels = crate::ticket::Channels::NONE;
+                    if let Err(e) = d.render(&a, &t, rules)
+                        && !problems.iter().any(|p: &String| p.ends_with(&e))
+                    {
+                        let mut how = c.map_or("internal".to_string(), |c| format!("by {c}"));
+                        if let Some(l) = &lang {
+                            how.push_str(&format!(", in {l}"));
+                        }
+                        problems.push(format!(
+                            "{} ({how}, on a sample ticket): {e}",
+                            a.kind.name()
+                        ));
+                    }
                 }
             }
         }

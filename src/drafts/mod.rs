@@ -25,6 +25,9 @@ pub struct Drafter {
     env: Environment<'static>,
     /// Subject, body and voicemail template names, by kind and channel (`None` first).
     names: Vec<[Option<String>; 3]>,
+    /// The same for each language the rules write templates in, falling back part by part
+    /// to the default ones.
+    by_language: HashMap<String, Vec<[Option<String>; 3]>>,
     shared: Arc<Shared>,
     /// `agent` of each agent the rules name.
     agents: HashMap<String, Value>,
@@ -115,13 +118,26 @@ impl Drafter {
                 .map_err(|e| format!("[templates.{kind}]: {e}"))?;
         }
         let channels = std::iter::once(None).chain(Channel::ALL.map(Some));
-        let names = Kind::ALL
-            .iter()
-            .flat_map(|&k| {
-                let env = &env;
-                channels
-                    .clone()
-                    .map(move |c| PARTS.map(|part| template_name(env, k, c, part)))
+        let table = |lang: Option<&str>| -> Vec<[Option<String>; 3]> {
+            Kind::ALL
+                .iter()
+                .flat_map(|&k| {
+                    let env = &env;
+                    channels.clone().map(move |c| {
+                        PARTS.map(|part| {
+                            lang.and_then(|l| language_name(env, k, c, l, part))
+                                .or_else(|| template_name(env, k, c, part))
+                        })
+                    })
+                })
+                .collect()
+        };
+        let names = table(None);
+        let by_language = languages(rules)
+            .into_iter()
+            .map(|l| {
+                let t = table(Some(&l));
+                (l, t)
             })
             .collect();
         let c = &rules.contact;
@@ -143,6 +159,7 @@ impl Drafter {
         Ok(Drafter {
             env,
             names,
+            by_language,
             shared,
             agents,
             limits: rules.drafts,
@@ -152,11 +169,24 @@ impl Drafter {
     /// The draft of one action for its ticket.
     pub fn render(&self, a: &Action, t: &Arc<Ticket>, rules: &Rules) -> Result<Draft, String> {
         let kind = Kind::ALL.iter().position(|k| *k == a.kind).unwrap_or(0);
+        // The customer's language, when the rules write templates in it (or in its
+        // language without the region: `pt` for `pt-BR`).
+        let table = t
+            .language
+            .as_deref()
+            .map(crate::config::templates::language)
+            .and_then(|l| {
+                self.by_language.get(&l).or_else(|| {
+                    let primary = l.split('-').next().unwrap_or_default();
+                    self.by_language.get(primary)
+                })
+            })
+            .unwrap_or(&self.names);
         let names_of = |c: Option<Channel>| {
             let channel = c
                 .and_then(|c| Channel::ALL.iter().position(|x| *x == c))
                 .map_or(0, |i| i + 1);
-            &self.names[kind * (Channel::ALL.len() + 1) + channel]
+            &table[kind * (Channel::ALL.len() + 1) + channel]
         };
         let names = names_of(a.channel);
         let ctx = Context {
@@ -269,6 +299,41 @@ impl Drafter {
         };
         Ok(Draft { to, subject, body })
     }
+}
+
+/// The languages the rules file writes templates in.
+fn languages(rules: &Rules) -> Vec<String> {
+    let mut out: Vec<String> = rules
+        .templates
+        .iter()
+        .filter_map(|s| {
+            s.name
+                .split('.')
+                .find(|p| crate::config::templates::is_language(p))
+                .map(str::to_string)
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A rules file's template of a language for a part: for the kind and channel, then for
+/// the kind; none when it writes neither (the default ones are used).
+fn language_name(
+    env: &Environment<'_>,
+    kind: Kind,
+    channel: Option<Channel>,
+    lang: &str,
+    part: &str,
+) -> Option<String> {
+    let k = kind.name();
+    let mut names = Vec::new();
+    if let Some(c) = channel {
+        names.push(format!("{k}.{}.{lang}.{part}", c.name()));
+    }
+    names.push(format!("{k}.{lang}.{part}"));
+    names.into_iter().find(|n| env.get_template(n).is_ok())
 }
 
 /// The most specific template for a part: the rules file's for the kind and channel, then

@@ -481,3 +481,55 @@ mod voicemail {
         }
     }
 }
+
+/// A customer's language chooses the rules' templates in it (`[templates.strike.email.de]`,
+/// or `pt` for `pt-BR`), part by part over the default ones; another language gets the
+/// default templates.
+#[test]
+fn a_customers_language_chooses_its_templates() {
+    let text = format!(
+        "{}\n[templates.strike.email.de]\nsubject = \"Ticket {{{{ ticket.id }}}}: wir brauchen Ihre Antwort\"\nbody = \"Guten Tag, hier ist {{{{ agent.name }}}} vom {{{{ department }}}}, zu Ticket {{{{ ticket.id }}}}. {{{{ ways }}}}\"\n[templates.check_in.pt]\nsubject = \"Ticket {{{{ ticket.id }}}}\"\nbody = \"Olá, {{{{ agent.name }}}}, {{{{ department }}}}, ticket {{{{ ticket.id }}}}, {{{{ ways }}}}\"\n",
+        Rules::STARTER
+    );
+    let r = Rules::parse("r.toml", &text).unwrap();
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    let mut t = ticket();
+    t.language = Some("de_DE".into());
+    let s = drafts_of(
+        &t,
+        &r,
+        "2026-11-23T14:00:00Z",
+        &[Some(Channel::Email), Some(Channel::Chat)],
+    );
+    assert!(s.contains("Subject: Ticket INC0042: wir brauchen Ihre Antwort\nE-mail\nGuten Tag, hier ist Bob Okafor vom Service Desk"), "{s}");
+    assert!(
+        s.contains("(chat)\nSubject: Chat with Maria Lopez"),
+        "no German chat: the default: {s}"
+    );
+    t.language = Some("fr".into());
+    let s = drafts_of(&t, &r, "2026-11-23T14:00:00Z", &[Some(Channel::Email)]);
+    assert!(s.contains("Good day Maria Lopez"), "{s}");
+    t.language = Some("pt-BR".into());
+    t.state = State::Resolved;
+    t.resolved_at = Some(at("2026-11-16T10:00:00-05:00"));
+    let s = drafts_of(&t, &r, "2026-11-23T15:00:00Z", &[Some(Channel::Phone)]);
+    assert!(s.contains("Call\nOlá, Bob Okafor"), "{s}");
+    // A language's templates are linted as the default ones are, and `fax` is no language.
+    let lacking = format!(
+        "{}\n[templates.strike.email.de]\nsubject = \"S\"\nbody = \"Hallo\"\n",
+        Rules::STARTER
+    );
+    let r = Rules::parse("r.toml", &lacking).unwrap();
+    assert!(
+        r.warnings.iter().any(|w| w
+            .message
+            .contains("strike.email.de.body: the draft does not name")),
+        "{:?}",
+        r.warnings
+    );
+    let fax = format!(
+        "{}\n[templates.strike.fax]\nsubject = \"S\"\n",
+        Rules::STARTER
+    );
+    assert!(Rules::parse("r.toml", &fax).is_err());
+}

@@ -146,6 +146,8 @@ pub static ZENDESK: Preset = Preset {
             Field::CustomerTz,
             &["requester.time_zone", "Requester time zone"],
         ),
+        // Zendesk keeps a user's language as their locale.
+        (Field::Language, &["requester.locale", "Requester locale"]),
         (
             Field::Owner,
             &["assignee.name", "Assignee", "assignee_id", "Assignee id"],
@@ -204,6 +206,7 @@ pub static JIRA: Preset = Preset {
             &["Custom field (Last customer comment)"],
         ),
         (Field::CustomerTz, &["Custom field (Time zone)"]),
+        (Field::Language, &["Custom field (Request language)"]),
     ],
     status: &[
         ("waiting for support", State::Open),
@@ -244,6 +247,7 @@ pub static FRESHDESK: Preset = Preset {
             &["Phone", "Work phone", "requester.phone"],
         ),
         (Field::CustomerTz, &["Time zone", "requester.time_zone"]),
+        (Field::Language, &["Language", "requester.language"]),
         (Field::Owner, &["Agent", "responder_id"]),
         (Field::ResolvedAt, &["Resolved time", "stats.resolved_at"]),
         (Field::AwaitingSince, &["stats.pending_since"]),

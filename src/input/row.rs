@@ -294,6 +294,7 @@ impl<'r> Parser<'r> {
         t.customer_email = text(Field::CustomerEmail);
         t.customer_phone = text(Field::CustomerPhone);
         t.customer_address = text(Field::CustomerAddress);
+        t.language = text(Field::Language);
         t.customer_tz = get(Field::CustomerTz)
             .map(|s| {
                 self.cached

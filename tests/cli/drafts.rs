@@ -233,7 +233,7 @@ fn rules_check_warns_about_incomplete_templates_and_fails_on_broken_ones() {
     assert_eq!(out.code, 2);
     assert!(
         out.stderr
-            .contains("\"fax\" is neither subject, body, voicemail nor a channel"),
+            .contains("\"fax\" is neither subject, body, voicemail, a channel"),
         "{}",
         out.stderr
     );
