@@ -168,7 +168,10 @@ impl Drafter {
 
     /// The draft of one action for its ticket.
     pub fn render(&self, a: &Action, t: &Arc<Ticket>, rules: &Rules) -> Result<Draft, String> {
-        let kind = Kind::ALL.iter().position(|k| *k == a.kind).unwrap_or(0);
+        let kind = Kind::ALL
+            .iter()
+            .position(|k| *k == a.kind.drafted_as())
+            .unwrap_or(0);
         // The customer's language, when the rules write templates in it (or in its
         // language without the region: `pt` for `pt-BR`).
         let table = t

@@ -40,6 +40,7 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
         given: t.kind.as_deref().map(str::to_string),
     });
     alert(ctx, ty, trace, out);
+    owner_back(ctx, out);
     if let Some(every) = t.cadence.or(ty.every) {
         recurring(ctx, ty, every, trace, out);
         return;
@@ -85,6 +86,33 @@ pub(super) fn plan(ctx: &Ctx<'_>, trace: &mut Trace<'_>, out: &mut Vec<Action>) 
             out.push(c.action);
         }
     }
+}
+
+/// Seed 000: a colleague who followed up for an absent owner says they will be in touch
+/// when back; the owner's own check-in on their first day back keeps that promise. Due when
+/// the last follow-up fell on a day the owner was out, until one is made after it.
+fn owner_back(ctx: &Ctx<'_>, out: &mut Vec<Action>) {
+    let t = ctx.t;
+    if !matches!(t.state, State::Open | State::OnHold | State::Resolved) {
+        return;
+    }
+    let Some(covered_on) = t.last_followup_at.map(|x| ctx.local_date(x)) else {
+        return;
+    };
+    let Some(agent) = t.owner.as_deref().and_then(|o| ctx.rules.agent(o)) else {
+        return;
+    };
+    if !agent.is_out(covered_on) {
+        return;
+    }
+    let back = ctx.add_bd(agent.back_on(covered_on), 0);
+    let channel = same_medium(t.origin.channel());
+    let why = Why::OwnerBack { covered_on };
+    let detail = Detail::CheckIn {
+        of: 1,
+        missed: Box::default(),
+    };
+    out.extend(ctx.action(Kind::OwnerFollowUp, 1, back, &[channel], why, detail));
 }
 
 fn schedule_step(

@@ -94,7 +94,7 @@ pub fn recall(t: &mut Ticket, issued: &[Issued<'_>]) {
     if t.last_followup_at.is_none()
         && let Some(last) = issued
             .iter()
-            .filter(|e| e.kind == Kind::CheckIn)
+            .filter(|e| matches!(e.kind, Kind::CheckIn | Kind::OwnerFollowUp))
             .map(|e| e.at)
             .max()
     {

@@ -37,16 +37,20 @@ pub enum Kind {
     /// A contact is due but the customer has no way left to reach them (the export's
     /// contact columns are blank): find their details first.
     FindContact,
+    /// The owner's own check-in on their first day back, after a colleague followed up
+    /// for them while they were out.
+    OwnerFollowUp,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Strike,
         Kind::Resolve,
         Kind::CheckIn,
         Kind::OooHold,
         Kind::InternalAlert,
         Kind::FindContact,
+        Kind::OwnerFollowUp,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +61,15 @@ impl Kind {
             Kind::OooHold => "ooo_hold",
             Kind::InternalAlert => "internal_alert",
             Kind::FindContact => "find_contact",
+            Kind::OwnerFollowUp => "owner_follow_up",
+        }
+    }
+
+    /// The kind whose templates draft it: the owner's follow-up is a check-in.
+    pub fn drafted_as(self) -> Kind {
+        match self {
+            Kind::OwnerFollowUp => Kind::CheckIn,
+            k => k,
         }
     }
 

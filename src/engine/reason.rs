@@ -29,6 +29,7 @@ impl Reason {
             Why::Hold { .. } => "hold",
             Why::CheckIn { .. } | Why::Recurring { .. } => "check-in",
             Why::Alert { .. } => "alert",
+            Why::OwnerBack { .. } => "follow-up",
         }
     }
 }
@@ -81,6 +82,10 @@ pub enum Why {
     },
     Alert {
         opened: NaiveDate,
+    },
+    /// The owner is back: the last follow-up was made for them on this day, while out.
+    OwnerBack {
+        covered_on: NaiveDate,
     },
 }
 

@@ -349,6 +349,14 @@ pub fn write(a: &Action, out: &mut String) {
             *opened,
             ": tell the team this customer had a service failure, and that every further contact with them must be rechecked."
         ),
+        Why::OwnerBack { covered_on } => put!(
+            out,
+            "The owner's own follow-up on their first day back, by ",
+            channel,
+            ": a colleague followed up for them on ",
+            *covered_on,
+            ", while they were out, and said they would be in touch; ask whether the issue is solved."
+        ),
     }
     if let Some((due, n)) = a.reason.overdue {
         put!(

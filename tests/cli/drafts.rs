@@ -59,7 +59,8 @@ fn plan_with_drafts_adds_subject_and_body() {
 
 /// The covering check-in said the owner was out twice, dropped its question and promised
 /// contact nothing scheduled ("they will be in touch when they are back"). It says once who
-/// is out and until when, that there is no news, and still asks whether the issue is solved.
+/// is out and until when, that there is no news, still asks whether the issue is solved, and
+/// promises the owner's follow-up, which is planned (`the_owners_follow_up_is_planned_…`).
 #[test]
 fn a_covering_check_in_names_the_return_once_and_still_asks() {
     let dir = tempfile::tempdir().unwrap();

@@ -340,6 +340,10 @@ proptest! {
                 Kind::FindContact => {
                     prop_assert!(a.channel.is_none() && !a.reason.skipped.is_empty(), "{a:?}");
                 }
+                Kind::OwnerFollowUp => {
+                    prop_assert!(matches!(t.state, State::Open | State::OnHold | State::Resolved));
+                    prop_assert_eq!(Some(a.assignee.as_str()), t.owner.as_deref(), "by the owner: {:?}", a);
+                }
             }
             // Nothing goes to a channel the customer has no contact for.
             for ch in a.channel.iter().chain(a.fallback_channels.iter()) {

@@ -662,3 +662,49 @@ fn the_csv_guard_leaves_the_import_key_of_resolutions_as_it_was() {
         "a cell a person reads is guarded: {actions}"
     );
 }
+
+/// Seed 000: the colleague covering for an absent owner promises the owner's own follow-up;
+/// nothing kept it. After a covered check-in, the owner's follow-up is planned on their
+/// first day back, assigned to them, and issued into the ledger like any action.
+#[test]
+fn the_owners_follow_up_is_planned_on_their_first_day_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("covered.csv");
+    fs::write(
+        &export,
+        "id,status,opened_at,type,channel,customer,customer_email,owner,resolved_at\n\
+         R1,Resolved,2026-11-12T10:00:00-05:00,support,email,Pat Morgan,pat@example.com,alice,2026-11-20T10:00:00-05:00\n",
+    )
+    .unwrap();
+    let desk = Desk::with(export.to_str().unwrap());
+    // Alice is out on the 27th: Carol checks in for her.
+    assert_eq!(desk.run("2026-11-27", &[]).code, 0);
+    let day = fs::read_to_string(desk.path("out/2026-11-27/actions.csv")).unwrap();
+    assert!(
+        day.contains("R1.check_in-1,R1,check_in,1,2026-11-27"),
+        "{day}"
+    );
+    assert!(day.contains(",carol,alice,"), "covered: {day}");
+    // Back on Monday the 30th, Alice follows up herself.
+    assert_eq!(desk.run("2026-11-30", &[]).code, 0);
+    let day = fs::read_to_string(desk.path("out/2026-11-30/actions.csv")).unwrap();
+    assert!(
+        day.contains("R1.owner_follow_up-1,R1,owner_follow_up,1,2026-11-30"),
+        "{day}"
+    );
+    assert!(day.contains(",alice,,\"The owner's own follow-up on their first day back, by email: a colleague followed up for them on 2026-11-27"), "{day}");
+    let ledger = fs::read_to_string(desk.path("out/ledger.tsv")).unwrap();
+    assert!(
+        ledger.contains("\tR1.owner_follow_up-1\tR1\towner_follow_up\t"),
+        "{ledger}"
+    );
+    let drafts = fs::read_to_string(desk.path("out/2026-11-30/drafts/alice.txt")).unwrap();
+    assert!(
+        drafts.contains("I am back in the office, and I am following up on it myself"),
+        "{drafts}"
+    );
+    // Done: it is not due again.
+    assert_eq!(desk.run("2026-12-01", &[]).code, 0);
+    let ids = desk.action_ids("2026-12-01");
+    assert!(!ids.iter().any(|i| i.starts_with("R1.")), "{ids:?}");
+}
