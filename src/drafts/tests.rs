@@ -533,3 +533,57 @@ fn a_customers_language_chooses_its_templates() {
     );
     assert!(Rules::parse("r.toml", &fax).is_err());
 }
+
+/// One snapshot of every kind × channel × variant: plain, covering (Alice out on the 27th),
+/// last strike, complaint, no reason known, a language the rules write (German e-mail, the
+/// rest falling back), and the actions only some tickets get (finding contact details, the
+/// owner's follow-up when back).
+#[test]
+fn every_kind_channel_and_variant() {
+    let text = format!(
+        "{}\n[templates.strike.email.de]\nsubject = \"Ticket {{{{ ticket.id }}}}: wir brauchen Ihre Antwort\"\nbody = \"Guten Tag, hier ist {{{{ agent.name }}}} vom {{{{ department }}}}, zu Ticket {{{{ ticket.id }}}}. {{{{ ways }}}}\"\n",
+        Rules::STARTER
+    );
+    let r = Rules::parse("r.toml", &text).unwrap();
+    let mut s = String::new();
+    let mut variant = |name: &str, t: &Ticket, now: &str| {
+        s.push_str(&format!("######## {name}\n"));
+        s.push_str(&drafts_of(t, &r, now, &ALL));
+    };
+    let base = ticket();
+    variant("strike 1", &base, "2026-11-23T14:00:00Z");
+    let mut t = base.clone();
+    t.attempts = Some(2);
+    t.last_attempt_at = Some(at("2026-11-24T11:00:00-05:00"));
+    t.owner = Some("alice".into());
+    variant("last strike, covering", &t, "2026-11-27T14:00:00Z");
+    let mut t = base.clone();
+    t.kind = Some("complaint".into());
+    variant("complaint", &t, "2026-11-23T14:00:00Z");
+    let mut t = base.clone();
+    t.pending_info = None;
+    t.last_public_comment = None;
+    t.awaiting_since = None;
+    variant("no reason known", &t, "2026-11-23T14:00:00Z");
+    let mut t = base.clone();
+    t.language = Some("de".into());
+    variant("German", &t, "2026-11-23T14:00:00Z");
+    let mut t = varied(State::Resolved, Channel::Email, "bob", 0);
+    t.resolved_at = Some(at("2026-11-16T10:00:00-05:00"));
+    variant("check-in", &t, "2026-11-23T15:00:00Z");
+    t.kind = Some("complaint".into());
+    variant("check-in, complaint", &t, "2026-11-23T15:00:00Z");
+    let mut t = varied(State::Resolved, Channel::Email, "alice", 0);
+    t.last_followup_at = Some(at("2026-11-27T15:00:00Z"));
+    variant("owner's follow-up when back", &t, "2026-11-30T15:00:00Z");
+    let mut t = varied(State::Resolved, Channel::Phone, "bob", 0);
+    t.resolved_at = Some(at("2026-11-16T10:00:00-05:00"));
+    t.customer_phone = None;
+    t.reach = crate::ticket::Reach { known: 1, has: 0 };
+    let x = drafts_of(&t, &r, "2026-11-23T15:00:00Z", &[Some(Channel::Phone)]);
+    s.push_str("######## no phone number: find the contact\n");
+    s.push_str(&x);
+    assert!(x.contains("find_contact-1 (internal)"), "{x}");
+    assert!(s.contains("INC0042.owner_follow_up-1 (email)"), "{s}");
+    insta::assert_snapshot!(s);
+}
