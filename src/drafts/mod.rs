@@ -300,7 +300,24 @@ impl Drafter {
             (false, None) => name.to_string(),
             (true, None) => "(no contact details in the export)".into(),
         };
-        Ok(Draft { to, subject, body })
+        // The covering colleague reads the owner's work note; the customer never does.
+        let note = a
+            .covering_for
+            .as_ref()
+            .and_then(|_| {
+                t.last_work_note.clone().or_else(|| {
+                    t.last_note
+                        .clone()
+                        .filter(|_| !self.shared.last_note_public)
+                })
+            })
+            .map(|n| plain(&n).into_owned());
+        Ok(Draft {
+            to,
+            subject,
+            body,
+            note,
+        })
     }
 }
 

@@ -105,7 +105,8 @@ fn owner_back(ctx: &Ctx<'_>, out: &mut Vec<Action>) {
     if !agent.is_out(covered_on) {
         return;
     }
-    let back = ctx.add_bd(agent.back_on(covered_on), 0);
+    // Not while the customer is away, as every check-in.
+    let (back, _) = wait_for_return(ctx, (ctx.add_bd(agent.back_on(covered_on), 0), None));
     let channel = same_medium(t.origin.channel());
     let why = Why::OwnerBack { covered_on };
     let detail = Detail::CheckIn {

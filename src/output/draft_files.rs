@@ -125,6 +125,9 @@ fn draft_text(a: &Action, d: &Draft, text: &mut String) {
     if let Some(o) = &a.covering_for {
         let _ = write!(text, " (covering for {})", plain(o));
     }
+    if let Some(n) = &d.note {
+        let _ = write!(text, "\nWork note (for you, not the customer): {n}");
+    }
     let _ = write!(text, "\nSubject: {}\n\n{}", plain(&d.subject), d.body);
 }
 

@@ -127,6 +127,10 @@ pub struct Draft {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// For the agent alone: the owner's latest work note, when a colleague covers for them
+    /// (never in the body, which the customer sees).
+    #[serde(skip)]
+    pub note: Option<String>,
 }
 
 /// One action as the outputs see it: the action, and its draft when drafted.

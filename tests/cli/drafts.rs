@@ -375,3 +375,31 @@ fn planned(rules: &str, csv: &str, extra: &[&str]) -> Vec<serde_json::Value> {
     let out = Case::new(&args).now().rules(rules).stdin(csv).code(0).run();
     serde_json::from_str(&out.stdout).unwrap()
 }
+
+/// The covering colleague reads the owner's work note in the draft file's header, for them
+/// alone; the customer's text never holds it.
+#[test]
+fn the_covering_colleague_reads_the_work_note_the_customer_never_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "id,status,opened_at,type,channel,customer,customer_email,owner,resolved_at,last_work_note\n\
+               R1,Resolved,2026-11-12T10:00:00-05:00,support,email,Pat Morgan,pat@example.com,alice,2026-11-20T10:00:00-05:00,Manager approval pending\n";
+    let out = dir.path().join("d");
+    Case::new(&[
+        "--now",
+        "2026-11-27T15:00:00Z",
+        "drafts",
+        "--out",
+        out.to_str().unwrap(),
+        "-",
+    ])
+    .stdin(csv)
+    .code(0)
+    .run();
+    let text = std::fs::read_to_string(out.join("R1.check_in-1.txt")).unwrap();
+    let (header, body) = text.split_once("\n\n").unwrap();
+    assert!(
+        header.contains("\nWork note (for you, not the customer): Manager approval pending"),
+        "{text}"
+    );
+    assert!(!body.contains("Manager approval"), "{text}");
+}

@@ -154,7 +154,8 @@ fn guarded(s: &str) -> String {
     }
 }
 
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
+    "Work note (for you, not the customer):",
     "Action:",
     "To:",
     "Channel:",

@@ -46,6 +46,7 @@ fn lines_are_what_serde_json_writes_of_a_row() {
                     to: String::new(),
                     subject: "Re: \"x\"".into(),
                     body: "Hi,\r\n\u{8}\u{c}\u{1f}ok".into(),
+                    note: None,
                 };
                 if checked % 2 == 1 {
                     a.covering_for = Some("carol".into());
