@@ -192,33 +192,49 @@ impl Drafter {
             &table[kind * (Channel::ALL.len() + 1) + channel]
         };
         let names = names_of(a.channel);
-        let ctx = Context {
-            action: a.clone(),
-            ticket: t.clone(),
-            tz: a.timezone,
-            agent: self
-                .agents
-                .get(a.assignee.as_str())
-                .cloned()
-                .unwrap_or_else(|| {
-                    let id = plain(&a.assignee);
-                    // A bare number is a system's user id, and the unassigned queue is no
-                    // person: neither is a name to sign with, the department signs.
-                    let queue = a.assignee == rules.defaults.unassigned.as_str();
-                    let name = if is_bare_number(&id) || queue {
-                        ""
-                    } else {
-                        &id
-                    };
-                    agent(&id, name)
-                }),
-            covering: covering(a, t, rules),
-            shared: self.shared.clone(),
-        }
-        .value();
+        let covered = covering(a, t, rules);
+        let context = |covering: Value, agent: Value| {
+            Context {
+                action: a.clone(),
+                ticket: t.clone(),
+                tz: a.timezone,
+                agent,
+                covering,
+                shared: self.shared.clone(),
+            }
+            .value()
+        };
+        let agent_value = self
+            .agents
+            .get(a.assignee.as_str())
+            .cloned()
+            .unwrap_or_else(|| {
+                let id = plain(&a.assignee);
+                // A bare number is a system's user id, and the unassigned queue is no
+                // person: neither is a name to sign with, the department signs.
+                let queue = a.assignee == rules.defaults.unassigned.as_str();
+                let name = if is_bare_number(&id) || queue {
+                    ""
+                } else {
+                    &id
+                };
+                agent(&id, name)
+            });
+        let ctx = context(covered.clone(), agent_value.clone());
+        // The draft names the absent owner's return once, in its first part: the parts
+        // after it say only that they are out.
+        let later = if a.covering_for.is_some() {
+            let keep = ["id", "name"].map(|k| (k, covered.get_attr(k).unwrap_or_default()));
+            context(Value::from_pairs(keep), agent_value)
+        } else {
+            ctx.clone()
+        };
         // What is left of [drafts].max_bytes for the draft's next part.
         let left = std::cell::Cell::new(self.limits.max_bytes);
-        let render = |names: &[Option<String>; 3], i: usize| -> Result<Option<String>, String> {
+        let render_in = |ctx: &Value,
+                         names: &[Option<String>; 3],
+                         i: usize|
+         -> Result<Option<String>, String> {
             let Some(name) = names[i].as_deref() else {
                 return if i == 2 {
                     Ok(None)
@@ -228,7 +244,7 @@ impl Drafter {
             };
             let tpl = self.env.get_template(name).map_err(|e| e.to_string())?;
             let mut out = Capped::new(left.get());
-            match tpl.render_captured_to(&ctx, &mut out) {
+            match tpl.render_captured_to(ctx, &mut out) {
                 Ok(_) => {
                     left.set(left.get() - out.bytes.len());
                     String::from_utf8(out.bytes)
@@ -246,9 +262,9 @@ impl Drafter {
                 Err(e) => Err(format!("template {name}: {e:#}")),
             }
         };
-        let subject = words(&render(names, 0)?.unwrap_or_default());
+        let subject = words(&render_in(&ctx, names, 0)?.unwrap_or_default());
         let body = match a.channel.filter(|_| !a.kind.is_internal()) {
-            None => tidy(&render(names, 1)?.unwrap_or_default()),
+            None => tidy(&render_in(&ctx, names, 1)?.unwrap_or_default()),
             // One part per channel of the action, in order, each headed by its name: the
             // agent whose chat goes unanswered has the call, its voicemail and the e-mail.
             Some(first) => {
@@ -258,6 +274,8 @@ impl Drafter {
                     if seen.contains(&c) {
                         continue;
                     }
+                    let ctx = if seen.is_empty() { &ctx } else { &later };
+                    let render = |names, i| render_in(ctx, names, i);
                     seen.push(c);
                     let names = names_of(Some(c));
                     let mut part = format!("{}\n", heading(c));

@@ -587,3 +587,27 @@ fn every_kind_channel_and_variant() {
     assert!(s.contains("INC0042.owner_follow_up-1 (email)"), "{s}");
     insta::assert_snapshot!(s);
 }
+
+/// A covering draft of several channels named the owner's return in every part: it names it
+/// once, in the first; the others say only that the owner is out.
+#[test]
+fn a_covering_draft_of_several_channels_names_the_return_once() {
+    let r = rules();
+    let d = Drafter::new(&r).unwrap();
+    let mut t = varied(State::AwaitingCustomer, Channel::Email, "alice", 0);
+    t.awaiting_since = Some(at("2026-11-25T10:00:00-05:00"));
+    let a = evaluate(
+        &t,
+        &r,
+        at("2026-11-27T14:00:00Z"),
+        at("2026-11-27T14:00:00Z"),
+        false,
+    )
+    .actions
+    .remove(0);
+    assert_eq!(a.covering_for.as_deref(), Some("alice"));
+    assert!(a.fallback_channels.len() >= 2, "{a:?}");
+    let x = d.render(&a, &std::sync::Arc::new(t), &r).unwrap();
+    assert_eq!(x.body.matches("2026-11-30").count(), 1, "{}", x.body);
+    assert!(x.body.matches("Alice Moreno").count() >= 3, "{}", x.body);
+}
