@@ -105,8 +105,12 @@ fn owner_back(ctx: &Ctx<'_>, out: &mut Vec<Action>) {
     if !agent.is_out(covered_on) {
         return;
     }
-    // Not while the customer is away, as every check-in.
+    // Not while the customer is away, as every check-in; and, as a check-in, dropped once
+    // long past.
     let (back, _) = wait_for_return(ctx, (ctx.add_bd(agent.back_on(covered_on), 0), None));
+    if ctx.today > days_after(back, ctx.rules.defaults.checkin_expire_days) {
+        return;
+    }
     let channel = same_medium(t.origin.channel());
     let why = Why::OwnerBack { covered_on };
     let detail = Detail::CheckIn {

@@ -708,3 +708,20 @@ fn the_owners_follow_up_is_planned_on_their_first_day_back() {
     let ids = desk.action_ids("2026-12-01");
     assert!(!ids.iter().any(|i| i.starts_with("R1.")), "{ids:?}");
 }
+
+/// An owner's follow-up, like a check-in, is dropped once long past its day: an export whose
+/// last follow-up fell in an old absence does not list it for ever.
+#[test]
+fn an_owners_follow_up_long_past_is_dropped() {
+    let csv = "id,status,opened_at,channel,customer_email,owner,resolved_at,last_followup_at\n\
+               R1,Resolved,2026-11-12T10:00:00-05:00,email,pat@example.com,alice,2026-11-20T10:00:00-05:00,2026-11-27T10:00:00-05:00\n";
+    let plan = |now: &str| {
+        Case::new(&["--now", now, "plan", "--format", "csv", "-"])
+            .stdin(csv)
+            .code(0)
+            .run()
+            .stdout
+    };
+    assert!(plan("2026-11-30T15:00:00Z").contains("R1.owner_follow_up-1"));
+    assert!(!plan("2027-02-01T15:00:00Z").contains("owner_follow_up"));
+}
