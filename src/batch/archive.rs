@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
+use super::entry::{Entry, escape, parse_lines};
 use super::fault;
-use super::ledger::{Entry, parse_lines};
 use crate::error::Failure;
 use crate::files::{self, Mode};
 
@@ -134,7 +134,7 @@ pub fn for_ticket(dir: &Path, ticket: &str) -> Result<Vec<Entry>, Failure> {
     use std::io::BufRead;
     let paths = months(dir)?;
     let mut field = String::new();
-    super::ledger::escape(ticket, &mut field);
+    escape(ticket, &mut field);
     let mut out = Vec::new();
     for p in paths {
         let fail = |e: io::Error| Failure::io(format!("cannot read {}: {e}", p.display()));

@@ -2,6 +2,7 @@
 //! its archive, and the day's folder built aside and swapped into place, which commits both.
 
 pub mod archive;
+mod entry;
 pub mod fault;
 pub mod folder;
 pub mod ledger;

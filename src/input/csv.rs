@@ -5,13 +5,10 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use super::chunk::{Chunk, Layout, Rows};
-use super::reader::{BATCH, Reader};
+use super::reader::{BATCH, CHUNK_BYTES, Reader};
 use super::record::At;
 use super::split;
 use crate::error::Failure;
-
-/// A chunk of rows is handed on once it holds this many bytes, if not `BATCH` rows before.
-const CHUNK_BYTES: usize = 2 << 20;
 use crate::ticket::Field;
 
 impl Reader<'_> {
@@ -97,7 +94,6 @@ impl Reader<'_> {
             }
             rows.bytes.push(b',');
             rows.at.push((at.line, record));
-            // Long rows make a chunk full sooner: chunks in flight hold bounded bytes.
             if rows.at.len() == BATCH || rows.bytes.len() >= CHUNK_BYTES {
                 if let Some(size) = size.filter(|_| !sized) {
                     sized = true;

@@ -86,7 +86,7 @@ impl Job {
                                 None,
                                 "",
                                 "",
-                                super::json::not_json(&e, line.is_some()),
+                                not_json(&e, line.is_some()),
                             ))),
                             lacks: None,
                             updated: Updated::Absent,
@@ -105,4 +105,18 @@ impl Job {
             }
         }
     }
+}
+
+/// Why a record is not JSON. Within an array the parser's position counts from the
+/// record's first byte, which would mislead: it is left out.
+pub(super) fn not_json(e: &serde_json::Error, on_its_line: bool) -> String {
+    if on_its_line {
+        return format!("not valid JSON: {e}");
+    }
+    let text = e.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    format!("not valid JSON: {text}")
 }

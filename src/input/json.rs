@@ -8,8 +8,8 @@ use std::io::{self, BufRead};
 use serde_json::Value;
 
 use super::chunk::Chunk;
-use super::jobs::{Job, Lines, Work};
-use super::reader::{BATCH, Reader};
+use super::jobs::{Job, Lines, Work, not_json};
+use super::reader::{BATCH, CHUNK_BYTES, Reader};
 use super::record::At;
 use crate::error::Failure;
 
@@ -116,23 +116,6 @@ impl Reader<'_> {
 
 /// Cuts the next record into the buffer it is given; none after the last.
 pub(super) type Cutter<'a> = dyn FnMut(&mut Vec<u8>) -> Result<Option<Piece>, Failure> + 'a;
-
-/// Records are handed on once a chunk holds this many bytes, if not `BATCH` records before.
-const CHUNK_BYTES: usize = 2 << 20;
-
-/// Why a record is not JSON. Within an array the parser's position counts from the
-/// record's first byte, which would mislead: it is left out.
-pub(super) fn not_json(e: &serde_json::Error, on_its_line: bool) -> String {
-    if on_its_line {
-        return format!("not valid JSON: {e}");
-    }
-    let text = e.to_string();
-    let text = match text.rfind(" at line ") {
-        Some(i) => &text[..i],
-        None => &text,
-    };
-    format!("not valid JSON: {text}")
-}
 
 /// Where a JSON file's structure breaks, and why.
 #[derive(Debug)]

@@ -429,6 +429,10 @@ impl Reader<'_> {
 /// Rows or tickets handed to `sink` at a time.
 pub(super) const BATCH: usize = 2048;
 
+/// A chunk of rows or records is handed on once it holds this many bytes, if not `BATCH`
+/// of them before: long rows fill it sooner, so chunks in flight hold bounded bytes.
+pub(super) const CHUNK_BYTES: usize = 2 << 20;
+
 /// The required keys seen in the records of one JSON source.
 #[derive(Default)]
 pub(super) struct JsonKeys {

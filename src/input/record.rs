@@ -4,7 +4,7 @@
 use compact_str::CompactString;
 
 use super::Reject;
-use crate::ticket::Ticket;
+use crate::ticket::{Field, Ticket};
 
 /// Where a reject sorts: source, then record. Rows parsed on several threads still list
 /// their rejects in file order.
@@ -51,11 +51,15 @@ pub(super) struct Outcome {
     pub(super) id: Option<CompactString>,
     pub(super) ticket: Result<Box<Ticket>, Box<Reject>>,
     /// JSON records: the required fields it has no key for.
-    pub(super) lacks: super::row::Lacks,
+    pub(super) lacks: Lacks,
     /// A rejected row of an event log: when it was updated, so that a rejected newest row
     /// keeps its ticket from being planned from an older one.
     pub(super) updated: Updated,
 }
+
+/// Per required field, whether a JSON record has no key for it; `None` for a record that is
+/// not an object (or a CSV row, whose header was checked).
+pub(super) type Lacks = Option<[bool; Field::REQUIRED.len()]>;
 
 /// When a row was updated, for the newest-row rule of event logs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -660,10 +660,6 @@ fn asking(public: bool) -> impl Iterator<Item = Field> {
         .chain(public.then_some(Field::LastNote))
 }
 
-/// Per required field, whether a JSON record has no key for it; `None` for a record that is
-/// not an object (or a CSV row, whose header was checked).
-pub(super) type Lacks = Option<[bool; Field::REQUIRED.len()]>;
-
 /// The value at a key, or at a dotted path (`requester.time_zone`), with the top-level key used.
 pub(super) fn lookup<'v>(
     obj: &'v serde_json::Map<String, Value>,
