@@ -78,10 +78,7 @@ fn tickets(data: &[u8], rules: &Rules) -> Option<(DateTime<Utc>, Vec<Arc<Ticket>
     let (head, rows) = data.split_first_chunk::<4>()?;
     let offset = i32::from_le_bytes(*head) % (4 * 366 * 24 * 60);
     let now = DateTime::from_timestamp(1_795_000_000 + i64::from(offset) * 60, 0)?;
-    let header: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
-    let mut csv = header.join(",").into_bytes();
-    csv.push(b'\n');
-    csv.extend_from_slice(rows);
+    let csv = export(rows);
     let mut out = Vec::new();
     let _ = read(
         &[Source::Bytes("fuzz.csv".into(), csv)],
@@ -90,6 +87,15 @@ fn tickets(data: &[u8], rules: &Rules) -> Option<(DateTime<Utc>, Vec<Arc<Ticket>
         |t| out.push(Arc::new(t)),
     );
     Some((now, out))
+}
+
+/// CSV rows under a header of every field.
+fn export(rows: &[u8]) -> Vec<u8> {
+    let header: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+    let mut csv = header.join(",").into_bytes();
+    csv.push(b'\n');
+    csv.extend_from_slice(rows);
+    csv
 }
 
 /// Each ticket's actions due within a day of `now`.
@@ -340,11 +346,7 @@ pub fn batch(data: &[u8]) {
     let rules = dir.join("rules.toml");
     std::fs::write(&rules, Rules::STARTER).expect("a scratch file");
     let export = dir.join("export.csv");
-    let header: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
-    let mut csv = header.join(",").into_bytes();
-    csv.push(b'\n');
-    csv.extend_from_slice(&data[4..]);
-    std::fs::write(&export, csv).expect("a scratch file");
+    std::fs::write(&export, self::export(&data[4..])).expect("a scratch file");
     let out = dir.join("out");
     let night = |date: NaiveDate| {
         let now = format!("{date}T20:00:00Z");

@@ -166,6 +166,23 @@ impl Drafter {
         })
     }
 
+    /// `agent` for an action: as `[agents]` names them, else by the assignee's id. A bare
+    /// number is a system's user id, and the unassigned queue is no person: neither is a
+    /// name to sign with, and the department signs.
+    fn signer(&self, a: &Action, rules: &Rules) -> Value {
+        if let Some(v) = self.agents.get(a.assignee.as_str()) {
+            return v.clone();
+        }
+        let id = plain(&a.assignee);
+        let queue = a.assignee == rules.defaults.unassigned.as_str();
+        let name = if is_bare_number(&id) || queue {
+            ""
+        } else {
+            &id
+        };
+        agent(&id, name)
+    }
+
     /// The draft of one action for its ticket.
     pub fn render(&self, a: &Action, t: &Arc<Ticket>, rules: &Rules) -> Result<Draft, String> {
         let kind = Kind::ALL
@@ -204,22 +221,7 @@ impl Drafter {
             }
             .value()
         };
-        let agent_value = self
-            .agents
-            .get(a.assignee.as_str())
-            .cloned()
-            .unwrap_or_else(|| {
-                let id = plain(&a.assignee);
-                // A bare number is a system's user id, and the unassigned queue is no
-                // person: neither is a name to sign with, the department signs.
-                let queue = a.assignee == rules.defaults.unassigned.as_str();
-                let name = if is_bare_number(&id) || queue {
-                    ""
-                } else {
-                    &id
-                };
-                agent(&id, name)
-            });
+        let agent_value = self.signer(a, rules);
         let ctx = context(covered.clone(), agent_value.clone());
         // The draft names the absent owner's return once, in its first part: the parts
         // after it say only that they are out.

@@ -9,6 +9,11 @@ fn rules() -> Rules {
     Rules::parse("rules.toml", Rules::STARTER).unwrap()
 }
 
+/// The bundled rules with `extra` after them.
+fn rules_with(extra: &str) -> Rules {
+    Rules::parse("r.toml", &format!("{}\n{extra}", Rules::STARTER)).unwrap()
+}
+
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
@@ -246,11 +251,9 @@ fn export_values_are_data_never_template_code() {
 
 #[test]
 fn user_templates_override_by_kind_and_channel() {
-    let text = format!(
-        "{}\n[templates.strike.email]\nsubject = \"S {{{{ ticket.id }}}}\"\nbody = \"B {{{{ ticket.extra.region }}}} {{{{ agent.name }}}} {{{{ department }}}} {{{{ ways }}}}\"\n[templates.strike]\nsubject = \"K\"\nbody = \"KB\"\n",
-        Rules::STARTER
+    let r = rules_with(
+        "[templates.strike.email]\nsubject = \"S {{ ticket.id }}\"\nbody = \"B {{ ticket.extra.region }} {{ agent.name }} {{ department }} {{ ways }}\"\n[templates.strike]\nsubject = \"K\"\nbody = \"KB\"\n",
     );
-    let r = Rules::parse("r.toml", &text).unwrap();
     assert!(
         r.warnings.iter().any(|w| w.message.contains("strike.body")),
         "{:?}",
@@ -278,11 +281,9 @@ fn user_templates_override_by_kind_and_channel() {
 #[test]
 fn a_users_email_template_is_not_read_out_on_a_call() {
     // Only an e-mail strike of the rules' own: a call still gets the built-in call script.
-    let text = format!(
-        "{}\n[templates.strike.email]\nsubject = \"Mail {{{{ ticket.id }}}}\"\nbody = \"Dear customer, {{{{ agent.name }}}}, {{{{ department }}}}, {{{{ ways }}}}, ticket {{{{ ticket.id }}}}\"\n",
-        Rules::STARTER
+    let r = rules_with(
+        "[templates.strike.email]\nsubject = \"Mail {{ ticket.id }}\"\nbody = \"Dear customer, {{ agent.name }}, {{ department }}, {{ ways }}, ticket {{ ticket.id }}\"\n",
     );
-    let r = Rules::parse("r.toml", &text).unwrap();
     let s = drafts_of(
         &ticket(),
         &r,
@@ -378,11 +379,7 @@ fn a_bare_number_assignee_is_signed_by_the_department() {
         s.contains(", this is the Service Desk. I am calling"),
         "{s}"
     );
-    let text = format!(
-        "{}\n[agents.67013469919]\nname = \"Dana Fox\"\n",
-        Rules::STARTER
-    );
-    let named = Rules::parse("r.toml", &text).unwrap();
+    let named = rules_with("[agents.67013469919]\nname = \"Dana Fox\"\n");
     let s = drafts_of(&t, &named, "2026-11-23T14:00:00Z", &[Some(Channel::Email)]);
     assert!(s.contains("This is Dana Fox from the Service Desk."), "{s}");
     let actions = evaluate(
@@ -487,11 +484,9 @@ mod voicemail {
 /// default templates.
 #[test]
 fn a_customers_language_chooses_its_templates() {
-    let text = format!(
-        "{}\n[templates.strike.email.de]\nsubject = \"Ticket {{{{ ticket.id }}}}: wir brauchen Ihre Antwort\"\nbody = \"Guten Tag, hier ist {{{{ agent.name }}}} vom {{{{ department }}}}, zu Ticket {{{{ ticket.id }}}}. {{{{ ways }}}}\"\n[templates.check_in.pt]\nsubject = \"Ticket {{{{ ticket.id }}}}\"\nbody = \"Olá, {{{{ agent.name }}}}, {{{{ department }}}}, ticket {{{{ ticket.id }}}}, {{{{ ways }}}}\"\n",
-        Rules::STARTER
+    let r = rules_with(
+        "[templates.strike.email.de]\nsubject = \"Ticket {{ ticket.id }}: wir brauchen Ihre Antwort\"\nbody = \"Guten Tag, hier ist {{ agent.name }} vom {{ department }}, zu Ticket {{ ticket.id }}. {{ ways }}\"\n[templates.check_in.pt]\nsubject = \"Ticket {{ ticket.id }}\"\nbody = \"Olá, {{ agent.name }}, {{ department }}, ticket {{ ticket.id }}, {{ ways }}\"\n",
     );
-    let r = Rules::parse("r.toml", &text).unwrap();
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     let mut t = ticket();
     t.language = Some("de_DE".into());
@@ -515,11 +510,7 @@ fn a_customers_language_chooses_its_templates() {
     let s = drafts_of(&t, &r, "2026-11-23T15:00:00Z", &[Some(Channel::Phone)]);
     assert!(s.contains("Call\nOlá, Bob Okafor"), "{s}");
     // A language's templates are linted as the default ones are, and `fax` is no language.
-    let lacking = format!(
-        "{}\n[templates.strike.email.de]\nsubject = \"S\"\nbody = \"Hallo\"\n",
-        Rules::STARTER
-    );
-    let r = Rules::parse("r.toml", &lacking).unwrap();
+    let r = rules_with("[templates.strike.email.de]\nsubject = \"S\"\nbody = \"Hallo\"\n");
     assert!(
         r.warnings.iter().any(|w| w
             .message
@@ -540,11 +531,9 @@ fn a_customers_language_chooses_its_templates() {
 /// owner's follow-up when back).
 #[test]
 fn every_kind_channel_and_variant() {
-    let text = format!(
-        "{}\n[templates.strike.email.de]\nsubject = \"Ticket {{{{ ticket.id }}}}: wir brauchen Ihre Antwort\"\nbody = \"Guten Tag, hier ist {{{{ agent.name }}}} vom {{{{ department }}}}, zu Ticket {{{{ ticket.id }}}}. {{{{ ways }}}}\"\n",
-        Rules::STARTER
+    let r = rules_with(
+        "[templates.strike.email.de]\nsubject = \"Ticket {{ ticket.id }}: wir brauchen Ihre Antwort\"\nbody = \"Guten Tag, hier ist {{ agent.name }} vom {{ department }}, zu Ticket {{ ticket.id }}. {{ ways }}\"\n",
     );
-    let r = Rules::parse("r.toml", &text).unwrap();
     let mut s = String::new();
     let mut variant = |name: &str, t: &Ticket, now: &str| {
         s.push_str(&format!("######## {name}\n"));
