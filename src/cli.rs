@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Format as InputFormat;
@@ -95,6 +95,12 @@ pub enum Command {
         after_help = "Examples:\n  followup history INC0012 --out /var/lib/followup\n  followup history INC0012 --out out/ --format json"
     )]
     History(HistoryArgs),
+
+    /// A policy tried on an event log: each night planned as `run` would have, and what the customers did after
+    #[command(
+        after_help = "Examples:\n  followup --rules examples/servicenow-eventlog.toml replay log.csv --from 2016-03-01 --to 2016-12-31\n  followup replay log.csv --from 2016-03-01 --to 2016-12-31 --against rules-count2.toml --format json\n  followup replay log.csv --from 2016-03-01 --to 2016-03-31 --by owner --format csv"
+    )]
+    Replay(ReplayArgs),
 
     /// The days ahead as a grid per agent, kind or type, simulated day by day; over-capacity days marked
     #[command(
@@ -310,6 +316,43 @@ pub struct HistoryArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ReplayArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The first night, YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub from: NaiveDate,
+
+    /// The last night, YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub to: NaiveDate,
+
+    /// When each night runs, HH:MM in [defaults].timezone
+    #[arg(long, value_name = "HH:MM", default_value = "06:00", value_parser = clock)]
+    pub at: u16,
+
+    /// Another rules file, replayed beside the first: both side by side and the difference
+    #[arg(long, value_name = "RULES")]
+    pub against: Option<PathBuf>,
+
+    /// A column per assignee in the nightly rows
+    #[arg(long, value_enum)]
+    pub by: Option<ReplayBy>,
+
+    /// table, csv or json [default: table on a terminal, else csv]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+}
+
+/// What `replay --by` adds to each night.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReplayBy {
+    /// The actions of each assignee
+    Owner,
+}
+
+#[derive(Args, Debug)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -402,6 +445,18 @@ fn threads(s: &str) -> Result<usize, String> {
         Ok(n) if (1..=64).contains(&n) => Ok(n),
         _ => Err(format!("\"{s}\" is not a number of threads from 1 to 64")),
     }
+}
+
+fn date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("\"{s}\" is not a date; write YYYY-MM-DD, e.g. 2016-03-01"))
+}
+
+/// A time of day, `HH:MM`, as minutes after midnight.
+fn clock(s: &str) -> Result<u16, String> {
+    chrono::NaiveTime::parse_from_str(s.trim(), "%H:%M")
+        .map(|t| (chrono::Timelike::hour(&t) * 60 + chrono::Timelike::minute(&t)) as u16)
+        .map_err(|_| format!("\"{s}\" is not a time of day; write HH:MM, e.g. 06:00"))
 }
 
 fn days(s: &str) -> Result<u32, String> {

@@ -20,6 +20,7 @@ mod explain;
 mod forecast;
 mod history;
 mod plan;
+mod replay;
 mod rules;
 mod run;
 
@@ -35,6 +36,7 @@ pub fn dispatch(cli: &Cli, ui: &Ui, clock: fn() -> DateTime<Utc>) -> Result<Code
         Command::Diff(args) => forecast::diff(&settings()?, ui, args),
         Command::Explain(args) => explain::explain(&settings()?, ui, args),
         Command::Check(args) => check::check(&settings()?, ui, args),
+        Command::Replay(args) => replay::replay(settings()?, ui, args),
         Command::History(args) => history::history(cli, ui, args),
         Command::Rules(cmd) => rules::rules(cli, cmd),
         Command::Completions { shell } => {

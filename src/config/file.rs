@@ -30,6 +30,7 @@ pub struct File {
     pub types: BTreeMap<S<String>, TypeDef>,
     pub agents: BTreeMap<S<String>, AgentDef>,
     pub run: Run,
+    pub replay: Replay,
     pub drafts: Drafts,
     pub templates: BTreeMap<S<String>, toml::Table>,
 }
@@ -298,6 +299,21 @@ pub struct Run {
     pub drafts: S<String>,
     /// How long the ledger keeps a ticket that left the export, after its last action.
     pub keep_days: u32,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Replay {
+    /// A customer reply this soon after an auto-resolution makes it premature.
+    pub reopen_window: S<String>,
+}
+
+impl Default for Replay {
+    fn default() -> Self {
+        Replay {
+            reopen_window: s("14d".into()),
+        }
+    }
 }
 
 impl Default for Run {

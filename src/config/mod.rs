@@ -73,6 +73,9 @@ impl Format {
 pub enum Dedupe {
     Reject,
     Last,
+    /// Every row of an event log, in order, rejected rows noted with their time (`replay`,
+    /// which sees the log as it stood each night; not a rules-file choice).
+    Every,
 }
 
 /// How rows are read.
@@ -261,6 +264,13 @@ pub struct RunRules {
     pub keep_days: u32,
 }
 
+/// `[replay]`: how a replay judges what its policy did.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplayRules {
+    /// A reply within this long after an auto-resolution makes it premature.
+    pub reopen_window: chrono::TimeDelta,
+}
+
 /// `[drafts]`: the limits every template renders under.
 #[derive(Debug, Clone, Copy)]
 pub struct DraftLimits {
@@ -292,6 +302,7 @@ pub struct Rules {
     pub defaults: Defaults,
     pub contact: Contact,
     pub run: RunRules,
+    pub replay: ReplayRules,
     pub drafts: DraftLimits,
     /// The rules file's own templates, flattened and compiled once to check them.
     pub templates: Vec<templates::Source>,

@@ -11,7 +11,8 @@ use toml::Spanned;
 use super::file::{self, File};
 use super::{
     Agent, Anchor, Contact, DEFAULT_CHANNELS, DEFAULT_STATUS, Dedupe, Defaults, DraftLayout,
-    DraftLimits, Format, InputRules, Problem, Rules, RunRules, Step, StrikeRules, TicketType,
+    DraftLimits, Format, InputRules, Problem, ReplayRules, Rules, RunRules, Step, StrikeRules,
+    TicketType,
 };
 use crate::input::presets;
 use crate::ticket::{Channel, Field, State};
@@ -142,6 +143,7 @@ impl Validator<'_> {
         let templates = self.templates(&file);
         let (defaults, contact, mut run) = resolved(&file);
         self.run(&file, &mut run);
+        let replay = self.replay(&file);
 
         let last_note_public = match file.drafts.last_note.get_ref().as_str() {
             "public" => true,
@@ -164,6 +166,7 @@ impl Validator<'_> {
             defaults,
             contact,
             run,
+            replay,
             drafts,
             templates,
             default_tz,
@@ -775,6 +778,35 @@ impl Validator<'_> {
                 DraftLayout::ByAssignee
             }
         };
+    }
+}
+
+impl Validator<'_> {
+    /// `[replay].reopen_window`: minutes, hours, days or weeks (business days would need
+    /// a calendar, and a reply comes on any day).
+    fn replay(&mut self, file: &File) -> ReplayRules {
+        let w = &file.replay.reopen_window;
+        let window = Span::parse(w.get_ref()).ok().and_then(|sp| {
+            let n = sp.amount;
+            let delta = match sp.unit {
+                Unit::Seconds => chrono::TimeDelta::try_seconds(n),
+                Unit::Minutes => chrono::TimeDelta::try_minutes(n),
+                Unit::Hours => chrono::TimeDelta::try_hours(n),
+                Unit::Days => chrono::TimeDelta::try_days(n),
+                Unit::Weeks => chrono::TimeDelta::try_weeks(n),
+                Unit::BusinessDays => None,
+            }?;
+            (n > 0 && delta <= chrono::TimeDelta::days(3660)).then_some(delta)
+        });
+        ReplayRules {
+            reopen_window: window.unwrap_or_else(|| {
+                self.err(
+                    w.span(),
+                    format!("[replay].reopen_window: \"{}\" is not a length of time after a resolution; write a positive number of minutes, hours, days or weeks, e.g. \"14d\" or \"2w\"", w.get_ref()),
+                );
+                chrono::TimeDelta::days(14)
+            }),
+        }
     }
 }
 

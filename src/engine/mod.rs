@@ -9,6 +9,7 @@ pub mod facts;
 pub mod forecast;
 pub mod history;
 mod reason;
+pub mod replay;
 mod strikes;
 
 pub use reason::{DayMoved, DayWhy, Moved, Reason, Since, Why};

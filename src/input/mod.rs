@@ -119,6 +119,12 @@ pub struct Stats {
     pub read_with: Vec<ReadWith>,
     /// The order of day and month each time column's values settled.
     pub settled: Orders,
+    /// `Dedupe::Every`: each rejected row's ticket and when it was updated (when that
+    /// reads), in reading order.
+    pub rejected_at: Vec<(
+        compact_str::CompactString,
+        Option<chrono::DateTime<chrono::Utc>>,
+    )>,
 }
 
 impl Stats {
@@ -176,21 +182,23 @@ pub fn read(
     sink: impl FnMut(Ticket),
 ) -> Result<Stats, Failure> {
     let inline = Box::new(Inline::new(rules, true, &NO_ORDERS));
-    read_with(sources, rules, format, &NO_ORDERS, inline, sink)
+    read_with(sources, rules, format, true, &NO_ORDERS, inline, sink)
 }
 
-/// `read`, with the parse jobs run by `parse`; CSV rows are parsed on this thread.
+/// `read`, with the parse jobs run by `parse`; CSV rows are parsed on this thread. `texts`
+/// as for `read_rows`.
 pub fn read_with<'r>(
     sources: &[Source],
     rules: &'r Rules,
     format: Option<Format>,
+    texts: bool,
     orders: &'r Orders,
     parse: Box<dyn Parse + 'r>,
     mut sink: impl FnMut(Ticket),
 ) -> Result<Stats, Failure> {
-    let parser = Parser::new(rules, true, orders);
+    let parser = Parser::new(rules, texts, orders);
     let mut parsed = Parsed::default();
-    let (stats, mine) = read_rows(sources, rules, format, true, orders, parse, |chunk| {
+    let (stats, mine) = read_rows(sources, rules, format, texts, orders, parse, |chunk| {
         chunk.tickets(&parser, &mut parsed, &mut |t| sink(*t));
         // A file in another encoding stops the read at its first row.
         match parsed.fatal.take() {

@@ -11,7 +11,7 @@ use super::dedupe::Newest;
 use super::ids::Ids;
 use super::jobs::{Done, Job, Work};
 use super::names::near_misses;
-use super::record::{At, Outcome};
+use super::record::{At, Outcome, Updated};
 use super::row::{Learn, Parser, json_outcome};
 use super::sheet::{self, Kind};
 use super::sources::{by_extension, decoded, skip_bom, sniff};
@@ -408,17 +408,25 @@ impl Reader<'_> {
             Ok(t) => {
                 self.parsed.count_channel(&t);
                 match self.rules.input.dedupe {
-                    Dedupe::Reject => self.pending.push(t),
+                    Dedupe::Reject | Dedupe::Every => self.pending.push(t),
                     Dedupe::Last => self.newest.keep(t),
                 }
             }
             Err(r) => {
                 // An event log's rejected row may be its ticket's newest: then the ticket is
                 // not planned from an older one.
-                if self.rules.input.dedupe == Dedupe::Last
-                    && let Some(id) = r.ticket_id.as_deref()
-                {
-                    self.newest.rejected(id, o.updated);
+                if let Some(id) = r.ticket_id.as_deref() {
+                    match self.rules.input.dedupe {
+                        Dedupe::Last => self.newest.rejected(id, o.updated),
+                        Dedupe::Every => self.stats.rejected_at.push((
+                            id.into(),
+                            match o.updated {
+                                Updated::At(at) => Some(at),
+                                _ => None,
+                            },
+                        )),
+                        Dedupe::Reject => {}
+                    }
                 }
                 self.parsed.reject(*r, seq)
             }

@@ -140,7 +140,7 @@ impl<'r> Parser<'r> {
         cells: &[Option<&str>; Field::ALL.len()],
         ticket: &Result<Box<Ticket>, Box<Reject>>,
     ) -> Updated {
-        if ticket.is_ok() || self.rules.input.dedupe != Dedupe::Last {
+        if ticket.is_ok() || self.rules.input.dedupe == Dedupe::Reject {
             return Updated::Absent;
         }
         match cells[Field::UpdatedAt as usize] {

@@ -16,6 +16,7 @@ pub mod history;
 mod json;
 pub mod reason;
 pub mod rejects;
+pub mod replay;
 pub mod resolutions;
 pub mod summary;
 

@@ -300,10 +300,23 @@ pub fn read(
     threads: usize,
     sink: impl FnMut(Ticket),
 ) -> Result<Stats, Failure> {
+    read_texts(sources, rules, format, threads, true, sink)
+}
+
+/// `read`; without `texts`, the tickets keep only what planning reads (no subjects,
+/// names, notes or unmapped columns), for work that holds many and drafts none.
+pub fn read_texts(
+    sources: &[Source],
+    rules: &Rules,
+    format: Option<Format>,
+    threads: usize,
+    texts: bool,
+    sink: impl FnMut(Ticket),
+) -> Result<Stats, Failure> {
     let (orders, spooled) = settle(sources, rules, format, threads)?;
     let sources = spooled.as_deref().unwrap_or(sources);
-    parse::with_parsers(rules, true, &orders, threads, |parse| {
-        input::read_with(sources, rules, format, &orders, parse, sink)
+    parse::with_parsers(rules, texts, &orders, threads, |parse| {
+        input::read_with(sources, rules, format, texts, &orders, parse, sink)
     })
 }
 
@@ -347,7 +360,7 @@ fn settle(
     let read_from = spooled.as_deref().unwrap_or(given);
     let none = input::NO_ORDERS.clone();
     let stats = parse::with_parsers(rules, false, &none, threads, |parse| {
-        input::read_with(read_from, rules, format, &none, parse, |_| {})
+        input::read_with(read_from, rules, format, false, &none, parse, |_| {})
     })?;
     Ok((stats.settled, spooled))
 }

@@ -13,6 +13,7 @@ mod limits;
 mod plan;
 mod presets;
 mod properties;
+mod replay;
 mod rules;
 mod run;
 mod summary;
