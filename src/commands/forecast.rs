@@ -7,7 +7,7 @@ use super::{out_format, report_read, write_stdout};
 use crate::cli::{DiffArgs, ForecastArgs};
 use crate::config::Rules;
 use crate::engine::diff::{Side, diff as compare};
-use crate::engine::{Action, evaluate, forecast::simulate};
+use crate::engine::{Action, evaluate};
 use crate::error::{Code, Failure};
 use crate::output::{Format, SummaryKey, diff::Report, forecast::Grid};
 use crate::pipeline;
@@ -33,7 +33,7 @@ pub(super) fn forecast(s: &Settings, ui: &Ui, args: &ForecastArgs) -> Result<Cod
     )?;
     let code = report_read(ui, s, &sel.input, &stats, false)?;
     let keep = |a: &Action| sel.filters.keeps(a);
-    let days = simulate(&mut tickets, &s.rules, s.now, args.days, &keep);
+    let days = pipeline::simulate(&mut tickets, &s.rules, s.now, args.days, &keep, s.threads);
     let (format, width) = out_format(args.format);
     let grid = Grid::new(&days, args.by, &s.rules);
     write_stdout(|w| grid.write(w, format, width.is_some(), s.guard))?;

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use super::history::{Effect, apply};
-use super::{Action, Kind, due, level, sort};
+use super::{Action, Kind, due_onto, level, sort};
 use crate::config::Rules;
 use crate::ticket::Ticket;
 use crate::time::{days_after, local_date, local_instant};
@@ -29,6 +29,38 @@ pub fn simulate(
     days: u32,
     keep: &dyn Fn(&Action) -> bool,
 ) -> Vec<Day> {
+    simulate_with(tickets, rules, now, days, keep, &|tickets, now, horizon| {
+        due_all(tickets, rules, now, horizon)
+    })
+}
+
+/// Every ticket's actions due by `horizon` at `now`, in ticket order.
+pub fn due_all(
+    tickets: &[Ticket],
+    rules: &Rules,
+    now: DateTime<Utc>,
+    horizon: DateTime<Utc>,
+) -> Vec<Action> {
+    let mut actions = Vec::new();
+    for t in tickets {
+        due_onto(t, rules, now, horizon, &mut actions);
+    }
+    actions
+}
+
+/// Plans a day: the tickets, `now` and the horizon in, their actions due out.
+pub type DayPlanner<'a> = dyn Fn(&[Ticket], DateTime<Utc>, DateTime<Utc>) -> Vec<Action> + 'a;
+
+/// `simulate`, each day's actions planned by `plan` (`due_all`, or the same spread over
+/// threads by the caller: the order of the tickets is kept, so the days are the same).
+pub fn simulate_with(
+    tickets: &mut [Ticket],
+    rules: &Rules,
+    now: DateTime<Utc>,
+    days: u32,
+    keep: &dyn Fn(&Action) -> bool,
+    plan: &DayPlanner<'_>,
+) -> Vec<Day> {
     let index: HashMap<compact_str::CompactString, usize> = tickets
         .iter()
         .enumerate()
@@ -43,13 +75,9 @@ pub fn simulate(
         let date = days_after(today, k);
         let day_now = if k == 0 { now } else { midnight(date) };
         let horizon = midnight(days_after(date, 1)) - TimeDelta::seconds(1);
-        let mut actions: Vec<Action> = Vec::new();
-        for t in tickets.iter() {
-            actions.extend(
-                due(t, rules, day_now, horizon)
-                    .into_iter()
-                    .filter(|a| !(a.kind == Kind::InternalAlert && alerted.contains(&a.id()))),
-            );
+        let mut actions = plan(tickets, day_now, horizon);
+        if !alerted.is_empty() {
+            actions.retain(|a| !(a.kind == Kind::InternalAlert && alerted.contains(&a.id())));
         }
         level(&mut actions, rules, day_now);
         actions.retain(|a| a.is_due(horizon));

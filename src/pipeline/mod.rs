@@ -291,6 +291,40 @@ fn retain_by<T>(v: &mut Vec<T>, keep: &[bool]) {
     v.retain(|_| *k.next().unwrap_or(&false));
 }
 
+/// The forecast's days (`engine::forecast::simulate`), each day's tickets planned on
+/// `threads` threads in slices, in order: the same days as on one.
+pub fn simulate(
+    tickets: &mut [Ticket],
+    rules: &Rules,
+    now: DateTime<Utc>,
+    days: u32,
+    keep: &dyn Fn(&Action) -> bool,
+    threads: usize,
+) -> Vec<engine::forecast::Day> {
+    let plan = |tickets: &[Ticket], now, horizon| {
+        let per = tickets.len().div_ceil(threads.max(1)).max(1);
+        // Small exports are planned here: a thread costs more than they do.
+        if threads <= 1 || tickets.len() < 4096 {
+            return engine::forecast::due_all(tickets, rules, now, horizon);
+        }
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = tickets
+                .chunks(per)
+                .map(|part| {
+                    scope.spawn(move || engine::forecast::due_all(part, rules, now, horizon))
+                })
+                .collect();
+            let mut all = Vec::new();
+            for p in parts {
+                // Planning panics only by a bug: the panic goes on as on one thread.
+                all.extend(p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            }
+            all
+        })
+    };
+    engine::forecast::simulate_with(tickets, rules, now, days, keep, &plan)
+}
+
 /// Reads every source as one export and hands each accepted ticket to `sink`, in order:
 /// NDJSON lines and event log rows are parsed on every core, CSV rows on this thread.
 pub fn read(
