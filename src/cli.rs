@@ -102,6 +102,12 @@ pub enum Command {
     )]
     Replay(ReplayArgs),
 
+    /// The team lead's page: today, the weeks ahead and the strike pipeline, as one HTML file
+    #[command(
+        after_help = "Examples:\n  followup report tickets.csv --out today.html\n  followup report tickets.csv --out today.html --days 14\n  followup --rules examples/servicenow-eventlog.toml report log.csv --out page.html --replay 2016-03-01..2016-03-31"
+    )]
+    Report(ReportArgs),
+
     /// The days ahead as a grid per agent, kind or type, simulated day by day; over-capacity days marked
     #[command(
         after_help = "Examples:\n  followup forecast accounts.csv --days 28\n  followup forecast tickets.csv --days 10 --by kind --format csv"
@@ -316,6 +322,24 @@ pub struct HistoryArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub select: Selection,
+
+    /// The HTML file to write
+    #[arg(long, value_name = "FILE.html")]
+    pub out: PathBuf,
+
+    /// Days ahead in the heat map, today included (1 to 366)
+    #[arg(long, default_value_t = 28, value_name = "N", value_parser = days)]
+    pub days: u32,
+
+    /// Also replay the rules on the export as an event log over these nights: FROM..TO
+    #[arg(long, value_name = "FROM..TO", value_parser = date_range)]
+    pub replay: Option<(NaiveDate, NaiveDate)>,
+}
+
+#[derive(Args, Debug)]
 pub struct ReplayArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -450,6 +474,13 @@ fn threads(s: &str) -> Result<usize, String> {
 fn date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| format!("\"{s}\" is not a date; write YYYY-MM-DD, e.g. 2016-03-01"))
+}
+
+fn date_range(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    let (a, b) = s.split_once("..").ok_or_else(|| {
+        format!("\"{s}\" is not a range of nights; write FROM..TO, e.g. 2016-03-01..2016-03-31")
+    })?;
+    Ok((date(a)?, date(b)?))
 }
 
 /// A time of day, `HH:MM`, as minutes after midnight.

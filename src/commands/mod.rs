@@ -21,6 +21,7 @@ mod forecast;
 mod history;
 mod plan;
 mod replay;
+mod report;
 mod rules;
 mod run;
 
@@ -37,6 +38,7 @@ pub fn dispatch(cli: &Cli, ui: &Ui, clock: fn() -> DateTime<Utc>) -> Result<Code
         Command::Explain(args) => explain::explain(&settings()?, ui, args),
         Command::Check(args) => check::check(&settings()?, ui, args),
         Command::Replay(args) => replay::replay(settings()?, ui, args),
+        Command::Report(args) => report::report(settings()?, ui, args),
         Command::History(args) => history::history(cli, ui, args),
         Command::Rules(cmd) => rules::rules(cli, cmd),
         Command::Completions { shell } => {
@@ -84,24 +86,8 @@ fn report_read(
             output::rejects::write(w, &stats.rejects, guard)
         })?;
     }
-    for n in &stats.near {
-        ui.warn(&format!(
-            "column \"{}\" is not read, and it looks like {}: if it is, map it with [input.columns] {} = \"{}\"",
-            n.column,
-            n.field.name(),
-            n.field.name(),
-            n.column
-        ));
-    }
-    if !stats.unknown_channels.is_empty() {
-        let mut seen: Vec<_> = stats.unknown_channels.iter().collect();
-        seen.sort();
-        let list: Vec<String> = seen.iter().map(|(v, n)| format!("\"{v}\" ({n})")).collect();
-        ui.warn(&format!(
-            "channel values no mapping knows: {}; those tickets were planned with the default ladder \
-             (map them under [input.channels])",
-            list.join(", ")
-        ));
+    for w in read_warnings(stats) {
+        ui.warn(&w);
     }
     if stats.rejects.is_empty() {
         return Ok(Code::Ok);
@@ -135,6 +121,32 @@ fn report_read(
         ui.warn(&summary);
     }
     Ok(Code::Rejected)
+}
+
+/// What the read noticed besides rejects: columns that look like fields, channel values no
+/// mapping knows.
+fn read_warnings(stats: &Stats) -> Vec<String> {
+    let mut out = Vec::new();
+    for n in &stats.near {
+        out.push(format!(
+            "column \"{}\" is not read, and it looks like {}: if it is, map it with [input.columns] {} = \"{}\"",
+            n.column,
+            n.field.name(),
+            n.field.name(),
+            n.column
+        ));
+    }
+    if !stats.unknown_channels.is_empty() {
+        let mut seen: Vec<_> = stats.unknown_channels.iter().collect();
+        seen.sort();
+        let list: Vec<String> = seen.iter().map(|(v, n)| format!("\"{v}\" ({n})")).collect();
+        out.push(format!(
+            "channel values no mapping knows: {}; those tickets were planned with the default ladder \
+             (map them under [input.channels])",
+            list.join(", ")
+        ));
+    }
+    out
 }
 
 /// Says what levelling could not fit and what it moved past the horizon.

@@ -23,68 +23,23 @@ const MAX_NIGHTS: i64 = 3660;
 /// Each night plans what `run` plans: what is due within a day.
 const WITHIN_HOURS: i64 = 24;
 
+pub(super) fn within() -> TimeDelta {
+    TimeDelta::hours(WITHIN_HOURS)
+}
+
 pub(super) fn replay(mut s: Settings, ui: &Ui, args: &ReplayArgs) -> Result<Code, Failure> {
-    let span = (args.to - args.from).num_days();
-    if span < 0 {
-        return Err(Failure::usage(format!(
-            "--to {} is before --from {}; give the first night first",
-            args.to, args.from
-        )));
-    }
-    if span >= MAX_NIGHTS {
-        return Err(Failure::usage(format!(
-            "--from {} --to {} is {} nights; replay at most {MAX_NIGHTS} at a time",
-            args.from,
-            args.to,
-            span + 1
-        )));
-    }
+    let tz = s.rules.default_tz;
+    let nights = nights(args.from, args.to, args.at, tz)?;
     let against = args.against.as_deref().map(load_other).transpose()?;
     let input = Input::new(&args.input);
     tell_if_terminal(ui, &input);
-    if s.rules.input.dedupe == Dedupe::Reject {
-        ui.say(
-            "the rules read exports of one row per ticket ([input].dedupe = \"reject\"); replay reads every row as an update of its ticket",
-        );
-    }
-    // Every row, in order: the log as it stood each night is chosen from them.
-    s.rules.input.dedupe = Dedupe::Every;
-    let mut tickets = Vec::new();
-    let stats = pipeline::read_texts(
-        &input.sources,
-        &s.rules,
-        input.format,
-        s.threads,
-        false,
-        |t| tickets.push(t),
-    )?;
-    let code = report_read(ui, &s, &input, &stats, false)?;
-    let has = |f: Field| stats.columns.contains_key(&f);
-    let knows = Knows {
-        attempts: has(Field::Attempts) || has(Field::LastAttemptAt),
-        replies: has(Field::LastCustomerReplyAt),
-        awaiting_since: has(Field::AwaitingSince),
-    };
-    if !has(Field::UpdatedAt) {
-        return Err(Failure::usage(format!(
-            "replay reads an event log by when each row was written, and the export has no {} column; map it with [input.columns] updated_at = \"<column>\"",
-            s.rules.column_name(Field::UpdatedAt)
-        )));
-    }
-    let log = Log::new(tickets, stats.rejected_at.clone(), knows);
-    let tz = s.rules.default_tz;
-    let nights: Vec<(NaiveDate, chrono::DateTime<chrono::Utc>)> = (0..=span as u32)
-        .map(|k| {
-            let d = days_after(args.from, k);
-            (d, local_instant(tz, d, args.at))
-        })
-        .collect();
-    let within = TimeDelta::hours(WITHIN_HOURS);
+    let (log, stats, code) = read_log(&mut s, ui, &input)?;
+    let within = within();
     let mine = replay_nights(&log, &s.rules, &nights, within);
     let theirs = against
         .as_ref()
         .map(|r| replay_nights(&log, r, &nights, within));
-    let assumptions = assumptions(&log, &mine, &s.rules, args);
+    let assumptions = assumptions(&log, &mine, &s.rules, args.at);
     let mut sides = vec![side(&s.rules, &mine)];
     if let (Some(r), Some(t)) = (&against, &theirs) {
         sides.push(side(r, t));
@@ -137,6 +92,76 @@ pub(super) fn replay(mut s: Settings, ui: &Ui, args: &ReplayArgs) -> Result<Code
     Ok(code)
 }
 
+/// The nights from `from` to `to`, each at `at` (minutes) in `tz`; a range backwards or
+/// longer than `MAX_NIGHTS` is refused.
+pub(super) fn nights(
+    from: NaiveDate,
+    to: NaiveDate,
+    at: u16,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<(NaiveDate, chrono::DateTime<chrono::Utc>)>, Failure> {
+    let span = (to - from).num_days();
+    if span < 0 {
+        return Err(Failure::usage(format!(
+            "--to {to} is before --from {from}; give the first night first"
+        )));
+    }
+    if span >= MAX_NIGHTS {
+        return Err(Failure::usage(format!(
+            "--from {from} --to {to} is {} nights; replay at most {MAX_NIGHTS} at a time",
+            span + 1
+        )));
+    }
+    Ok((0..=span as u32)
+        .map(|k| {
+            let d = days_after(from, k);
+            (d, local_instant(tz, d, at))
+        })
+        .collect())
+}
+
+/// Reads every row of the export as an update of its ticket (the rules' `[input]` with
+/// every row kept), tells what the read rejected, and gives the log.
+pub(super) fn read_log(
+    s: &mut Settings,
+    ui: &Ui,
+    input: &Input,
+) -> Result<(Log, crate::input::Stats, Code), Failure> {
+    if s.rules.input.dedupe == Dedupe::Reject {
+        ui.say(
+            "the rules read exports of one row per ticket ([input].dedupe = \"reject\"); replay reads every row as an update of its ticket",
+        );
+    }
+    // Every row, in order: the log as it stood each night is chosen from them.
+    let dedupe = std::mem::replace(&mut s.rules.input.dedupe, Dedupe::Every);
+    let mut tickets = Vec::new();
+    let read = pipeline::read_texts(
+        &input.sources,
+        &s.rules,
+        input.format,
+        s.threads,
+        false,
+        |t| tickets.push(t),
+    );
+    s.rules.input.dedupe = dedupe;
+    let stats = read?;
+    let code = report_read(ui, s, input, &stats, false)?;
+    let has = |f: Field| stats.columns.contains_key(&f);
+    if !has(Field::UpdatedAt) {
+        return Err(Failure::usage(format!(
+            "replay reads an event log by when each row was written, and the export has no {} column; map it with [input.columns] updated_at = \"<column>\"",
+            s.rules.column_name(Field::UpdatedAt)
+        )));
+    }
+    let knows = Knows {
+        attempts: has(Field::Attempts) || has(Field::LastAttemptAt),
+        replies: has(Field::LastCustomerReplyAt),
+        awaiting_since: has(Field::AwaitingSince),
+    };
+    let log = Log::new(tickets, stats.rejected_at.clone(), knows);
+    Ok((log, stats, code))
+}
+
 fn side<'a>(rules: &'a Rules, replayed: &'a Replayed) -> Side<'a> {
     Side {
         rules: &rules.path,
@@ -146,10 +171,10 @@ fn side<'a>(rules: &'a Rules, replayed: &'a Replayed) -> Side<'a> {
 }
 
 /// What the replay took for granted, in the words the report prints.
-fn assumptions(log: &Log, r: &Replayed, rules: &Rules, args: &ReplayArgs) -> Vec<String> {
+pub(super) fn assumptions(log: &Log, r: &Replayed, rules: &Rules, at: u16) -> Vec<String> {
     let mut out = vec![format!(
         "each night plans at {} {} what is due within {WITHIN_HOURS}h, as run does, and takes it as done: strikes and check-ins as made on their due dates, holds as set, an auto-resolution as resolving the ticket for good",
-        fmt_minutes(args.at),
+        fmt_minutes(at),
         rules.default_tz.name()
     )];
     if !log.knows.attempts {

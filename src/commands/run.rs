@@ -134,6 +134,8 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     let drafter = drafter(s)?;
 
     let supply = |t: &mut Ticket| before.supply(t, rules);
+    // Before the plan: the page's tickets are gone by the time the plan's are kept.
+    let page = team_page(s, ui, &sel, &supply)?;
     let (planned, mut code) = due_drafted_later(s, ui, &sel, Some(&drafter), &supply, true)?;
     let read_done = started.elapsed();
     let issue = Issue::new(&planned, rules.run.max_resolutions as usize);
@@ -164,6 +166,9 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
             .map_err(|e| io_fail(&format!("cannot write {name} in"), e))
     };
     write_files(s, &issue, &planned.stats, &write)?;
+    if let Some(page) = &page {
+        write(super::report::PAGE, &|w| super::report::write(w, s, page))?;
+    }
     write_drafted(s, &issue, &planned, &drafter, &staging)?;
     let summary = Summary {
         date,
@@ -236,6 +241,32 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
         took.as_secs_f64()
     ));
     Ok(code)
+}
+
+/// The team lead's page of the day (`[run].report_days` ahead, 0 for none): the export read
+/// again, with what the ledger knows. Stdin cannot be read twice: then there is no page.
+fn team_page(
+    s: &Settings,
+    ui: &Ui,
+    sel: &crate::settings::Selection,
+    supply: &(dyn Fn(&mut Ticket) + Sync),
+) -> Result<Option<crate::output::report::Page>, Failure> {
+    let days = s.rules.run.report_days;
+    if days == 0 {
+        return Ok(None);
+    }
+    if sel
+        .input
+        .sources
+        .iter()
+        .any(|x| matches!(x, crate::input::Source::Stdin))
+    {
+        ui.warn("the export comes from stdin, which cannot be read twice: no report.html today (give the export as a file, or set [run].report_days = 0)");
+        return Ok(None);
+    }
+    let keep = |a: &Action| sel.filters.keeps(a);
+    let (page, _) = super::report::page(s, &sel.input, &keep, days, supply)?;
+    Ok(Some(page))
 }
 
 /// One line per run, appended: when it ran, what it did, how long it took.

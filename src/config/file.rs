@@ -31,6 +31,7 @@ pub struct File {
     pub agents: BTreeMap<S<String>, AgentDef>,
     pub run: Run,
     pub replay: Replay,
+    pub report: Report,
     pub drafts: Drafts,
     pub templates: BTreeMap<S<String>, toml::Table>,
 }
@@ -299,6 +300,17 @@ pub struct Run {
     pub drafts: S<String>,
     /// How long the ledger keeps a ticket that left the export, after its last action.
     pub keep_days: u32,
+    /// Days ahead on the day's `report.html`; 0 writes no page.
+    pub report_days: S<u32>,
+}
+
+/// `[report]`: the team lead's page.
+#[derive(Debug, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Report {
+    /// The page's MiniJinja template, replacing the built-in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -323,6 +335,7 @@ impl Default for Run {
             mode: s("0600".into()),
             drafts: s("by_assignee".into()),
             keep_days: 30,
+            report_days: s(28),
         }
     }
 }

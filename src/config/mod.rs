@@ -262,6 +262,8 @@ pub struct RunRules {
     pub mode: u32,
     pub drafts: DraftLayout,
     pub keep_days: u32,
+    /// Days ahead on the day's `report.html`; 0 writes none.
+    pub report_days: u32,
 }
 
 /// `[replay]`: how a replay judges what its policy did.
@@ -303,6 +305,8 @@ pub struct Rules {
     pub contact: Contact,
     pub run: RunRules,
     pub replay: ReplayRules,
+    /// `[report].template`: the team lead's page, when the rules replace it.
+    pub report_template: Option<String>,
     pub drafts: DraftLimits,
     /// The rules file's own templates, flattened and compiled once to check them.
     pub templates: Vec<templates::Source>,

@@ -144,6 +144,7 @@ impl Validator<'_> {
         let (defaults, contact, mut run) = resolved(&file);
         self.run(&file, &mut run);
         let replay = self.replay(&file);
+        let report_template = self.report_template(&file);
 
         let last_note_public = match file.drafts.last_note.get_ref().as_str() {
             "public" => true,
@@ -167,6 +168,7 @@ impl Validator<'_> {
             contact,
             run,
             replay,
+            report_template,
             drafts,
             templates,
             default_tz,
@@ -754,6 +756,13 @@ impl Validator<'_> {
 impl Validator<'_> {
     /// `[run].mode` and `[run].drafts`.
     fn run(&mut self, file: &File, run: &mut RunRules) {
+        let days = &file.run.report_days;
+        if *days.get_ref() > 366 {
+            self.err(
+                days.span(),
+                format!("[run].report_days: {} is more than a year; give 1 to 366 days ahead, or 0 for no report.html", days.get_ref()),
+            );
+        }
         let mode = &file.run.mode;
         let text = mode.get_ref().trim();
         match u32::from_str_radix(text, 8) {
@@ -782,6 +791,22 @@ impl Validator<'_> {
 }
 
 impl Validator<'_> {
+    /// `[report].template`: compiled now, so that a broken page is a rules error.
+    fn report_template(&mut self, file: &File) -> Option<String> {
+        let t = file.report.template.as_ref()?;
+        let mut env = minijinja::Environment::new();
+        match env.add_template("report", t.get_ref()) {
+            Ok(()) => Some(t.get_ref().clone()),
+            Err(e) => {
+                self.err(
+                    t.span(),
+                    format!("[report].template: {e}; fix the template, or remove it to use the built-in page"),
+                );
+                None
+            }
+        }
+    }
+
     /// `[replay].reopen_window`: minutes, hours, days or weeks (business days would need
     /// a calendar, and a reply comes on any day).
     fn replay(&mut self, file: &File) -> ReplayRules {
@@ -857,6 +882,7 @@ fn resolved(file: &File) -> (Defaults, Contact, RunRules) {
         mode: 0o600,
         drafts: DraftLayout::ByAssignee,
         keep_days: file.run.keep_days,
+        report_days: *file.run.report_days.get_ref(),
     };
 
     (defaults, contact, run)

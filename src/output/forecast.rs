@@ -92,6 +92,21 @@ impl<'d> Grid<'d> {
         }
     }
 
+    /// Every cell, key by key, day by day: the key, the day's index, its actions, and whether
+    /// it is over capacity (what the csv writes, in another order).
+    pub fn cells(&self) -> impl Iterator<Item = (&str, usize, u64, bool)> + '_ {
+        self.rows.iter().flat_map(move |(key, counts)| {
+            counts
+                .iter()
+                .enumerate()
+                .map(move |(i, n)| (key.as_str(), i, *n, self.is_over(i, key)))
+        })
+    }
+
+    pub fn overloads(&self) -> &[Overload] {
+        &self.overloads
+    }
+
     /// Writes the grid; `heat` adds a heat row per key to the table (on a terminal).
     pub fn write(
         &self,

@@ -17,6 +17,7 @@ mod json;
 pub mod reason;
 pub mod rejects;
 pub mod replay;
+pub mod report;
 pub mod resolutions;
 pub mod summary;
 

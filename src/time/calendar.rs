@@ -22,6 +22,11 @@ impl Calendar {
         Calendar { workdays, holidays }
     }
 
+    /// Whether `d` falls on one of the calendar's working weekdays (holidays aside).
+    pub fn is_workday(&self, d: NaiveDate) -> bool {
+        self.workdays[d.weekday().num_days_from_monday() as usize]
+    }
+
     pub fn is_business_day(&self, d: NaiveDate) -> bool {
         self.workdays[d.weekday().num_days_from_monday() as usize]
             && self.holidays.binary_search(&d).is_err()

@@ -14,6 +14,7 @@ mod plan;
 mod presets;
 mod properties;
 mod replay;
+mod report;
 mod rules;
 mod run;
 mod summary;
