@@ -136,6 +136,13 @@ pub enum Command {
     #[command(subcommand)]
     Rules(RulesCommand),
 
+    /// The built-in public holidays: every country and subdivision, by code
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  followup calendars list\n  followup calendars show DE-BY --year 2026\n  followup calendars show US --year 2027 --format csv"
+    )]
+    Calendars(CalendarsCommand),
+
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  followup completions bash > /etc/bash_completion.d/followup\n  followup completions zsh > ~/.zfunc/_followup"
@@ -396,6 +403,27 @@ pub enum RulesCommand {
         /// Replace an existing file
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CalendarsCommand {
+    /// Every code (country, or country-subdivision) with its name and weekend
+    List {
+        /// table, csv or json [default: table on a terminal, else csv]
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+    /// The holidays of one code in one year, date and name
+    Show {
+        /// A country or subdivision code: US, DE-BY, GB-SCT, BR-SP, IN-KA
+        code: String,
+        /// The year
+        #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(1..=9999))]
+        year: i32,
+        /// table, csv or json [default: table on a terminal, else csv]
+        #[arg(long, value_enum)]
+        format: Option<Format>,
     },
 }
 

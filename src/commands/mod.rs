@@ -15,6 +15,7 @@ use crate::pipeline::Planned;
 use crate::settings::{Input, Settings};
 use crate::ui::Ui;
 
+mod calendars;
 mod check;
 mod explain;
 mod forecast;
@@ -41,6 +42,7 @@ pub fn dispatch(cli: &Cli, ui: &Ui, clock: fn() -> DateTime<Utc>) -> Result<Code
         Command::Report(args) => report::report(settings()?, ui, args),
         Command::History(args) => history::history(cli, ui, args),
         Command::Rules(cmd) => rules::rules(cli, cmd),
+        Command::Calendars(cmd) => calendars::calendars(cmd),
         Command::Completions { shell } => {
             // Rendered first: clap_complete panics when its writer fails (a closed pipe).
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -207,9 +209,17 @@ fn write_stdout(body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(
     let r = body(&mut w).and_then(|_| w.flush());
     match r {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Failure::new(Code::Ok, "")),
+        Err(e) if broken_pipe(&e) => Err(Failure::new(Code::Ok, "")),
         Err(e) => Err(Failure::io(format!("cannot write to stdout: {e}"))),
     }
+}
+
+/// A closed pipe, also as the csv writer reports it (wrapped in its own error).
+fn broken_pipe(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::BrokenPipe
+        || e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<csv::Error>())
+            .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(x) if x.kind() == io::ErrorKind::BrokenPipe))
 }
 
 /// The format asked for, else a table on a terminal and csv elsewhere; and the width.

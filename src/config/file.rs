@@ -124,21 +124,26 @@ impl Default for Input {
     }
 }
 
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct CalendarDef {
-    pub workdays: Vec<S<String>>,
+    /// A country's public holidays and weekend to start from (`DE`), and a subdivision's
+    /// (`BY`, or `DE-BY` in `country`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<S<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subdivision: Option<S<String>>,
+    /// Default: the country's working week, else Monday to Friday.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workdays: Option<Vec<S<String>>>,
     /// Strings or TOML dates: `"2026-11-26"` and `2026-11-26` both work.
     pub holidays: Vec<S<toml::Value>>,
-}
-
-impl Default for CalendarDef {
-    fn default() -> Self {
-        CalendarDef {
-            workdays: strings(&["mon", "tue", "wed", "thu", "fri"]),
-            holidays: Vec::new(),
-        }
-    }
+    /// Days off besides the country's (`holidays` says the same).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extra_holidays: Vec<S<toml::Value>>,
+    /// The country's holidays the desk works.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_holidays: Vec<S<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

@@ -331,8 +331,37 @@ pub struct Rules {
 }
 
 impl Rules {
+    /// A calendar by name: the rules file's, else a country or subdivision code of the
+    /// built-in holidays (`US`, `DE-BY`), numbered after the rules file's.
     pub fn calendar_index(&self, name: &str) -> Option<usize> {
-        self.calendars.iter().position(|(n, _)| n == name)
+        self.calendars
+            .iter()
+            .position(|(n, _)| n == name)
+            .or_else(|| {
+                crate::time::holidays::table()
+                    .find(name)
+                    .map(|r| self.calendars.len() + r)
+            })
+    }
+
+    /// Calendar `i` (`calendar_index`), with its name; the default one for an index out of
+    /// range.
+    pub fn calendar(&self, i: usize) -> (&str, &Calendar) {
+        if let Some((n, c)) = self.calendars.get(i) {
+            return (n, c);
+        }
+        let table = crate::time::holidays::table();
+        match i
+            .checked_sub(self.calendars.len())
+            .and_then(|r| table.regions.get(r).map(|x| (r, x)))
+        {
+            Some((r, region)) => (region.code, crate::time::holidays::calendar_of(r)),
+            None if i != self.default_calendar => self.calendar(self.default_calendar),
+            None => {
+                let (n, c) = &self.calendars[0];
+                (n, c)
+            }
+        }
     }
 
     /// The export's first column for a field (`[input.columns]`, else the preset's).

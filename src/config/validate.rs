@@ -188,26 +188,80 @@ impl Validator<'_> {
         }
     }
 
+    /// A date of a calendar's list: a string or a TOML date.
+    fn toml_date(&mut self, key: &str, h: &Spanned<toml::Value>) -> Option<NaiveDate> {
+        let text = match h.get_ref() {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
+            other => other.to_string(),
+        };
+        self.date(key, h.span(), &text)
+    }
+
+    /// The built-in holidays a calendar starts from: its `country` (`DE`, or `DE-BY`) and
+    /// `subdivision` (`BY`).
+    fn region(&mut self, key: &str, def: &file::CalendarDef) -> Option<usize> {
+        let table = crate::time::holidays::table();
+        let Some(country) = &def.country else {
+            if let Some(sub) = &def.subdivision {
+                self.err(sub.span(), format!("{key}.subdivision needs a country, e.g. country = \"DE\", subdivision = \"BY\""));
+            }
+            return None;
+        };
+        let code = match &def.subdivision {
+            Some(sub) => format!("{}-{}", country.get_ref().trim(), sub.get_ref().trim()),
+            None => country.get_ref().trim().to_string(),
+        };
+        let found = table.find(&code);
+        if found.is_none() {
+            let span = def
+                .subdivision
+                .as_ref()
+                .map_or(country.span(), |s| s.span());
+            let known = table.find(country.get_ref()).is_some();
+            self.err(
+                span,
+                if known {
+                    format!("{key}: \"{code}\" is not a subdivision the built-in holidays know; `followup calendars list` lists them")
+                } else {
+                    format!("{key}.country: \"{}\" is not a country code the built-in holidays know (ISO 3166, e.g. \"US\", \"DE\"); `followup calendars list` lists them", country.get_ref())
+                },
+            );
+        }
+        found
+    }
+
     /// The calendars; "default" (Monday to Friday) exists unless the file defines it.
     fn calendars(&mut self, file: &File) -> (Vec<(String, Calendar)>, usize) {
         let mut calendars = Vec::new();
         for (name, def) in &file.calendars {
             let key = format!("[calendars.{}]", name.get_ref());
-            let workdays = self.weekdays(&format!("{key}.workdays"), &def.workdays);
+            let region = self.region(&key, def);
+            let table = crate::time::holidays::table();
+            let base = region.map(|r| table.calendar(r));
+            let workdays = match &def.workdays {
+                Some(w) => self.weekdays(&format!("{key}.workdays"), w),
+                None => base
+                    .as_ref()
+                    .map_or([true, true, true, true, true, false, false], |c| c.workdays),
+            };
             if !workdays.iter().any(|w| *w) {
                 self.err(name.span(), format!("{key}: no workdays; list at least one, e.g. workdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]"));
             }
-            let mut holidays = Vec::new();
-            for h in &def.holidays {
-                let text = match h.get_ref() {
-                    toml::Value::String(s) => s.clone(),
-                    toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => {
-                        d.to_string()
-                    }
-                    other => other.to_string(),
-                };
-                if let Some(d) = self.date(&format!("{key}.holidays"), h.span(), &text) {
+            let mut holidays = base.map(|c| c.holidays).unwrap_or_default();
+            for (list, h) in def
+                .holidays
+                .iter()
+                .map(|h| ("holidays", h))
+                .chain(def.extra_holidays.iter().map(|h| ("extra_holidays", h)))
+            {
+                if let Some(d) = self.toml_date(&format!("{key}.{list}"), h) {
                     holidays.push(d);
+                }
+            }
+            for h in &def.not_holidays {
+                if let Some(d) = self.toml_date(&format!("{key}.not_holidays"), h) {
+                    holidays.retain(|x| *x != d);
                 }
             }
             calendars.push((name.get_ref().clone(), Calendar::new(workdays, holidays)));
@@ -223,14 +277,18 @@ impl Validator<'_> {
         let default_calendar = match calendars
             .iter()
             .position(|(n, _)| n == file.defaults.calendar.get_ref())
-        {
+            .or_else(|| {
+                crate::time::holidays::table()
+                    .find(file.defaults.calendar.get_ref())
+                    .map(|r| calendars.len() + r)
+            }) {
             Some(i) => i,
             None => {
                 let names: Vec<&str> = calendars.iter().map(|(n, _)| n.as_str()).collect();
                 self.err(
                     file.defaults.calendar.span(),
                     format!(
-                        "[defaults].calendar: no calendar \"{}\"; define [calendars.{}] or use one of: {}",
+                        "[defaults].calendar: no calendar \"{}\"; define [calendars.{}], use one of: {}, or a country or subdivision code (US, DE-BY; `followup calendars list`)",
                         file.defaults.calendar.get_ref(),
                         file.defaults.calendar.get_ref(),
                         if names.is_empty() { "(none defined)".to_string() } else { names.join(", ") }

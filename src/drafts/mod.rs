@@ -435,11 +435,7 @@ fn covering(a: &Action, t: &Ticket, rules: &Rules) -> Value {
     let back = rules
         .agent(owner)
         .map(|ag| ag.back_on(a.contact_date))
-        .map(|d| {
-            rules.calendars[cal_idx.min(rules.calendars.len() - 1)]
-                .1
-                .add_bd(d, 0)
-        })
+        .map(|d| rules.calendar(cal_idx).1.add_bd(d, 0))
         .unwrap_or(a.contact_date);
     Value::from_pairs([
         ("back_on", Value::from(back.to_string())),

@@ -57,7 +57,7 @@ pub fn level(actions: &mut [Action], rules: &Rules, now: DateTime<Utc>) -> Vec<O
             *load.entry((a.assignee.clone(), day)).or_default() += 1;
             continue;
         }
-        let calendar = &rules.calendars[a.calendar.min(rules.calendars.len() - 1)].1;
+        let calendar = rules.calendar(a.calendar).1;
         let zone = Zone {
             tz: a.timezone,
             calendar,

@@ -314,7 +314,7 @@ impl<'a> Ctx<'a> {
     ) -> Ctx<'a> {
         let tz = t.customer_tz.unwrap_or(rules.default_tz);
         let cal_idx = t.calendar.unwrap_or(rules.default_calendar);
-        let (cal_name, calendar) = &rules.calendars[cal_idx.min(rules.calendars.len() - 1)];
+        let (cal_name, calendar) = rules.calendar(cal_idx);
         let zone = Zone { tz, calendar };
         let today = zone.today(now);
         trace.note(|| Fact::Timezone {
@@ -322,7 +322,7 @@ impl<'a> Ctx<'a> {
             from_ticket: t.customer_tz.is_some(),
         });
         trace.note(|| Fact::Calendar {
-            name: cal_name.clone(),
+            name: cal_name.to_string(),
             from_ticket: t.calendar.is_some(),
         });
         trace.note(|| Fact::Today {

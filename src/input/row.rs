@@ -334,7 +334,7 @@ impl<'r> Parser<'r> {
                         Field::Calendar,
                         s,
                         format!(
-                            "no calendar \"{s}\" in the rules; known: {}",
+                            "no calendar \"{s}\" in the rules or the built-in holidays; known: {}, or a country or subdivision code such as US or DE-BY (`followup calendars list`)",
                             names.join(", ")
                         ),
                     )

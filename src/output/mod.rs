@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use crate::engine::Action;
 
 pub mod actions;
+pub mod calendars;
 pub mod columns;
 pub mod diff;
 pub mod draft_files;

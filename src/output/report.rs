@@ -180,7 +180,7 @@ pub fn today(date: NaiveDate, actions: &[Action]) -> Today {
 
 /// The heat map of the forecast grid, assignee by day.
 pub fn heat(grid: &Grid<'_>, days: &[Day], rules: &Rules) -> Heat {
-    let calendar = &rules.calendars[rules.default_calendar].1;
+    let calendar = rules.calendar(rules.default_calendar).1;
     let dates: Vec<HeatDate> = days
         .iter()
         .enumerate()

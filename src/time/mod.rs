@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 mod calendar;
 mod format;
+pub mod holidays;
 mod local;
 mod memo;
 mod parse;

@@ -1,5 +1,6 @@
 //! Integration tests: the real binary on files in `tests/fixtures/`, whole outputs compared.
 
+mod calendars;
 mod check;
 mod drafts;
 mod explain;
