@@ -240,8 +240,10 @@ pub struct Ticket {
     pub callback_requested: bool,
     /// Local minute of the day.
     pub preferred_time: Option<u16>,
-    /// Index into `Rules::calendars`.
+    /// Index of `Rules::calendar`: the ticket's calendar, else its customer's country's.
     pub calendar: Option<usize>,
+    /// The customer's country or subdivision code, as the export wrote it.
+    pub customer_country: Option<CompactString>,
     pub owner: Option<CompactString>,
     pub updated_at: Option<DateTime<Utc>>,
     pub awaiting_since: Option<DateTime<Utc>>,
@@ -318,6 +320,7 @@ impl Ticket {
             Field::LastWorkNote => self.last_work_note.clone(),
             Field::CustomerAddress => self.customer_address.clone(),
             Field::Language => self.language.clone(),
+            Field::CustomerCountry => self.customer_country.as_ref().map(|c| c.to_string()),
         }
     }
 
@@ -356,6 +359,7 @@ impl Ticket {
             callback_requested: false,
             preferred_time: None,
             calendar: None,
+            customer_country: None,
             owner: None,
             updated_at: None,
             awaiting_since: None,
@@ -413,10 +417,13 @@ pub enum Field {
     LastWorkNote,
     CustomerAddress,
     Language,
+    /// The customer's country or subdivision code (`DE`, `DE-BY`): their calendar when the
+    /// ticket names none.
+    CustomerCountry,
 }
 
 impl Field {
-    pub const ALL: [Field; 32] = [
+    pub const ALL: [Field; 33] = [
         Field::Id,
         Field::Status,
         Field::OpenedAt,
@@ -449,6 +456,7 @@ impl Field {
         Field::LastWorkNote,
         Field::CustomerAddress,
         Field::Language,
+        Field::CustomerCountry,
     ];
 
     pub const REQUIRED: [Field; 3] = [Field::Id, Field::Status, Field::OpenedAt];
@@ -522,6 +530,7 @@ impl Field {
             Field::LastWorkNote => "last_work_note",
             Field::CustomerAddress => "customer_address",
             Field::Language => "language",
+            Field::CustomerCountry => "customer_country",
         }
     }
 

@@ -344,6 +344,13 @@ impl Rules {
             })
     }
 
+    /// The calendar of a country or subdivision code of the built-in holidays.
+    pub fn code_calendar(&self, code: &str) -> Option<usize> {
+        crate::time::holidays::table()
+            .find(code)
+            .map(|r| self.calendars.len() + r)
+    }
+
     /// Calendar `i` (`calendar_index`), with its name; the default one for an index out of
     /// range.
     pub fn calendar(&self, i: usize) -> (&str, &Calendar) {

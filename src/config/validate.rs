@@ -264,7 +264,13 @@ impl Validator<'_> {
                     holidays.retain(|x| *x != d);
                 }
             }
-            calendars.push((name.get_ref().clone(), Calendar::new(workdays, holidays)));
+            let named = region
+                .map(|r| table.regions[r].days().to_vec())
+                .unwrap_or_default();
+            calendars.push((
+                name.get_ref().clone(),
+                Calendar::new(workdays, holidays).with_names(named),
+            ));
         }
         if !calendars.iter().any(|(n, _)| n == "default")
             && file.defaults.calendar.get_ref() == "default"

@@ -341,6 +341,18 @@ impl<'r> Parser<'r> {
                 })
             })
             .transpose()?;
+        t.customer_country = get(Field::CustomerCountry).map(Into::into);
+        if t.calendar.is_none()
+            && let Some(code) = get(Field::CustomerCountry)
+        {
+            t.calendar = Some(self.rules.code_calendar(code).ok_or_else(|| {
+                fail(
+                    Field::CustomerCountry,
+                    code,
+                    "not a country or subdivision code of the built-in holidays (ISO 3166, e.g. US, DE, DE-BY; `followup calendars list`)".to_string(),
+                )
+            })?);
+        }
         t.owner = get(Field::Owner).map(Into::into);
         t.updated_at = time(Field::UpdatedAt)?;
         t.awaiting_since = time(Field::AwaitingSince)?;
@@ -518,7 +530,7 @@ pub(super) fn json_outcome(
             .iter()
             .any(|c| lookup(&obj, c).is_some());
     }
-    let mut cells: [Option<Cow<str>>; Field::ALL.len()] = Default::default();
+    let mut cells: [Option<Cow<str>>; Field::ALL.len()] = std::array::from_fn(|_| None);
     // Messages name the key this record used (rarely not the first candidate).
     let mut names = parser.names;
     let mut used: Vec<&str> = Vec::new();

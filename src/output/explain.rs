@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 use super::{ExplainFormat, Row, local_rfc3339, reason};
@@ -63,6 +63,32 @@ fn listing(a: &Action, now: DateTime<Utc>, horizon: DateTime<Utc>) -> (bool, Str
     }
 }
 
+/// The holidays of the ticket's calendar that an action's dates stepped over: after the
+/// anchor (else today), up to the contact date, on working weekdays.
+fn holidays_on_the_way(x: &Explained<'_>, a: &Action) -> Vec<(NaiveDate, String)> {
+    let from = x
+        .eval
+        .facts
+        .iter()
+        .find_map(|f| match f {
+            Fact::Anchor { date, .. } => Some(*date),
+            Fact::Today { date, .. } => Some(*date),
+            _ => None,
+        })
+        .unwrap_or(a.due_date);
+    let (name, calendar) = x.rules.calendar(a.calendar);
+    calendar
+        .holidays_between(from, a.contact_date)
+        .map(|(d, holiday)| {
+            let what = match holiday {
+                Some(h) => format!("{d} is {h} in {name}"),
+                None => format!("{d} is a holiday of the calendar {name}"),
+            };
+            (d, what)
+        })
+        .collect()
+}
+
 /// What `explain` says of one ticket.
 pub struct Explained<'a> {
     pub ticket: &'a Ticket,
@@ -101,6 +127,11 @@ fn write_json(w: &mut dyn Write, x: &Explained<'_>) -> io::Result<()> {
                 o.insert("listed".into(), json!(listed));
                 o.insert("listed_why".into(), json!(why));
                 o.insert("contact_date".into(), json!(a.contact_date.to_string()));
+                let skipped: Vec<serde_json::Value> = holidays_on_the_way(x, a)
+                    .into_iter()
+                    .map(|(d, why)| json!({"date": d.to_string(), "why": why}))
+                    .collect();
+                o.insert("holidays_skipped".into(), json!(skipped));
             }
             v
         })
@@ -190,6 +221,15 @@ fn write_text(w: &mut dyn Write, x: &Explained<'_>) -> io::Result<()> {
             None => writeln!(w, "  Assigned to {}.", a.assignee)?,
         }
         writeln!(w, "  Why: {}", reason::text(a))?;
+        let skipped = holidays_on_the_way(x, a);
+        if !skipped.is_empty() {
+            let said: Vec<String> = skipped.into_iter().map(|(_, s)| s).collect();
+            writeln!(
+                w,
+                "  Holidays on the way, not counted as business days: {}.",
+                said.join("; ")
+            )?;
+        }
     }
     Ok(())
 }

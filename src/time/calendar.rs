@@ -13,13 +13,50 @@ pub struct Calendar {
     pub workdays: [bool; 7],
     /// Sorted, without repeats.
     pub holidays: Vec<NaiveDate>,
+    /// The names of the built-in holidays among them (sorted; the rules file's own days
+    /// have none).
+    pub names: Vec<(NaiveDate, &'static str)>,
 }
 
 impl Calendar {
     pub fn new(workdays: [bool; 7], mut holidays: Vec<NaiveDate>) -> Self {
         holidays.sort();
         holidays.dedup();
-        Calendar { workdays, holidays }
+        Calendar {
+            workdays,
+            holidays,
+            names: Vec::new(),
+        }
+    }
+
+    /// With the names of its built-in holidays (those still among its days are kept).
+    pub fn with_names(mut self, mut names: Vec<(NaiveDate, &'static str)>) -> Self {
+        names.retain(|(d, _)| self.holidays.binary_search(d).is_ok());
+        names.sort();
+        self.names = names;
+        self
+    }
+
+    /// The holidays on working weekdays after `from`, up to `to`: what business-day counts
+    /// between them skipped, with their names where they are built-in ones.
+    pub fn holidays_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> impl Iterator<Item = (NaiveDate, Option<&'static str>)> + '_ {
+        let lo = self.holidays.partition_point(|h| *h <= from);
+        let hi = self.holidays.partition_point(|h| *h <= to);
+        self.holidays[lo..hi.max(lo)]
+            .iter()
+            .filter(|d| self.is_workday(**d))
+            .map(|d| {
+                let name = self
+                    .names
+                    .binary_search_by(|x| x.0.cmp(d))
+                    .ok()
+                    .map(|i| self.names[i].1);
+                (*d, name)
+            })
     }
 
     /// Whether `d` falls on one of the calendar's working weekdays (holidays aside).

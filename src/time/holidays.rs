@@ -154,11 +154,16 @@ impl Table {
     pub fn calendar(&self, i: usize) -> Calendar {
         let r = &self.regions[i];
         let workdays = std::array::from_fn(|d| !r.weekend[d]);
-        Calendar::new(workdays, r.days.iter().map(|d| d.0).collect())
+        Calendar::new(workdays, r.days.iter().map(|d| d.0).collect()).with_names(r.days.clone())
     }
 }
 
 impl Region {
+    /// Every holiday: date and name.
+    pub fn days(&self) -> &[(NaiveDate, &'static str)] {
+        &self.days
+    }
+
     /// The holidays of one year: date and name.
     pub fn year(&self, year: i32) -> impl Iterator<Item = (NaiveDate, &'static str)> + '_ {
         self.days

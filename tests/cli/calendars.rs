@@ -160,3 +160,47 @@ fn a_rules_calendar_starts_from_a_country_and_adjusts_it() {
         .stderr_has("[calendars.us].country: \"ZZ\" is not a country code")
         .run();
 }
+
+#[test]
+fn the_customers_country_chooses_the_calendar_and_explain_names_the_holiday() {
+    // Awaiting since Christmas Eve in Bavaria: the 25th is Christmas Day, the 26th a
+    // Saturday, so the first strike is due on Monday the 28th; in the US (26 December is
+    // no holiday there, and Saturday either way) the same.
+    let export = "id,status,opened_at,customer_tz,customer_country,calendar,owner,awaiting_since,attempts\n\
+                  T1,Pending,2026-12-23T09:00:00+01:00,Europe/Berlin,DE-BY,,ana,2026-12-24T12:00:00+01:00,0\n\
+                  T2,Pending,2026-12-23T09:00:00+01:00,Europe/Berlin,DE-BY,us,ana,2026-12-24T12:00:00+01:00,0\n\
+                  T3,Pending,2026-12-23T09:00:00+01:00,Europe/Berlin,Narnia,,ana,2026-12-24T12:00:00+01:00,0\n";
+    let out = Case::new(&["--now", "2026-12-24T20:00:00Z", "explain", "T1", "-"])
+        .stdin(export)
+        .code(0)
+        .run();
+    assert!(
+        out.stdout
+            .contains("calendar   DE-BY — the ticket's calendar"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("due 2026-12-28"));
+    assert!(out.stdout.contains(
+        "Holidays on the way, not counted as business days: 2026-12-25 is Christmas Day in DE-BY."
+    ));
+    // A calendar column wins over the country; the rules file's days have no names.
+    let out = Case::new(&["--now", "2026-12-24T20:00:00Z", "explain", "T2", "-"])
+        .stdin(export)
+        .code(0)
+        .run();
+    assert!(
+        out.stdout.contains("calendar   us — the ticket's calendar"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("2026-12-25 is a holiday of the calendar us")
+    );
+    Case::new(&["--now", "2026-12-24T20:00:00Z", "plan", "-"])
+        .stdin(export)
+        .code(3)
+        .stderr_has("ticket T3: customer_country: not a country or subdivision code")
+        .run();
+}
