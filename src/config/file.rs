@@ -144,6 +144,9 @@ pub struct CalendarDef {
     /// The country's holidays the desk works.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_holidays: Vec<S<toml::Value>>,
+    /// An iCalendar file whose events are days off too (relative to the rules file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holidays_ics: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

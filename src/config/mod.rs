@@ -4,6 +4,7 @@
 //! file, line and column of the value that is wrong.
 
 pub mod file;
+mod ics;
 mod recover;
 pub mod templates;
 mod validate;
@@ -450,6 +451,7 @@ impl Rules {
         if let Some(file) = file {
             let mut v = Validator {
                 text,
+                path,
                 problems: Vec::new(),
                 warnings: Vec::new(),
             };

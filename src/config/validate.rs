@@ -23,6 +23,8 @@ use crate::util::{closest, line_col};
 
 pub(super) struct Validator<'t> {
     pub(super) text: &'t str,
+    /// The rules file's path: files it names are read beside it.
+    pub(super) path: &'t str,
     pub(super) problems: Vec<Problem>,
     pub(super) warnings: Vec<Problem>,
 }
@@ -188,6 +190,26 @@ impl Validator<'_> {
         }
     }
 
+    /// The days of a calendar's `holidays_ics` file, read beside the rules file.
+    fn ics(&mut self, key: &str, path: &Spanned<String>) -> Vec<(NaiveDate, String)> {
+        let base = std::path::Path::new(self.path)
+            .parent()
+            .unwrap_or(std::path::Path::new(""));
+        let file = base.join(path.get_ref());
+        let read = std::fs::read_to_string(&file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))
+            .and_then(|text| {
+                super::ics::days(&text).map_err(|e| format!("{}: {e}", file.display()))
+            });
+        match read {
+            Ok(days) => days,
+            Err(e) => {
+                self.err(path.span(), format!("{key}.holidays_ics: {e}"));
+                Vec::new()
+            }
+        }
+    }
+
     /// A date of a calendar's list: a string or a TOML date.
     fn toml_date(&mut self, key: &str, h: &Spanned<toml::Value>) -> Option<NaiveDate> {
         let text = match h.get_ref() {
@@ -259,14 +281,18 @@ impl Validator<'_> {
                     holidays.push(d);
                 }
             }
+            let mut named = region.map(|r| table.regions[r].named()).unwrap_or_default();
+            if let Some(ics) = &def.holidays_ics {
+                for (d, name) in self.ics(&key, ics) {
+                    holidays.push(d);
+                    named.push((d, name.into()));
+                }
+            }
             for h in &def.not_holidays {
                 if let Some(d) = self.toml_date(&format!("{key}.not_holidays"), h) {
                     holidays.retain(|x| *x != d);
                 }
             }
-            let named = region
-                .map(|r| table.regions[r].days().to_vec())
-                .unwrap_or_default();
             calendars.push((
                 name.get_ref().clone(),
                 Calendar::new(workdays, holidays).with_names(named),

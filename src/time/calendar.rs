@@ -15,7 +15,7 @@ pub struct Calendar {
     pub holidays: Vec<NaiveDate>,
     /// The names of the built-in holidays among them (sorted; the rules file's own days
     /// have none).
-    pub names: Vec<(NaiveDate, &'static str)>,
+    pub names: Vec<(NaiveDate, std::borrow::Cow<'static, str>)>,
 }
 
 impl Calendar {
@@ -30,7 +30,10 @@ impl Calendar {
     }
 
     /// With the names of its built-in holidays (those still among its days are kept).
-    pub fn with_names(mut self, mut names: Vec<(NaiveDate, &'static str)>) -> Self {
+    pub fn with_names(
+        mut self,
+        mut names: Vec<(NaiveDate, std::borrow::Cow<'static, str>)>,
+    ) -> Self {
         names.retain(|(d, _)| self.holidays.binary_search(d).is_ok());
         names.sort();
         self.names = names;
@@ -43,7 +46,7 @@ impl Calendar {
         &self,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> impl Iterator<Item = (NaiveDate, Option<&'static str>)> + '_ {
+    ) -> impl Iterator<Item = (NaiveDate, Option<&str>)> + '_ {
         let lo = self.holidays.partition_point(|h| *h <= from);
         let hi = self.holidays.partition_point(|h| *h <= to);
         self.holidays[lo..hi.max(lo)]
@@ -54,7 +57,7 @@ impl Calendar {
                     .names
                     .binary_search_by(|x| x.0.cmp(d))
                     .ok()
-                    .map(|i| self.names[i].1);
+                    .map(|i| &*self.names[i].1);
                 (*d, name)
             })
     }

@@ -154,14 +154,14 @@ impl Table {
     pub fn calendar(&self, i: usize) -> Calendar {
         let r = &self.regions[i];
         let workdays = std::array::from_fn(|d| !r.weekend[d]);
-        Calendar::new(workdays, r.days.iter().map(|d| d.0).collect()).with_names(r.days.clone())
+        Calendar::new(workdays, r.days.iter().map(|d| d.0).collect()).with_names(r.named())
     }
 }
 
 impl Region {
-    /// Every holiday: date and name.
-    pub fn days(&self) -> &[(NaiveDate, &'static str)] {
-        &self.days
+    /// Every holiday: date and name, as a calendar keeps them.
+    pub fn named(&self) -> Vec<(NaiveDate, std::borrow::Cow<'static, str>)> {
+        self.days.iter().map(|(d, n)| (*d, (*n).into())).collect()
     }
 
     /// The holidays of one year: date and name.

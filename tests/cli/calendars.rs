@@ -204,3 +204,48 @@ fn the_customers_country_chooses_the_calendar_and_explain_names_the_holiday() {
         .stderr_has("ticket T3: customer_country: not a country or subdivision code")
         .run();
 }
+
+#[test]
+fn an_icalendar_files_days_are_days_off_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "tests/fixtures/holidays/desk.ics",
+        dir.path().join("desk.ics"),
+    )
+    .unwrap();
+    let rules = std::fs::read_to_string("rules.toml").unwrap().replace(
+        "holidays = [\"2026-11-26\", \"2026-12-25\", \"2027-01-01\"]",
+        "holidays = [\"2026-11-26\", \"2026-12-25\", \"2027-01-01\"]\nholidays_ics = \"desk.ics\"",
+    );
+    let path = dir.path().join("rules.toml");
+    std::fs::write(&path, &rules).unwrap();
+    let p = path.to_str().unwrap();
+    // Strike 1, due Monday 23 November and past its windows that evening, moves to
+    // Wednesday: Tuesday is the desk's offsite.
+    let out = Case::new(&[
+        "--rules",
+        p,
+        "--now",
+        "2026-11-23T20:00:00Z",
+        "explain",
+        "INC0010005",
+        "examples/tickets.csv",
+    ])
+    .code(0)
+    .run();
+    assert!(
+        out.stdout.contains("2026-11-24 is Desk offsite in us"),
+        "{}",
+        out.stdout
+    );
+    std::fs::write(
+        dir.path().join("desk.ics"),
+        "BEGIN:VEVENT\r\nDTSTART:someday\r\nEND:VEVENT\r\n",
+    )
+    .unwrap();
+    Case::new(&["--rules", p, "rules", "check"])
+        .code(2)
+        .stderr_has("[calendars.us].holidays_ics:")
+        .stderr_has("DTSTART \"someday\" is not a date")
+        .run();
+}
