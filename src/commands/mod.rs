@@ -151,6 +151,22 @@ fn read_warnings(stats: &Stats) -> Vec<String> {
     out
 }
 
+/// Counts, per assignee, the actions whose working hours never meet the customer's
+/// windows: they keep the customer's window, which the assignee may not be at work for.
+fn report_hours(ui: &Ui, p: &Planned) {
+    let mut by: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for a in p.actions.iter().filter(|a| a.reason.outside_hours) {
+        *by.entry(a.assignee.as_str()).or_default() += 1;
+    }
+    for (who, n) in by {
+        ui.warn(&format!(
+            "{who}: {n} action{} fall{} outside their working hours (the customer's windows and theirs never meet in the days searched): the customer's window is kept; `explain` shows each",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "s" } else { "" },
+        ));
+    }
+}
+
 /// Says what levelling could not fit and what it moved past the horizon.
 fn report_levelling(ui: &Ui, p: &Planned) {
     for o in &p.over {

@@ -1,7 +1,7 @@
 //! `plan`, `summary`, `drafts` and `resolutions`: the actions due, planned by the pipeline
 //! and written by an output.
 
-use super::{out_format, report_levelling, report_read, write_stdout};
+use super::{out_format, report_hours, report_levelling, report_read, write_stdout};
 use crate::cli::{DraftsArgs, PlanArgs, ResolutionsArgs, SummaryArgs};
 use crate::drafts::Drafter;
 use crate::engine::{Action, Kind};
@@ -57,6 +57,7 @@ pub(super) fn due_drafted_later(
     let planned = pipeline::plan(&sel.input.sources, sel.input.format, &plan)?;
     progress.finish_and_clear();
     report_levelling(ui, &planned);
+    report_hours(ui, &planned);
     report_owners(ui, s, sel, &planned);
     if drafter.is_some() {
         let unnamed = crate::drafts::unnamed(&s.rules, planned.actions.iter());

@@ -48,6 +48,13 @@ pub struct Defaults {
     pub checkin_expire_days: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<u32>,
+    /// The desk's working day, for every assignee whose `[agents]` entry sets none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_timezone: Option<S<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_hours: Option<S<Vec<S<String>>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_calendar: Option<S<String>>,
 }
 
 impl Default for Defaults {
@@ -61,6 +68,9 @@ impl Default for Defaults {
             prefer_first_contact_time: true,
             checkin_expire_days: 14,
             capacity: None,
+            agent_timezone: None,
+            agent_hours: None,
+            agent_calendar: None,
         }
     }
 }
@@ -273,6 +283,13 @@ pub struct AgentDef {
     pub out: Vec<S<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity: Option<u32>,
+    /// The agent's own working day: their zone, hours and calendar (a name or a code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<S<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours: Option<S<Vec<S<String>>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<S<String>>,
 }
 
 /// `[drafts]`: what one draft may cost.

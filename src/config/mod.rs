@@ -153,6 +153,18 @@ pub struct Agent {
     pub capacity: Option<u32>,
     /// Inclusive date ranges.
     pub out: Vec<(NaiveDate, NaiveDate)>,
+    /// When the agent works, if the rules say (theirs, else the desk's).
+    pub day: Option<WorkDay>,
+}
+
+/// An assignee's working day: customer-facing actions fall inside it where it meets the
+/// customer's windows, and its calendar's holidays are days out.
+#[derive(Debug, Clone)]
+pub struct WorkDay {
+    pub tz: Tz,
+    pub hours: Vec<Interval>,
+    /// Index of `Rules::calendar`.
+    pub calendar: usize,
 }
 
 impl Agent {
@@ -306,6 +318,8 @@ pub struct Rules {
     pub contact: Contact,
     pub run: RunRules,
     pub replay: ReplayRules,
+    /// The desk's working day (`[defaults].agent_*`), for assignees without their own.
+    pub desk_day: Option<WorkDay>,
     /// `[report].template`: the team lead's page, when the rules replace it.
     pub report_template: Option<String>,
     pub drafts: DraftLimits,
@@ -343,6 +357,15 @@ impl Rules {
                     .find(name)
                     .map(|r| self.calendars.len() + r)
             })
+    }
+
+    /// The working day of an assignee: their own, else the desk's; none leaves them
+    /// unrestricted.
+    pub fn work_day(&self, assignee: &str) -> Option<&WorkDay> {
+        match self.agent(assignee) {
+            Some(a) => a.day.as_ref(),
+            None => self.desk_day.as_ref(),
+        }
     }
 
     /// The calendar of a country or subdivision code of the built-in holidays.

@@ -12,7 +12,7 @@ use super::file::{self, File};
 use super::{
     Agent, Anchor, Contact, DEFAULT_CHANNELS, DEFAULT_STATUS, Dedupe, Defaults, DraftLayout,
     DraftLimits, Format, InputRules, Problem, ReplayRules, Rules, RunRules, Step, StrikeRules,
-    TicketType,
+    TicketType, WorkDay,
 };
 use crate::input::presets;
 use crate::ticket::{Channel, Field, State};
@@ -20,6 +20,17 @@ use crate::time::{
     Calendar, Interval, Span, Unit, parse_interval, parse_weekday, parse_zone, subtract,
 };
 use crate::util::{closest, line_col};
+
+/// A working day's settings as written: zone, hours, calendar.
+type WorkDaySettings<'a> = (
+    Option<&'a Spanned<String>>,
+    Option<&'a Spanned<Vec<Spanned<String>>>>,
+    Option<&'a Spanned<String>>,
+);
+
+/// What a working day's missing settings come from: the calendars, the default one, the
+/// desk's zone and business hours.
+type Known<'a> = (&'a [(String, Calendar)], usize, Tz, &'a [Interval]);
 
 pub(super) struct Validator<'t> {
     pub(super) text: &'t str,
@@ -141,7 +152,21 @@ impl Validator<'_> {
         let email_days = self.segments(&mut file);
         let types = self.types(&file);
         let (date_columns, flag_columns) = columns_read(&types);
-        let agents = self.agents(&file);
+        let desk_day = self.work_day(
+            "[defaults].agent_",
+            (
+                file.defaults.agent_timezone.as_ref(),
+                file.defaults.agent_hours.as_ref(),
+                file.defaults.agent_calendar.as_ref(),
+            ),
+            None,
+            (&calendars, default_calendar, default_tz, &business),
+        );
+        let agents = self.agents(
+            &file,
+            desk_day.as_ref(),
+            (&calendars, default_calendar, default_tz, &business),
+        );
         let templates = self.templates(&file);
         let (defaults, contact, mut run) = resolved(&file);
         self.run(&file, &mut run);
@@ -170,6 +195,7 @@ impl Validator<'_> {
             contact,
             run,
             replay,
+            desk_day,
             report_template,
             drafts,
             templates,
@@ -806,9 +832,72 @@ impl Validator<'_> {
         Some(sp)
     }
 
-    fn agents(&mut self, f: &File) -> BTreeMap<String, Agent> {
+    /// A working day from its three settings, the missing ones from `desk` (else the
+    /// desk's zone, business hours and calendar); none when nothing is set.
+    fn work_day(
+        &mut self,
+        key: &str,
+        (tz, hours, calendar): WorkDaySettings<'_>,
+        desk: Option<&WorkDay>,
+        (calendars, default_calendar, default_tz, business): Known<'_>,
+    ) -> Option<WorkDay> {
+        if tz.is_none() && hours.is_none() && calendar.is_none() {
+            return desk.cloned();
+        }
+        let tz = match tz {
+            Some(z) => self.zone(&format!("{key}timezone"), z),
+            None => desk.map_or(default_tz, |d| d.tz),
+        };
+        let hours = match hours {
+            Some(h) => {
+                let iv = self.intervals(&format!("{key}hours"), h.get_ref());
+                if iv.is_empty() {
+                    self.err(
+                        h.span(),
+                        format!(
+                            "{key}hours: no hours; give at least one range, e.g. [\"09:00-17:00\"]"
+                        ),
+                    );
+                }
+                iv
+            }
+            None => desk.map_or_else(|| business.to_vec(), |d| d.hours.clone()),
+        };
+        let calendar = match calendar {
+            Some(c) => {
+                let name = c.get_ref();
+                calendars
+                    .iter()
+                    .position(|(n, _)| n == name)
+                    .or_else(|| crate::time::holidays::table().find(name).map(|r| calendars.len() + r))
+                    .unwrap_or_else(|| {
+                        self.err(c.span(), format!("{key}calendar: no calendar \"{name}\"; define [calendars.{name}] or give a country or subdivision code (US, DE-BY; `followup calendars list`)"));
+                        default_calendar
+                    })
+            }
+            None => desk.map_or(default_calendar, |d| d.calendar),
+        };
+        Some(WorkDay {
+            tz,
+            hours,
+            calendar,
+        })
+    }
+
+    fn agents(
+        &mut self,
+        f: &File,
+        desk: Option<&WorkDay>,
+        known: Known<'_>,
+    ) -> BTreeMap<String, Agent> {
         let mut out = BTreeMap::new();
         for (id, a) in &f.agents {
+            let day = self.work_day(
+                &format!("[agents.{}].", id.get_ref()),
+                (a.timezone.as_ref(), a.hours.as_ref(), a.calendar.as_ref()),
+                desk,
+                known,
+            );
             let key = format!("[agents.{}].out", id.get_ref());
             let mut ranges = Vec::new();
             for o in &a.out {
@@ -836,6 +925,7 @@ impl Validator<'_> {
                     cover: a.cover.clone(),
                     capacity: a.capacity,
                     out: ranges,
+                    day,
                 },
             );
         }

@@ -121,6 +121,12 @@ pub struct Resolution {
     pub last_attempt: NaiveDate,
 }
 
+/// How many of the customer's business days, from the first one possible, a schedule tries
+/// for a window its assignee works in too: a time-zone edge or the assignee's weekend moves
+/// an action by two days at most; beyond, the two never meet and the customer's window
+/// stands.
+const WORK_DAY_SEARCH: u32 = 3;
+
 /// One follow-up action (SPEC §7).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Action {
@@ -141,6 +147,8 @@ pub struct Action {
     pub channel: Option<Channel>,
     pub fallback_channels: Channels,
     pub assignee: CompactString,
+    /// The assignee's own zone, when the rules give them a working day.
+    pub agent_tz: Option<Tz>,
     /// Boxed: few actions have one, and it would widen every action.
     pub covering_for: Option<Box<str>>,
     pub reason: Reason,
@@ -392,7 +400,34 @@ impl<'a> Ctx<'a> {
         if self.only_due && start > self.horizon {
             return None;
         }
-        let slot = time::schedule(self.zone, due, &windows, self.now, self.preferred_minute())?;
+        let mut slot = time::schedule(self.zone, due, &windows, self.now, self.preferred_minute())?;
+        // A customer-facing action also falls in its assignee's working hours, where the two
+        // meet within `WORK_DAY_SEARCH` days; else it keeps the customer's window and says so.
+        let mut outside_hours = false;
+        if !channels.is_empty() && self.any_work_day() {
+            let theirs = |d: NaiveDate| {
+                let (who, _) = self.assign(d);
+                let day = self.rules.work_day(&who)?;
+                let zone = Zone {
+                    tz: day.tz,
+                    calendar: self.rules.calendar(day.calendar).1,
+                };
+                Some(time::working_windows(zone, &day.hours, self.zone.tz, d))
+            };
+            let within = time::schedule_within(
+                self.zone,
+                due,
+                &windows,
+                self.now,
+                self.preferred_minute(),
+                &theirs,
+                WORK_DAY_SEARCH,
+            );
+            match within {
+                Some(s) => slot = s,
+                None => outside_hours = true,
+            }
+        }
         let (channel, fallback_channels) = if channels.is_empty() {
             (None, Channels::NONE)
         } else {
@@ -404,6 +439,9 @@ impl<'a> Ctx<'a> {
         };
         let (assignee, covering_for) = self.assign(slot.contact_date);
         let overdue_days = self.zone.calendar.business_days_between(due, self.today);
+        let agent_tz = (!channels.is_empty())
+            .then(|| self.rules.work_day(&assignee).map(|d| d.tz))
+            .flatten();
         Some(Action {
             ticket_id: self.t.id.clone(),
             kind,
@@ -422,8 +460,10 @@ impl<'a> Ctx<'a> {
             covering_for,
             reason: Reason {
                 skipped,
+                outside_hours,
                 ..why.into()
             },
+            agent_tz,
             detail,
             slack_until: None,
             moved_from: None,
@@ -436,8 +476,14 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// Who does an action on `date`: the owner, or while the owner is out, the first of their
-    /// cover chain who is in (SPEC §6); a ticket without owner goes to `[defaults].unassigned`.
+    /// Whether any assignee has a working day: only then is a schedule cut to one.
+    fn any_work_day(&self) -> bool {
+        self.rules.desk_day.is_some() || self.rules.agents.values().any(|a| a.day.is_some())
+    }
+
+    /// Who does an action on `date`: the owner, or while the owner is out (an absence, or a
+    /// holiday of their own calendar), the first of their cover chain who is in (SPEC §6); a
+    /// ticket without owner goes to `[defaults].unassigned`.
     fn assign(&self, date: NaiveDate) -> (CompactString, Option<Box<str>>) {
         let defaults = &self.rules.defaults;
         let Some(owner) = self.t.owner.as_deref() else {
@@ -446,12 +492,19 @@ impl<'a> Ctx<'a> {
         let Some(agent) = self.rules.agent(owner) else {
             return (owner.into(), None);
         };
-        if !agent.is_out(date) {
+        let away = |a: &crate::config::Agent| {
+            a.is_out(date)
+                || a.day.as_ref().is_some_and(|d| {
+                    let c = self.rules.calendar(d.calendar).1;
+                    c.is_workday(date) && !c.is_business_day(date)
+                })
+        };
+        if !away(agent) {
             return (owner.into(), None);
         }
         let mut seen = vec![agent.id.as_str()];
         let mut cover = agent.cover.as_deref().unwrap_or(&defaults.cover);
-        while let Some(next) = self.rules.agent(cover).filter(|a| a.is_out(date)) {
+        while let Some(next) = self.rules.agent(cover).filter(|a| away(a)) {
             if seen.contains(&next.id.as_str()) {
                 cover = &defaults.cover;
                 break;

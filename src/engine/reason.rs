@@ -18,6 +18,9 @@ pub struct Reason {
     pub capacity: Option<u32>,
     /// Channels of its row left out: the customer's contact for them is blank.
     pub skipped: crate::ticket::Channels,
+    /// The assignee's working hours never meet the customer's windows in the days searched:
+    /// the customer's window is kept.
+    pub outside_hours: bool,
 }
 
 impl Reason {
@@ -41,6 +44,7 @@ impl From<Why> for Reason {
             overdue: None,
             capacity: None,
             skipped: crate::ticket::Channels::NONE,
+            outside_hours: false,
         }
     }
 }

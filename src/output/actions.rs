@@ -104,8 +104,19 @@ fn write_table(w: &mut dyn Write, rows: &[Row<'_>], width: Option<u16>) -> io::R
         let a = r.action;
         let local = a.suggested_at.with_timezone(&a.timezone);
         let end = a.window_end.with_timezone(&a.timezone);
+        // Both local times when the assignee has a zone of their own: "Mon 15:00 Tokyo ·
+        // 01:00 New York".
+        let theirs = match a.agent_tz {
+            Some(tz) if tz != a.timezone => format!(
+                " {} · {} {}",
+                city(a.timezone),
+                a.suggested_at.with_timezone(&tz).format("%H:%M"),
+                city(tz)
+            ),
+            _ => String::new(),
+        };
         let when = format!(
-            "{} {}\n(until {}, {})",
+            "{} {}{theirs}\n(until {}, {})",
             local.format("%a %Y-%m-%d"),
             local.format("%H:%M"),
             end.format("%H:%M"),
@@ -146,3 +157,9 @@ fn write_table(w: &mut dyn Write, rows: &[Row<'_>], width: Option<u16>) -> io::R
 
 #[cfg(test)]
 mod tests;
+
+/// The city of a zone's name, as people say it: `America/New_York` is "New York".
+fn city(tz: chrono_tz::Tz) -> String {
+    let name = tz.name();
+    name.rsplit('/').next().unwrap_or(name).replace('_', " ")
+}

@@ -371,6 +371,14 @@ pub fn write(a: &Action, out: &mut String) {
         );
     }
     skipped(a, out);
+    if a.reason.outside_hours {
+        put!(
+            out,
+            " ",
+            a.assignee.as_str(),
+            "'s working hours do not reach the customer's windows in the days searched: the customer's window is kept."
+        );
+    }
     if let (Some(cap), Some(day)) = (a.reason.capacity, a.moved_from) {
         put!(
             out,

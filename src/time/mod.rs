@@ -23,7 +23,7 @@ pub use parse::{fast_date, fast_rfc3339};
 pub use span::{Span, Unit};
 pub use window::{
     Interval, Slot, Window, Zone, ceil_minute, first_start, parse_hhmm, parse_interval, schedule,
-    subtract,
+    schedule_within, subtract, working_windows,
 };
 pub use zone::{closest_zone, parse_zone};
 

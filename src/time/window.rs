@@ -222,6 +222,14 @@ pub fn first_start(
     None
 }
 
+/// The first day a schedule tries: the due date, or when that is past, yesterday (a window
+/// of an earlier day ended before `from`), on a business day.
+fn first_day(zone: Zone<'_>, due: NaiveDate, from: DateTime<Utc>) -> NaiveDate {
+    let today = local_date(from, zone.tz);
+    zone.calendar
+        .add_bd(due.max(today.pred_opt().unwrap_or(today)), 0)
+}
+
 /// The contact date, primary channel, suggested time and window of an action due on `due`
 /// whose channels have the windows `channels`, for a customer who prefers local minute
 /// `preferred` (SPEC §3).
@@ -233,11 +241,7 @@ pub fn schedule(
     preferred: Option<u16>,
 ) -> Option<Slot> {
     let from = ceil_minute(now);
-    // Windows of days before today ended before now: start the search at today.
-    let today = local_date(from, zone.tz);
-    let mut d = zone
-        .calendar
-        .add_bd(due.max(today.pred_opt().unwrap_or(today)), 0);
+    let mut d = first_day(zone, due, from);
     // On a day with one offset (nearly all), windows are reckoned in seconds and only the
     // one chosen becomes instants; the far ends of the calendar take the general path.
     let from_secs = (from.timestamp_subsec_nanos() == 0).then(|| from.timestamp());
@@ -304,4 +308,81 @@ fn pick<T: Ord + Copy>(usable: &[(T, T)], preferred: Option<T>) -> Option<(T, (T
             .unwrap_or((first.0, first)),
         None => (first.0, first),
     })
+}
+
+/// `schedule`, with each day's windows cut to those of another party (`other(d)`: the
+/// instants the assignee works on the customer's date `d`; none: not restricted that day),
+/// searching `days` business days from the due date. None when the two never meet in them.
+pub fn schedule_within(
+    zone: Zone<'_>,
+    due: NaiveDate,
+    channels: &[&[Interval]],
+    now: DateTime<Utc>,
+    preferred: Option<u16>,
+    other: &dyn Fn(NaiveDate) -> Option<SmallVec<[Window; 4]>>,
+    days: u32,
+) -> Option<Slot> {
+    let from = ceil_minute(now);
+    let mut d = first_day(zone, due, from);
+    for _ in 0..days {
+        let clock = DayClock::new(zone.tz, d);
+        let theirs = other(d);
+        for (idx, iv) in channels.iter().enumerate() {
+            let mut usable: SmallVec<[(DateTime<Utc>, DateTime<Utc>); 4]> = SmallVec::new();
+            for w in clock.windows(iv) {
+                match &theirs {
+                    None => usable.push((w.start, w.end)),
+                    Some(ws) => usable.extend(
+                        ws.iter()
+                            .map(|o| (w.start.max(o.start), w.end.min(o.end)))
+                            .filter(|x| x.0 < x.1),
+                    ),
+                }
+            }
+            let mut usable: SmallVec<[(DateTime<Utc>, DateTime<Utc>); 4]> = usable
+                .into_iter()
+                .map(|(a, b)| (a.max(from), b))
+                .filter(|w| w.0 < w.1)
+                .collect();
+            usable.sort();
+            if let Some((s, (a, b))) = pick(&usable, preferred.map(|m| clock.at(m))) {
+                return Some(Slot {
+                    contact_date: d,
+                    primary: idx,
+                    suggested: s,
+                    window: Window { start: a, end: b },
+                });
+            }
+        }
+        d = zone.calendar.add_bd(d, 1);
+    }
+    None
+}
+
+/// The instants of `hours` on the working days of `zone` that overlap the local date `d`
+/// of `tz` (a day in one zone can touch two or three in another).
+pub fn working_windows(
+    zone: Zone<'_>,
+    hours: &[Interval],
+    tz: Tz,
+    d: NaiveDate,
+) -> SmallVec<[Window; 4]> {
+    let start = local_instant(tz, d, 0);
+    let end = local_instant(tz, d.succ_opt().unwrap_or(d), 0);
+    let (first, last) = (local_date(start, zone.tz), local_date(end, zone.tz));
+    let mut out = SmallVec::new();
+    let mut day = first;
+    while day <= last {
+        for w in zone.windows(day, hours) {
+            let (a, b) = (w.start.max(start), w.end.min(end));
+            if a < b {
+                out.push(Window { start: a, end: b });
+            }
+        }
+        match day.succ_opt() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    out
 }

@@ -19,6 +19,7 @@ mod report;
 mod rules;
 mod run;
 mod summary;
+mod workday;
 
 use assert_cmd::Command;
 
