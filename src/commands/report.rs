@@ -30,6 +30,16 @@ pub(super) fn report(mut s: Settings, ui: &Ui, args: &ReportArgs) -> Result<Code
         ));
     }
     let sel = s.select(&args.select, "0h");
+    let stdin = sel
+        .input
+        .sources
+        .iter()
+        .any(|x| matches!(x, crate::input::Source::Stdin));
+    if args.replay.is_some() && stdin {
+        return Err(Failure::usage(
+            "--replay reads the export a second time, as an event log, and stdin cannot be read twice; give the export as a file",
+        ));
+    }
     tell_if_terminal(ui, &sel.input);
     let (mut page, stats) = page(
         &s,

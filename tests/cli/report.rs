@@ -226,6 +226,18 @@ fn the_page_shows_a_replay_when_asked() {
     ])
     .code(0)
     .run();
+    Case::new(&[
+        "report",
+        "-",
+        "--out",
+        o,
+        "--replay",
+        "2026-03-02..2026-03-16",
+    ])
+    .stdin("id,status,opened_at\n")
+    .code(2)
+    .stderr_has("stdin cannot be read twice")
+    .run();
     let html = std::fs::read_to_string(&out).unwrap();
     // The hand-worked nights (tests/fixtures/replay/README.md): 4 strikes on the 3rd, 2
     // resolutions on the 6th.
