@@ -44,15 +44,16 @@ pub(super) fn replay(mut s: Settings, ui: &Ui, args: &ReplayArgs) -> Result<Code
     if let (Some(r), Some(t)) = (&against, &theirs) {
         sides.push(side(r, t));
     }
-    for side in &sides {
+    let policies = std::iter::once(&s.rules).chain(against.as_ref());
+    for (rules, side) in policies.zip(&sides) {
         let t = &side.totals;
         if t.held > 0 {
             ui.warn(&format!(
                 "{}: on {} night{} more auto-resolutions were due than [run].max_resolutions ({}) allows, and {} were held back as run holds them; raise the limit to replay them",
-                side.rules,
+                rules.path,
                 t.nights_held,
                 if t.nights_held == 1 { "" } else { "s" },
-                if side.rules == s.rules.path { s.rules.run.max_resolutions } else { against.as_ref().map_or(0, |r| r.run.max_resolutions) },
+                rules.run.max_resolutions,
                 t.held
             ));
         }

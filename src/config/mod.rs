@@ -345,18 +345,21 @@ pub struct Rules {
     pub warnings: Vec<Problem>,
 }
 
+/// A calendar by name among `calendars` (the file's), else a code of the built-in holidays,
+/// numbered after the file's.
+fn calendar_named(calendars: &[(String, Calendar)], name: &str) -> Option<usize> {
+    calendars.iter().position(|(n, _)| n == name).or_else(|| {
+        crate::time::holidays::table()
+            .find(name)
+            .map(|r| calendars.len() + r)
+    })
+}
+
 impl Rules {
     /// A calendar by name: the rules file's, else a country or subdivision code of the
     /// built-in holidays (`US`, `DE-BY`), numbered after the rules file's.
     pub fn calendar_index(&self, name: &str) -> Option<usize> {
-        self.calendars
-            .iter()
-            .position(|(n, _)| n == name)
-            .or_else(|| {
-                crate::time::holidays::table()
-                    .find(name)
-                    .map(|r| self.calendars.len() + r)
-            })
+        calendar_named(&self.calendars, name)
     }
 
     /// The working day of an assignee: their own, else the desk's; none leaves them
@@ -368,7 +371,8 @@ impl Rules {
         }
     }
 
-    /// The calendar of a country or subdivision code of the built-in holidays.
+    /// The calendar of a country or subdivision code of the built-in holidays (never one of
+    /// the file's, which a ticket's `calendar` names).
     pub fn code_calendar(&self, code: &str) -> Option<usize> {
         crate::time::holidays::table()
             .find(code)

@@ -31,6 +31,8 @@ pub struct Table {
     /// The `holidays` package version the data came from.
     pub version: &'static str,
     pub regions: Vec<Region>,
+    /// Each code, upper case, to its region: a ticket's calendar is looked up per row.
+    by_code: std::collections::HashMap<String, usize>,
 }
 
 /// The table, read on first use.
@@ -111,11 +113,17 @@ fn read(data: &'static [u8]) -> Option<Table> {
             days,
         });
     }
+    let by_code = regions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.code.to_ascii_uppercase(), i))
+        .collect();
     Some(Table {
         first_year,
         last_year,
         version,
         regions,
+        by_code,
     })
 }
 
@@ -144,10 +152,18 @@ impl Reader {
 impl Table {
     /// The region of a code, written any case, with `-` or `_` (`de-by`, `DE_BY`).
     pub fn find(&self, code: &str) -> Option<usize> {
-        let want = code.trim().replace('_', "-");
-        self.regions
-            .iter()
-            .position(|r| r.code.eq_ignore_ascii_case(&want))
+        let want: String = code
+            .trim()
+            .chars()
+            .map(|c| {
+                if c == '_' {
+                    '-'
+                } else {
+                    c.to_ascii_uppercase()
+                }
+            })
+            .collect();
+        self.by_code.get(&want).copied()
     }
 
     /// A region's calendar: weekdays off as the country has them, every holiday of the data.

@@ -436,3 +436,18 @@ mod invariants {
         }
     }
 }
+
+#[test]
+fn resolutions_beyond_the_safety_limit_are_held_back_as_run_holds_them() {
+    // The 6th resolves two tickets (T1, T3): with a limit of one, run would hold both.
+    let text = std::fs::read_to_string(RULES).unwrap() + "\n[run]\nmax_resolutions = 1\n";
+    let out = Case::new(&["replay", LOG, "--from", "2026-03-02", "--to", "2026-03-06", "--format", "json"])
+        .rules(&text)
+        .code(0)
+        .stderr_has("on 1 night more auto-resolutions were due than [run].max_resolutions (1) allows, and 2 were held back")
+        .run();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let held = &v["policy"]["totals"]["held_by_max_resolutions"];
+    assert_eq!(held, &serde_json::json!({"resolutions": 2, "nights": 1}));
+    assert_eq!(v["policy"]["totals"]["auto_resolutions"], 0);
+}
