@@ -7,7 +7,7 @@ use super::{out_format, report_read, write_stdout};
 use crate::cli::{DiffArgs, ForecastArgs};
 use crate::config::Rules;
 use crate::engine::diff::{Side, diff as compare};
-use crate::engine::{Action, evaluate};
+use crate::engine::{Action, evaluate, forecast};
 use crate::error::{Code, Failure};
 use crate::output::{Format, SummaryKey, diff::Report, forecast::Grid};
 use crate::pipeline;
@@ -22,14 +22,20 @@ pub(super) fn forecast(s: &Settings, ui: &Ui, args: &ForecastArgs) -> Result<Cod
     }
     let sel = s.select(&args.select, "0h");
     super::tell_if_terminal(ui, &sel.input);
-    // The simulation changes every ticket day by day, so it holds them all.
+    // The simulation changes the tickets day by day, so it holds those it can change,
+    // without their texts.
     let mut tickets = Vec::new();
-    let stats = pipeline::read(
+    let stats = pipeline::read_texts(
         &sel.input.sources,
         &s.rules,
         sel.input.format,
         s.threads,
-        |t| tickets.push(t),
+        false,
+        |t| {
+            if forecast::matters(&t, &s.rules, s.now, args.days) {
+                tickets.push(t)
+            }
+        },
     )?;
     let code = report_read(ui, s, &sel.input, &stats, false)?;
     let keep = |a: &Action| sel.filters.keeps(a);

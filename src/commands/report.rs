@@ -12,7 +12,7 @@ use super::replay::{assumptions, nights, read_log, within};
 use super::{read_warnings, report_read, tell_if_terminal, write_file};
 use crate::cli::ReportArgs;
 use crate::engine::replay::{Replayed, Totals, replay};
-use crate::engine::{Action, Kind, evaluate};
+use crate::engine::{Action, Kind, evaluate, forecast};
 use crate::error::{Code, Failure};
 use crate::input::Stats;
 use crate::output::report::{self, Page};
@@ -95,7 +95,9 @@ pub(super) fn page(
 ) -> Result<(Page, Stats), Failure> {
     let rules = &s.rules;
     let mut tickets: Vec<Ticket> = Vec::new();
-    // The page drafts nothing: the tickets are kept without their texts.
+    let mut standing = Standing::default();
+    // The page drafts nothing: the tickets are kept without their texts, and only those the
+    // forecast can change.
     let stats = pipeline::read_texts(
         &input.sources,
         rules,
@@ -104,17 +106,17 @@ pub(super) fn page(
         false,
         |mut t| {
             supply(&mut t);
-            tickets.push(t)
+            standing.add(&t, s);
+            if forecast::matters(&t, rules, s.now, days) {
+                tickets.push(t)
+            }
         },
     )?;
-    let (reached, holds) = standing(&tickets, s);
+    let Standing { reached, holds } = standing;
     let days = pipeline::simulate(&mut tickets, rules, s.now, days, keep, s.threads);
     drop(tickets);
     let grid = Grid::new(&days, SummaryKey::Owner, rules);
-    let today = report::today(
-        local_date(s.now, rules.default_tz),
-        days.first().map(|d| &d.actions[..]).unwrap_or(&[]),
-    );
+    let today = report::today(local_date(s.now, rules.default_tz), days.first());
     let page = Page {
         now: s.now.to_rfc3339(),
         now_local: report::local(s.now, rules),
@@ -137,16 +139,20 @@ pub(super) fn page(
     Ok((page, stats))
 }
 
-/// Where each ticket stands now: the awaiting ones by strikes made (from their next step),
+/// Where the tickets stand now: the awaiting ones by strikes made (from their next step),
 /// and the held ones with the date they come back.
-fn standing(tickets: &[Ticket], s: &Settings) -> (BTreeMap<u32, usize>, Vec<(String, NaiveDate)>) {
-    let rules = &s.rules;
-    let far = s.now + TimeDelta::days(366);
-    let mut reached: BTreeMap<u32, usize> = BTreeMap::new();
-    let mut holds = Vec::new();
-    for t in tickets {
+#[derive(Default)]
+struct Standing {
+    reached: BTreeMap<u32, usize>,
+    holds: Vec<(String, NaiveDate)>,
+}
+
+impl Standing {
+    fn add(&mut self, t: &Ticket, s: &Settings) {
+        let rules = &s.rules;
         match t.state {
             State::AwaitingCustomer => {
+                let far = s.now + TimeDelta::days(366);
                 let next = evaluate(t, rules, s.now, far, false)
                     .actions
                     .iter()
@@ -156,7 +162,7 @@ fn standing(tickets: &[Ticket], s: &Settings) -> (BTreeMap<u32, usize>, Vec<(Str
                         _ => None,
                     });
                 if let Some(k) = next {
-                    *reached.entry(k).or_default() += 1;
+                    *self.reached.entry(k).or_default() += 1;
                 }
             }
             State::OnHold => {
@@ -164,13 +170,12 @@ fn standing(tickets: &[Ticket], s: &Settings) -> (BTreeMap<u32, usize>, Vec<(Str
                     DateOrTime::Date(d) => d,
                     DateOrTime::Time(x) => local_date(x, rules.default_tz),
                 }) {
-                    holds.push((t.id.to_string(), back));
+                    self.holds.push((t.id.to_string(), back));
                 }
             }
             _ => {}
         }
     }
-    (reached, holds)
 }
 
 /// The replay as the page shows it: a bar per night, its totals, its assumptions.

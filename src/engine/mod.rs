@@ -231,11 +231,12 @@ pub fn evaluate(
     explain: bool,
 ) -> Evaluation {
     let mut actions = Vec::new();
-    let facts = plan_onto(t, rules, now, horizon, explain, false, &mut actions);
+    let (facts, _) = plan_onto(t, rules, now, horizon, explain, false, &mut actions);
     Evaluation { actions, facts }
 }
 
-/// Appends a ticket's actions to `out`; the facts, when `explain` asks for them.
+/// Appends a ticket's actions to `out`; the facts, when `explain` asks for them, and with
+/// `only_due` the earliest start of the actions left out for starting past the horizon.
 fn plan_onto(
     t: &Ticket,
     rules: &Rules,
@@ -244,7 +245,7 @@ fn plan_onto(
     explain: bool,
     only_due: bool,
     out: &mut Vec<Action>,
-) -> Vec<Fact> {
+) -> (Vec<Fact>, Option<DateTime<Utc>>) {
     let mut facts = Vec::new();
     let mut trace = Trace(explain.then_some(&mut facts));
     let mut ctx = Ctx::new(t, rules, now, horizon, &mut trace);
@@ -257,7 +258,7 @@ fn plan_onto(
             a.reason.overdue = Some((a.due_date, a.overdue_days));
         }
     }
-    facts
+    (facts, ctx.later.get())
 }
 
 /// The actions of a ticket that are due by `now + within`.
@@ -275,13 +276,33 @@ pub fn due_onto(
     horizon: DateTime<Utc>,
     out: &mut Vec<Action>,
 ) {
+    due_onto_next(t, rules, now, horizon, out);
+}
+
+/// `due_onto`, and the earliest start of the ticket's actions that start past the horizon:
+/// until then (the ticket unchanged, `now` later) it has nothing due, since an action's
+/// start depends on its due date, which stays or moves later as `now` does. `None`: nothing
+/// ahead at all.
+pub fn due_onto_next(
+    t: &Ticket,
+    rules: &Rules,
+    now: DateTime<Utc>,
+    horizon: DateTime<Utc>,
+    out: &mut Vec<Action>,
+) -> Option<DateTime<Utc>> {
     // Closed and canceled tickets get nothing: spared working out their zone and type.
     if matches!(t.state, State::Closed | State::Canceled) {
-        return;
+        return None;
     }
     let from = out.len();
-    plan_onto(t, rules, now, horizon, false, true, out);
+    let (_, mut later) = plan_onto(t, rules, now, horizon, false, true, out);
+    for a in &out[from..] {
+        if !a.is_due(horizon) {
+            later = Some(later.map_or(a.start, |l| l.min(a.start)));
+        }
+    }
     retain_from(out, from, |a| a.is_due(horizon));
+    later
 }
 
 /// Keeps, of the actions from `from` on, those `keep` wants, in order.
@@ -310,6 +331,8 @@ pub(crate) struct Ctx<'a> {
     pub ty: Option<&'a crate::config::TicketType>,
     /// Only actions due by the horizon are wanted: the others are not scheduled.
     pub only_due: bool,
+    /// The earliest start of the actions `only_due` left out.
+    later: std::cell::Cell<Option<DateTime<Utc>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -347,6 +370,7 @@ impl<'a> Ctx<'a> {
             today,
             ty: rules.ticket_type(t.kind.as_deref()),
             only_due: false,
+            later: std::cell::Cell::new(None),
         }
     }
 
@@ -398,6 +422,8 @@ impl<'a> Ctx<'a> {
         };
         let start = time::first_start(self.zone, due, &windows)?;
         if self.only_due && start > self.horizon {
+            let later = self.later.get().map_or(start, |l| l.min(start));
+            self.later.set(Some(later));
             return None;
         }
         let mut slot = time::schedule(self.zone, due, &windows, self.now, self.preferred_minute())?;

@@ -34,8 +34,9 @@ impl<'d> Grid<'d> {
     pub fn new(days: &'d [Day], by: SummaryKey, rules: &Rules) -> Grid<'d> {
         let mut rows: BTreeMap<String, Vec<u64>> = BTreeMap::new();
         for (i, d) in days.iter().enumerate() {
-            for a in &d.actions {
-                rows.entry(by.of(a)).or_insert_with(|| vec![0; days.len()])[i] += 1;
+            for (t, n) in &d.counts {
+                rows.entry(by.of_tally(t, d.date))
+                    .or_insert_with(|| vec![0; days.len()])[i] += n;
             }
         }
         // An agent is over capacity on a day of the grid when the actions the grid counts
@@ -43,8 +44,8 @@ impl<'d> Grid<'d> {
         let mut overloads = Vec::new();
         for d in days {
             let mut load: BTreeMap<&str, usize> = BTreeMap::new();
-            for a in &d.actions {
-                *load.entry(a.assignee.as_str()).or_default() += 1;
+            for (t, n) in &d.counts {
+                *load.entry(t.assignee.as_str()).or_default() += *n as usize;
             }
             for (assignee, actions) in load {
                 if let Some(capacity) = rules.capacity(assignee)
@@ -71,7 +72,7 @@ impl<'d> Grid<'d> {
         let over_day = (0..days.len())
             .map(|i| over.iter().any(|(d, _)| *d == i))
             .collect();
-        let totals = days.iter().map(|d| d.actions.len() as u64).collect();
+        let totals = days.iter().map(Day::total).collect();
         Grid {
             by,
             days,
@@ -279,7 +280,7 @@ mod tests {
     fn the_heat_row_scales_to_the_busiest_cell_and_marks_overloads() {
         let day = |d: u32| Day {
             date: NaiveDate::from_ymd_opt(2026, 11, d).unwrap(),
-            actions: Vec::new(),
+            counts: Vec::new(),
         };
         let days = vec![day(23), day(24), day(25), day(26)];
         let mut grid = BTreeMap::new();

@@ -72,16 +72,21 @@ impl SummaryKey {
 
     /// What an action counts under.
     pub fn of(self, a: &Action) -> String {
+        self.of_tally(&crate::engine::forecast::Tally::of(a), a.contact_date)
+    }
+
+    /// What a count of a forecast's day falls under (by date: `date`).
+    pub fn of_tally(self, t: &crate::engine::forecast::Tally, date: chrono::NaiveDate) -> String {
         match self {
-            SummaryKey::Owner => a.assignee.to_string(),
-            SummaryKey::Type => a.ticket_type.to_string(),
-            SummaryKey::Kind => a.kind.name().to_string(),
-            SummaryKey::Channel => a
+            SummaryKey::Owner => t.assignee.to_string(),
+            SummaryKey::Type => t.ticket_type.to_string(),
+            SummaryKey::Kind => t.kind.name().to_string(),
+            SummaryKey::Channel => t
                 .channel
                 .map(|c| c.name())
                 .unwrap_or("internal")
                 .to_string(),
-            SummaryKey::Date => a.contact_date.to_string(),
+            SummaryKey::Date => date.to_string(),
         }
     }
 }

@@ -14,8 +14,8 @@ use serde::Serialize;
 
 use super::forecast::Grid;
 use crate::config::Rules;
+use crate::engine::Kind;
 use crate::engine::forecast::Day;
-use crate::engine::{Action, Kind};
 use crate::input::Reject;
 
 /// The built-in page.
@@ -119,7 +119,7 @@ pub struct Pipeline {
     pub reached: Vec<Reached>,
     pub awaiting: usize,
     /// Auto-resolutions in the days ahead, by day (as the forecast plans them).
-    pub resolutions_due: Vec<(String, usize)>,
+    pub resolutions_due: Vec<(String, u64)>,
     /// Tickets on hold and when they come back.
     pub holds: Vec<(String, String)>,
     pub holds_total: usize,
@@ -150,29 +150,31 @@ pub struct RejectRow {
 }
 
 /// Today's actions per assignee and kind.
-pub fn today(date: NaiveDate, actions: &[Action]) -> Today {
+pub fn today(date: NaiveDate, day: Option<&Day>) -> Today {
     let mut by: BTreeMap<&str, TodayRow> = BTreeMap::new();
     let mut totals = vec![0; Kind::ALL.len()];
-    let mut overdue = 0;
-    for a in actions {
-        let row = by.entry(a.assignee.as_str()).or_insert_with(|| TodayRow {
-            assignee: a.assignee.to_string(),
+    let (mut overdue, mut total) = (0, 0);
+    for (t, n) in day.map(|d| &d.counts[..]).unwrap_or(&[]) {
+        let n = *n as usize;
+        let row = by.entry(t.assignee.as_str()).or_insert_with(|| TodayRow {
+            assignee: t.assignee.to_string(),
             kinds: vec![0; Kind::ALL.len()],
             total: 0,
             overdue: 0,
         });
-        row.kinds[a.kind as usize] += 1;
-        row.total += 1;
-        totals[a.kind as usize] += 1;
-        if a.overdue_days > 0 {
-            row.overdue += 1;
-            overdue += 1;
+        row.kinds[t.kind as usize] += n;
+        row.total += n;
+        totals[t.kind as usize] += n;
+        total += n;
+        if t.overdue {
+            row.overdue += n;
+            overdue += n;
         }
     }
     Today {
         date: date.to_string(),
         rows: by.into_values().collect(),
-        total: actions.len(),
+        total,
         totals,
         overdue,
     }
@@ -268,7 +270,12 @@ pub fn pipeline(
         resolutions_due: days
             .iter()
             .map(|d| {
-                let n = d.actions.iter().filter(|a| a.kind == Kind::Resolve).count();
+                let n: u64 = d
+                    .counts
+                    .iter()
+                    .filter(|(t, _)| t.kind == Kind::Resolve)
+                    .map(|(_, n)| n)
+                    .sum();
                 (d.date.to_string(), n)
             })
             .filter(|(_, n)| *n > 0)

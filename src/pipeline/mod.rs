@@ -301,9 +301,9 @@ pub fn simulate(
     keep: &dyn Fn(&Action) -> bool,
     threads: usize,
 ) -> Vec<engine::forecast::Day> {
-    let plan = |tickets: &[Ticket], now, horizon| {
+    let plan = |tickets: &[&Ticket], now, horizon| {
         let per = tickets.len().div_ceil(threads.max(1)).max(1);
-        // Small exports are planned here: a thread costs more than they do.
+        // Small days are planned here: a thread costs more than they do.
         if threads <= 1 || tickets.len() < 4096 {
             return engine::forecast::due_all(tickets, rules, now, horizon);
         }
@@ -314,10 +314,12 @@ pub fn simulate(
                     scope.spawn(move || engine::forecast::due_all(part, rules, now, horizon))
                 })
                 .collect();
-            let mut all = Vec::new();
+            let mut all = engine::forecast::DayPlan::default();
             for p in parts {
                 // Planning panics only by a bug: the panic goes on as on one thread.
-                all.extend(p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+                let part = p.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                all.actions.extend(part.actions);
+                all.later.extend(part.later);
             }
             all
         })

@@ -6,9 +6,15 @@
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 use followup::config::Rules;
-use followup::engine::{Detail, Kind, due, evaluate};
+use std::collections::BTreeMap;
+
+use followup::engine::forecast::{self, Tally};
+use followup::engine::history::{Effect, apply};
+use followup::engine::{Detail, Kind, due, evaluate, level, sort};
 use followup::ticket::{Channel, DateOrTime, Origin, Segment, State, Ticket};
-use followup::time::{Interval, ceil_minute, local_date, parse_interval};
+use followup::time::{
+    Interval, ceil_minute, days_after, local_date, local_instant, parse_interval,
+};
 use proptest::prelude::*;
 
 const ZONES: [&str; 12] = [
@@ -371,5 +377,99 @@ proptest! {
         prop_assert!(count(Kind::InternalAlert) <= 1);
         let horizon_due = eval.actions.iter().filter(|a| a.kind == Kind::CheckIn && a.is_due(c.now)).count();
         prop_assert!(horizon_due <= 1, "never two check-ins listed for one ticket");
+    }
+}
+
+/// The forecast as it was first written: every ticket planned every day. The forecast skips
+/// a ticket until the day something can change it; it must find the same days.
+fn forecast_every_ticket_every_day(
+    tickets: &mut [Ticket],
+    rules: &Rules,
+    now: DateTime<Utc>,
+    days: u32,
+) -> Vec<BTreeMap<Tally, u64>> {
+    let mut alerted = std::collections::HashSet::new();
+    let today = local_date(now, rules.default_tz);
+    let midnight = |d| local_instant(rules.default_tz, d, 0);
+    let mut out = Vec::new();
+    for k in 0..days {
+        let date = days_after(today, k);
+        let day_now = if k == 0 { now } else { midnight(date) };
+        let horizon = midnight(days_after(date, 1)) - TimeDelta::seconds(1);
+        let mut actions: Vec<_> = tickets
+            .iter()
+            .flat_map(|t| due(t, rules, day_now, horizon))
+            .filter(|a| !(a.kind == Kind::InternalAlert && alerted.contains(&a.id())))
+            .collect();
+        level(&mut actions, rules, day_now);
+        actions.retain(|a| a.is_due(horizon));
+        sort(&mut actions);
+        let mut counts = BTreeMap::new();
+        for a in &actions {
+            if a.kind == Kind::InternalAlert {
+                alerted.insert(a.id());
+            }
+            let t = tickets.iter_mut().find(|t| t.id == a.ticket_id).unwrap();
+            apply(t, &Effect::of(a), a.suggested_at);
+            let tally = Tally {
+                assignee: a.assignee.clone(),
+                ticket_type: a.ticket_type.clone(),
+                kind: a.kind,
+                channel: a.channel,
+                overdue: a.overdue_days > 0,
+            };
+            *counts.entry(tally).or_default() += 1;
+        }
+        out.push(counts);
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(200)
+    ))]
+
+    /// Skipping a ticket until the day it can change, and leaving out the tickets nothing
+    /// can happen to in the days ahead, change no day of the forecast.
+    #[test]
+    fn forecast_skipping_tickets_finds_the_same_days(
+        p in policy(),
+        cases in prop::collection::vec(case(), 1..10),
+        days in 1u32..24,
+        capacity in prop::option::of(1u32..4),
+    ) {
+        let now = cases[0].now;
+        let mut toml = p.toml(now);
+        if let Some(c) = capacity {
+            toml = toml.replacen("[defaults]\n", &format!("[defaults]\ncapacity = {c}\n"), 1);
+        }
+        let rules = Rules::parse("p.toml", &toml).expect("generated rules are valid");
+        let tickets: Vec<Ticket> = cases
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let mut t = c.ticket;
+                t.id = format!("P-{i}").into();
+                t
+            })
+            .collect();
+        let mut every = tickets.clone();
+        let want = forecast_every_ticket_every_day(&mut every, &rules, now, days);
+        let mut kept: Vec<Ticket> = tickets
+            .into_iter()
+            .filter(|t| forecast::matters(t, &rules, now, days))
+            .collect();
+        let got = forecast::simulate(&mut kept, &rules, now, days, &|_| true);
+        prop_assert_eq!(got.len(), want.len());
+        for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+            let g: BTreeMap<Tally, u64> = g.counts.iter().cloned().collect();
+            prop_assert_eq!(&g, w, "day {}", k);
+        }
+        // And the tickets kept end as the plain forecast leaves them.
+        for t in &kept {
+            let e = every.iter().find(|e| e.id == t.id).unwrap();
+            prop_assert_eq!(format!("{t:?}"), format!("{e:?}"));
+        }
     }
 }
