@@ -486,20 +486,14 @@ fn tidy(text: &str) -> String {
             continue;
         }
         out.push_str(&raw[..raw.len() - rest.len()]);
-        // Spaces collapse; the bytes between are copied in runs.
+        // Runs of spaces collapse to one; the bytes between are copied whole (most lines
+        // have no run at all).
         let bytes = rest.as_bytes();
         let mut from = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b' ' {
-                out.push_str(&rest[from..=i]);
-                while i < bytes.len() && bytes[i] == b' ' {
-                    i += 1;
-                }
-                from = i;
-            } else {
-                i += 1;
-            }
+        while let Some(k) = memchr::memmem::find(&bytes[from..], b"  ") {
+            let run = from + k + 1;
+            out.push_str(&rest[from..run]);
+            from = run + bytes[run..].iter().take_while(|b| **b == b' ').count();
         }
         out.push_str(&rest[from..]);
         out.truncate(out.trim_end().len());

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use compact_str::CompactString;
 
 use super::history::{Effect, apply};
-use super::{Action, Kind, due_onto_next, level, sort};
+use super::{Action, Kind, due_onto_next, level};
 use crate::config::Rules;
 use crate::ticket::{Channel, Ticket};
 use crate::time::{days_after, local_date, local_instant};
@@ -171,8 +171,11 @@ pub fn simulate_with(
         }
         level(&mut actions, rules, day_now);
         actions.retain(|a| a.is_due(horizon));
-        sort(&mut actions);
-        for a in &actions {
+        // Done in the order of SPEC §7 (what matters is each ticket's own order); the
+        // places are sorted, not the actions, which are wide.
+        let mut order: Vec<usize> = (0..actions.len()).collect();
+        order.sort_by(|&x, &y| actions[x].sort_key().cmp(&actions[y].sort_key()));
+        for a in order.iter().map(|&i| &actions[i]) {
             if a.kind == Kind::InternalAlert {
                 alerted.insert(a.id());
             }
