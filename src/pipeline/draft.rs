@@ -85,6 +85,9 @@ pub struct Drafting<'a> {
     pub threads: usize,
 }
 
+/// A share of a window drafted: its drafts and what `Work` made of them.
+type Drafted<T> = Result<(Vec<Draft>, T), Failure>;
+
 /// What a drafting thread makes of its share's drafted rows.
 pub type Work<'a, T> = dyn Fn(&[Row<'_>]) -> std::io::Result<T> + Sync + 'a;
 /// What takes each share's rows and what was made of them, in order.
@@ -118,7 +121,7 @@ pub fn windows<T: Send>(
             })
             .collect()
     }
-    let share = |part: &[usize]| -> Result<(Vec<Draft>, T), Failure> {
+    let share = |part: &[usize]| -> Drafted<T> {
         let drafts = part
             .iter()
             .map(|&i| {
@@ -134,35 +137,62 @@ pub fn windows<T: Send>(
             .map_err(|e| Failure::io(format!("cannot write the drafted rows: {e}")))?;
         Ok((drafts, made))
     };
-    for window in order.chunks(WINDOW) {
-        if super::stopping() {
-            return Err(Failure::io(
-                "stopped by a signal while drafting, before the day's folder was published: the previous outputs stand",
-            ));
-        }
-        let per = window.len().div_ceil(threads).max(1);
-        let parts: Vec<&[usize]> = window.chunks(per).collect();
-        let done: Vec<Result<(Vec<Draft>, T), Failure>> = if parts.len() == 1 {
-            vec![share(parts[0])]
-        } else {
-            std::thread::scope(|scope| {
-                let running: Vec<_> = parts
-                    .iter()
-                    .map(|part| scope.spawn(|| share(part)))
-                    .collect();
-                running
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|_| Err(Failure::io("a drafting thread failed")))
-                    })
-                    .collect()
+    // Each window is drafted while the one before it is taken (written, say): the
+    // drafting threads and the taker overlap instead of waiting for each other.
+    let results = |running: Vec<std::thread::ScopedJoinHandle<'_, Drafted<T>>>| {
+        running
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Failure::io("a drafting thread failed")))
             })
-        };
-        for (part, result) in parts.iter().zip(done) {
-            let (drafts, made) = result?;
-            take(&rows_of(actions, part, &drafts), made)?;
+            .collect::<Vec<_>>()
+    };
+    if threads == 1 {
+        for window in order.chunks(WINDOW) {
+            if super::stopping() {
+                return Err(stopped());
+            }
+            let (drafts, made) = share(window)?;
+            take(&rows_of(actions, window, &drafts), made)?;
         }
+        return Ok(());
     }
+    std::thread::scope(|scope| -> Result<(), Failure> {
+        let share = &share;
+        let mut pending: Option<(Vec<&[usize]>, Vec<_>)> = None;
+        let mut take_done = |parts: Vec<&[usize]>, done: Vec<Drafted<T>>| {
+            for (part, result) in parts.iter().zip(done) {
+                let (drafts, made) = result?;
+                take(&rows_of(actions, part, &drafts), made)?;
+            }
+            Ok::<(), Failure>(())
+        };
+        for window in order.chunks(WINDOW) {
+            if super::stopping() {
+                return Err(stopped());
+            }
+            let per = window.len().div_ceil(threads).max(1);
+            let parts: Vec<&[usize]> = window.chunks(per).collect();
+            let running: Vec<_> = parts
+                .iter()
+                .map(|&part| scope.spawn(move || share(part)))
+                .collect();
+            if let Some((parts, before)) = pending.take() {
+                take_done(parts, results(before))?;
+            }
+            pending = Some((parts, running));
+        }
+        if let Some((parts, before)) = pending.take() {
+            take_done(parts, results(before))?;
+        }
+        Ok(())
+    })?;
     Ok(())
+}
+
+fn stopped() -> Failure {
+    Failure::io(
+        "stopped by a signal while drafting, before the day's folder was published: the previous outputs stand",
+    )
 }
