@@ -24,18 +24,15 @@ pub(super) fn forecast(s: &Settings, ui: &Ui, args: &ForecastArgs) -> Result<Cod
     super::tell_if_terminal(ui, &sel.input);
     // The simulation changes the tickets day by day, so it holds those it can change,
     // without their texts.
-    let mut tickets = Vec::new();
-    let stats = pipeline::read_texts(
+    let (mut tickets, stats) = pipeline::read_kept(
         &sel.input.sources,
         &s.rules,
         sel.input.format,
         s.threads,
         false,
-        |t| {
-            if forecast::matters(&t, &s.rules, s.now, args.days) {
-                tickets.push(t)
-            }
-        },
+        &|_| {},
+        &|t, _: &mut ()| forecast::matters(t, &s.rules, s.now, args.days),
+        |()| {},
     )?;
     let code = report_read(ui, s, &sel.input, &stats, false)?;
     let keep = |a: &Action| sel.filters.keeps(a);

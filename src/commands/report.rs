@@ -94,23 +94,21 @@ pub(super) fn page(
     supply: &(dyn Fn(&mut Ticket) + Sync),
 ) -> Result<(Page, Stats), Failure> {
     let rules = &s.rules;
-    let mut tickets: Vec<Ticket> = Vec::new();
     let mut standing = Standing::default();
     // The page drafts nothing: the tickets are kept without their texts, and only those the
     // forecast can change.
-    let stats = pipeline::read_texts(
+    let (mut tickets, stats) = pipeline::read_kept(
         &input.sources,
         rules,
         input.format,
         s.threads,
         false,
-        |mut t| {
-            supply(&mut t);
-            standing.add(&t, s);
-            if forecast::matters(&t, rules, s.now, days) {
-                tickets.push(t)
-            }
+        supply,
+        &|t, st: &mut Standing| {
+            st.add(t, s);
+            forecast::matters(t, rules, s.now, days)
         },
+        |st| standing.merge(st),
     )?;
     let Standing { reached, holds } = standing;
     let days = pipeline::simulate(&mut tickets, rules, s.now, days, keep, s.threads);
@@ -148,6 +146,13 @@ struct Standing {
 }
 
 impl Standing {
+    fn merge(&mut self, other: Standing) {
+        for (k, n) in other.reached {
+            *self.reached.entry(k).or_default() += n;
+        }
+        self.holds.extend(other.holds);
+    }
+
     fn add(&mut self, t: &Ticket, s: &Settings) {
         let rules = &s.rules;
         match t.state {

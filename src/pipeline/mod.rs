@@ -356,6 +356,69 @@ pub fn read_texts(
     })
 }
 
+/// `read_texts`, keeping the tickets `judge` wants: each ticket is judged on one of
+/// `threads` cores, a batch at a time, with the share's `A` (what the judging adds up,
+/// given to `merge`). The tickets kept are in reading order.
+#[allow(clippy::too_many_arguments)]
+pub fn read_kept<A: Default + Send>(
+    sources: &[Source],
+    rules: &Rules,
+    format: Option<Format>,
+    threads: usize,
+    texts: bool,
+    supply: &(dyn Fn(&mut Ticket) + Sync),
+    judge: &(dyn Fn(&Ticket, &mut A) -> bool + Sync),
+    mut merge: impl FnMut(A),
+) -> Result<(Vec<Ticket>, Stats), Failure> {
+    const BATCH: usize = 8192;
+    let mut kept = Vec::new();
+    let mut batch: Vec<Ticket> = Vec::with_capacity(BATCH);
+    let mut judge_batch = |batch: &mut Vec<Ticket>, kept: &mut Vec<Ticket>| {
+        let per = batch.len().div_ceil(threads.max(1)).max(1);
+        let share = |part: &[Ticket]| {
+            let mut a = A::default();
+            let keep: Vec<bool> = part.iter().map(|t| judge(t, &mut a)).collect();
+            (a, keep)
+        };
+        let judged: Vec<(A, Vec<bool>)> = if threads <= 1 || batch.len() < 2 * 1024 {
+            vec![share(batch)]
+        } else {
+            std::thread::scope(|scope| {
+                let running: Vec<_> = batch
+                    .chunks(per)
+                    .map(|part| scope.spawn(move || share(part)))
+                    .collect();
+                running
+                    .into_iter()
+                    // Judging panics only by a bug: the panic goes on as on one thread.
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        };
+        let mut flags = Vec::with_capacity(batch.len());
+        for (a, keep) in judged {
+            merge(a);
+            flags.extend(keep);
+        }
+        kept.extend(
+            batch
+                .drain(..)
+                .zip(flags)
+                .filter(|(_, k)| *k)
+                .map(|(t, _)| t),
+        );
+    };
+    let stats = read_texts(sources, rules, format, threads, texts, |mut t| {
+        supply(&mut t);
+        batch.push(t);
+        if batch.len() == BATCH {
+            judge_batch(&mut batch, &mut kept);
+        }
+    })?;
+    judge_batch(&mut batch, &mut kept);
+    Ok((kept, stats))
+}
+
 /// When the rules read day and month both ways round (`%d/%m/%Y` and `%m/%d/%Y`), the
 /// export is read once first for what each column's values settle, so that every value of
 /// a column is read in one order (a row that contradicts it is rejected saying so). Stdin,

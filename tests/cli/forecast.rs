@@ -531,3 +531,36 @@ fn the_three_answers_to_one_question_say_what_they_assume() {
             .contains("done on its day")
     );
 }
+
+#[test]
+fn a_large_export_forecasts_the_same_on_one_thread_and_on_many() {
+    // Past one batch of the read that judges tickets on every core, with levelling on.
+    let dir = tempfile::tempdir().unwrap();
+    let export = crate::faults::generated(dir.path(), 20_000);
+    let rules = capacity_rules(dir.path(), 900);
+    let forecast = |threads: &str| {
+        let out = followup(&[
+            "--rules",
+            &rules,
+            "--now",
+            NOW,
+            "--threads",
+            threads,
+            "forecast",
+            &export,
+            "--days",
+            "12",
+            "--format",
+            "csv",
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let one = forecast("1");
+    assert!(one.lines().count() > 12, "{one}");
+    assert!(
+        one.contains(",true\n"),
+        "some agent is over capacity: {one}"
+    );
+    assert_eq!(forecast("4"), one);
+}
