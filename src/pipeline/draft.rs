@@ -2,14 +2,12 @@
 //! once (`all`), or a window at a time as the rows are written (`windows`), so that memory
 //! holds one window's drafts.
 
-use std::sync::Arc;
-
+use super::Kept;
 use crate::config::Rules;
 use crate::drafts::Drafter;
 use crate::engine::Action;
 use crate::error::Failure;
 use crate::output::{Draft, Row};
-use crate::ticket::Ticket;
 
 /// The draft of every action, in the actions' order; `tickets[i]` is the ticket of
 /// `actions[i]`. Each share owns its tickets: a ticket is freed once its last action is
@@ -18,21 +16,21 @@ pub fn all(
     d: &Drafter,
     rules: &Rules,
     actions: &[Action],
-    mut tickets: Vec<Arc<Ticket>>,
+    mut tickets: Vec<Kept>,
     threads: usize,
 ) -> Result<Vec<Draft>, Failure> {
     let share = actions.len().div_ceil(threads.max(1)).max(1);
-    let mut shares: Vec<Vec<Arc<Ticket>>> = Vec::new();
+    let mut shares: Vec<Vec<Kept>> = Vec::new();
     while tickets.len() > share {
         let rest = tickets.split_off(share);
         shares.push(std::mem::replace(&mut tickets, rest));
     }
     shares.push(tickets);
-    let draft_share = |acts: &[Action], ts: Vec<Arc<Ticket>>| {
+    let draft_share = |acts: &[Action], ts: Vec<Kept>| {
         let mut drafts = Vec::with_capacity(acts.len());
         let mut failed = Vec::new();
         for (a, t) in acts.iter().zip(ts) {
-            match d.render(a, &t, rules) {
+            match t.ticket().and_then(|t| d.render(a, &t, rules)) {
                 Ok(draft) => drafts.push(draft),
                 Err(e) => failed.push(format!("{}: {e}", a.id())),
             }
@@ -81,7 +79,7 @@ pub struct Drafting<'a> {
     pub drafter: &'a Drafter,
     pub rules: &'a Rules,
     pub actions: &'a [Action],
-    pub tickets: &'a [Arc<Ticket>],
+    pub tickets: &'a [Kept],
     pub threads: usize,
 }
 
@@ -125,12 +123,15 @@ pub fn windows<T: Send>(
         let drafts = part
             .iter()
             .map(|&i| {
-                d.render(&actions[i], &tickets[i], rules).map_err(|e| {
-                    Failure::usage(format!(
-                        "a draft could not be rendered: {}: {e}",
-                        actions[i].id()
-                    ))
-                })
+                let t = &tickets[i];
+                t.ticket()
+                    .and_then(|t| d.render(&actions[i], &t, rules))
+                    .map_err(|e| {
+                        Failure::usage(format!(
+                            "a draft could not be rendered: {}: {e}",
+                            actions[i].id()
+                        ))
+                    })
             })
             .collect::<Result<Vec<_>, _>>()?;
         let made = work(&rows_of(actions, part, &drafts))

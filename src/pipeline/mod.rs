@@ -21,7 +21,7 @@ use crate::engine::{self, Action, Overload};
 use crate::error::Failure;
 use crate::input::{self, Chunk, Orders, Parsed, Parser, Source, Stats};
 use crate::output::{Draft, Row};
-use crate::ticket::Ticket;
+use crate::ticket::{Packed, Ticket};
 
 pub use draft::{Drafting, windows};
 pub use sort::order;
@@ -72,6 +72,23 @@ pub struct Plan<'a> {
     pub assignees: bool,
 }
 
+/// A ticket kept for drafting: whole when drafted straight away, packed when drafting waits
+/// for every action to be planned and written (a fifth of the memory).
+#[derive(Clone, Debug)]
+pub enum Kept {
+    Whole(Arc<Ticket>),
+    Packed(Packed),
+}
+
+impl Kept {
+    pub fn ticket(&self) -> Result<Arc<Ticket>, String> {
+        match self {
+            Kept::Whole(t) => Ok(t.clone()),
+            Kept::Packed(p) => p.unpack().map(Arc::new),
+        }
+    }
+}
+
 /// The actions due by the horizon that pass the filters, with their drafts, their order
 /// (SPEC §7), and what the read and the levelling found. Memory holds the actions kept, not
 /// the rows read.
@@ -81,7 +98,7 @@ pub struct Planned {
     /// One per action when drafted, else none.
     pub drafts: Vec<Draft>,
     /// One per action when drafting is left for later (`Plan::later`), else none.
-    pub tickets: Vec<Arc<Ticket>>,
+    pub tickets: Vec<Kept>,
     pub order: Vec<usize>,
     pub stats: Stats,
     /// Agents over capacity after levelling.
@@ -108,12 +125,7 @@ impl Planned {
 /// One chunk planned: its actions, for drafts their tickets, and what parsing found.
 /// One chunk planned: its actions, for drafts their tickets, what parsing found, and the
 /// assignees of its actions before the filters (when asked for).
-type PlannedChunk = (
-    Vec<Action>,
-    Vec<Arc<Ticket>>,
-    Parsed,
-    BTreeSet<CompactString>,
-);
+type PlannedChunk = (Vec<Action>, Vec<Kept>, Parsed, BTreeSet<CompactString>);
 
 /// Reads the export and plans it (SPEC §3–6), levels, drafts and sorts what is kept. One
 /// function for the read: its threads, channels and closures share one scope.
@@ -124,6 +136,7 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
     let orders = &orders;
     let levelling = rules.levels();
     let keep_tickets = p.drafter.is_some();
+    let later = p.later;
     // What the planner threads share (the progress callback stays on this thread).
     let (supply, filter, now, horizon) = (p.supply, p.keep, p.now, p.horizon);
     let note_assignees = p.assignees && !levelling;
@@ -146,14 +159,18 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
                 engine::retain_from(&mut actions, before, |a| filter(a));
             }
             if keep_tickets && actions.len() > before {
-                let shared = Arc::new(*t);
+                let shared = if later {
+                    Kept::Packed(Packed::of(&t))
+                } else {
+                    Kept::Whole(Arc::new(*t))
+                };
                 tickets.extend((before..actions.len()).map(|_| shared.clone()));
             }
         });
         (actions, tickets, parsed, assignees)
     };
     let mut actions: Vec<Action> = Vec::new();
-    let mut tickets: Vec<Arc<Ticket>> = Vec::new();
+    let mut tickets: Vec<Kept> = Vec::new();
     let mut found = Parsed::default();
     let mut assignees = BTreeSet::new();
     // Planned chunks join one vector as they come: no second copy of a million actions.
@@ -237,7 +254,7 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
 fn finish(
     p: &Plan<'_>,
     mut actions: Vec<Action>,
-    mut tickets: Vec<Arc<Ticket>>,
+    mut tickets: Vec<Kept>,
     stats: Stats,
     mut assignees: BTreeSet<CompactString>,
 ) -> Result<Planned, Failure> {

@@ -28,10 +28,10 @@ pub use window::{
 pub use zone::{closest_zone, parse_zone};
 
 /// A value that may be a whole date or an instant (`reactivation_at`, date columns).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DateOrTime {
-    Date(NaiveDate),
-    Time(DateTime<Utc>),
+    Date(#[serde(with = "crate::ticket::pack::day")] NaiveDate),
+    Time(#[serde(with = "crate::ticket::pack::instant")] DateTime<Utc>),
 }
 
 /// Minutes in a day; `24:00` is a valid interval end.

@@ -1,7 +1,7 @@
 //! Written durations: `36h`, `-3d`, `2w`, `5bd`.
 
 /// The unit of a written duration.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Unit {
     Seconds,
     Minutes,
@@ -12,7 +12,7 @@ pub enum Unit {
 }
 
 /// A written duration such as `36h`, `-3d`, `2w` or `5bd`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub amount: i64,
     pub unit: Unit,

@@ -473,3 +473,55 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// A ticket kept for drafting is packed until its drafts are written: every field, any
+    /// text (tabs, line breaks, NUL) and any instant the product reads come back as they were.
+    #[test]
+    fn a_packed_ticket_unpacks_to_itself(
+        c in case(),
+        texts in prop::collection::vec(prop::option::of(".*"), 11),
+        id in ".+",
+        secs in -62_000_000_000i64..250_000_000_000,
+        nanos in 0u32..1_000_000_000,
+        log in prop::collection::vec((-700_000i32..3_000_000, prop::option::of(0..Channel::ALL.len())), 0..4),
+        flag in any::<bool>(),
+    ) {
+        let mut t = c.ticket;
+        t.id = id.as_str().into();
+        let mut texts = texts.into_iter();
+        let mut next = || texts.next().flatten();
+        t.subject = next();
+        t.customer = next();
+        t.customer_email = next();
+        t.customer_phone = next();
+        t.customer_address = next();
+        t.language = next();
+        t.last_note = next();
+        t.pending_info = next();
+        t.last_public_comment = next();
+        t.last_work_note = next();
+        let at = DateTime::from_timestamp(secs, nanos).unwrap();
+        t.updated_at = Some(at);
+        t.origin = Origin::Unknown(next().unwrap_or_default());
+        t.customer_country = Some("DE-BY".into());
+        t.calendar = Some(7);
+        t.cadence = followup::time::Span::parse("2w").ok();
+        t.attempt_log = log
+            .into_iter()
+            .map(|(d, ch)| {
+                (
+                    chrono::NaiveDate::from_num_days_from_ce_opt(d).unwrap(),
+                    ch.map(|i| Channel::ALL[i]),
+                )
+            })
+            .collect();
+        t.extra = vec![("col\tumn".into(), id.clone()), ("x".into(), String::new())];
+        t.dates = vec![("renewal".into(), DateOrTime::Time(at))];
+        t.flags = vec![("vip".into(), flag)];
+        let packed = followup::ticket::Packed::of(&t);
+        prop_assert!(!packed.is_empty());
+        let back = packed.unpack().unwrap();
+        prop_assert_eq!(format!("{back:?}"), format!("{t:?}"));
+    }
+}
