@@ -571,9 +571,23 @@ pub struct Packed(Arc<[u8]>);
 
 impl Packed {
     pub fn of(t: &Ticket) -> Packed {
-        // Every field of a ticket can be written: a failure is a bug, and the ticket then
-        // unpacks to an error that says so.
-        Packed(postcard::to_allocvec(t).unwrap_or_default().into())
+        thread_local! {
+            // Written here first, so that the packed ticket is allocated once, at its size.
+            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BUFFER.with_borrow_mut(|buffer| {
+            buffer.clear();
+            // Every field of a ticket can be written: a failure is a bug, and the ticket
+            // then unpacks to an error that says so.
+            match postcard::to_extend(t, std::mem::take(buffer)) {
+                Ok(bytes) => {
+                    let packed = Packed(Arc::from(&bytes[..]));
+                    *buffer = bytes;
+                    packed
+                }
+                Err(_) => Packed(Arc::from(&[][..])),
+            }
+        })
     }
 
     pub fn unpack(&self) -> Result<Ticket, String> {

@@ -36,7 +36,7 @@ pub(super) fn forecast(s: &Settings, ui: &Ui, args: &ForecastArgs) -> Result<Cod
     )?;
     let code = report_read(ui, s, &sel.input, &stats, false)?;
     let keep = |a: &Action| sel.filters.keeps(a);
-    let days = pipeline::simulate(&mut tickets, &s.rules, s.now, args.days, &keep, s.threads);
+    let days = pipeline::simulate(&mut tickets, &s.rules, s.now, args.days, &keep, s.threads)?;
     let (format, width) = out_format(args.format);
     let grid = Grid::new(&days, args.by, &s.rules);
     write_stdout(|w| grid.write(w, format, width.is_some(), s.guard))?;

@@ -111,7 +111,7 @@ pub(super) fn page(
         |st| standing.merge(st),
     )?;
     let Standing { reached, holds } = standing;
-    let days = pipeline::simulate(&mut tickets, rules, s.now, days, keep, s.threads);
+    let days = pipeline::simulate(&mut tickets, rules, s.now, days, keep, s.threads)?;
     drop(tickets);
     let grid = Grid::new(&days, SummaryKey::Owner, rules);
     let today = report::today(local_date(s.now, rules.default_tz), days.first());

@@ -136,6 +136,7 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     let supply = |t: &mut Ticket| before.supply(t, rules);
     // Before the plan: the page's tickets are gone by the time the plan's are kept.
     let page = team_page(s, ui, &sel, &supply)?;
+    crate::files::give_back_freed_memory();
     let (planned, mut code) = due_drafted_later(s, ui, &sel, Some(&drafter), &supply, true)?;
     let read_done = started.elapsed();
     let issue = Issue::new(&planned, rules.run.max_resolutions as usize);

@@ -1,7 +1,7 @@
 //! The forecast (SPEC §10): the days ahead planned one at a time, as if every action listed
 //! were done on its contact date and no customer replied.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use compact_str::CompactString;
@@ -9,7 +9,7 @@ use compact_str::CompactString;
 use super::history::{Effect, apply};
 use super::{Action, Kind, due_onto_next, level};
 use crate::config::Rules;
-use crate::ticket::{Channel, Ticket};
+use crate::ticket::{Channel, Packed, Ticket};
 use crate::time::{days_after, local_date, local_instant};
 
 /// One simulated day: its date (in `[defaults].timezone`) and the actions listed that
@@ -53,36 +53,63 @@ impl Tally {
 /// Plans each of `days` days in turn, doing what each lists before the next. Days are
 /// calendar days in `[defaults].timezone`: the first runs from `now` to midnight, the
 /// others from midnight to midnight. Every action is simulated; `keep` chooses those the
-/// days report.
+/// days report. The tickets are held packed (`Packed`), each unpacked on the days it is
+/// planned or changed: a forecast holds many.
 pub fn simulate(
-    tickets: &mut [Ticket],
+    tickets: &mut [Packed],
     rules: &Rules,
     now: DateTime<Utc>,
     days: u32,
     keep: &dyn Fn(&Action) -> bool,
-) -> Vec<Day> {
-    simulate_with(tickets, rules, now, days, keep, &|tickets, now, horizon| {
-        due_all(tickets, rules, now, horizon)
-    })
+) -> Result<Vec<Day>, String> {
+    simulate_with(
+        tickets,
+        rules,
+        now,
+        days,
+        keep,
+        &|tickets, now, horizon, done| due_all(tickets, rules, now, horizon, done),
+    )
 }
 
-/// The tickets' actions due by `horizon` at `now`, in ticket order, and for each ticket the
-/// earliest start of what it has beyond the horizon (`due_onto_next`).
+/// The tickets' actions due by `horizon` at `now`, in ticket order, each with the place of
+/// its ticket in `tickets`, and for each ticket the earliest start of what it has beyond
+/// the horizon (`due_onto_next`). With `done` (the alerts issued already), no levelling is
+/// to come: the day's actions are done to their tickets here (but those alerts, which are
+/// left out), and the tickets they change come back packed anew.
 pub fn due_all(
-    tickets: &[&Ticket],
+    tickets: &[&Packed],
     rules: &Rules,
     now: DateTime<Utc>,
     horizon: DateTime<Utc>,
-) -> DayPlan {
+    done: Option<&HashSet<String>>,
+) -> Result<DayPlan, String> {
     let mut plan = DayPlan {
-        actions: Vec::new(),
         later: Vec::with_capacity(tickets.len()),
+        ..DayPlan::default()
     };
-    for t in tickets {
-        let later = due_onto_next(t, rules, now, horizon, &mut plan.actions);
+    for (i, p) in tickets.iter().enumerate() {
+        let mut t = p.unpack()?;
+        let from = plan.actions.len();
+        let later = due_onto_next(&t, rules, now, horizon, &mut plan.actions);
         plan.later.push(later);
+        if let Some(alerted) = done {
+            super::retain_from(&mut plan.actions, from, |a| {
+                !(a.kind == Kind::InternalAlert && alerted.contains(&a.id()))
+            });
+            let mine = &mut plan.actions[from..];
+            if !mine.is_empty() {
+                let mut order: Vec<usize> = (0..mine.len()).collect();
+                order.sort_by(|&x, &y| mine[x].sort_key().cmp(&mine[y].sort_key()));
+                for a in order.iter().map(|&x| &mine[x]) {
+                    apply(&mut t, &Effect::of(a), a.suggested_at);
+                }
+                plan.changed.push((i, Packed::of(&t)));
+            }
+        }
+        plan.owners.resize(plan.actions.len(), i);
     }
-    plan
+    Ok(plan)
 }
 
 /// Whether `t` can have an action on one of the `days` days from `now`: a ticket that has
@@ -104,15 +131,39 @@ fn span(rules: &Rules, now: DateTime<Utc>, days: u32) -> (DateTime<Utc>, DateTim
     (end(0), end(days.saturating_sub(1)))
 }
 
-/// A day's tickets planned: their actions due, and per ticket when it has more.
+/// A day's tickets planned: their actions due, the place of each one's ticket among those
+/// planned, and per ticket when it has more.
 #[derive(Default)]
 pub struct DayPlan {
     pub actions: Vec<Action>,
+    pub owners: Vec<usize>,
     pub later: Vec<Option<DateTime<Utc>>>,
+    /// The tickets the day's actions changed (by place), when they were done here.
+    pub changed: Vec<(usize, Packed)>,
 }
 
-/// Plans a day: the tickets, `now` and the horizon in, their actions due out.
-pub type DayPlanner<'a> = dyn Fn(&[&Ticket], DateTime<Utc>, DateTime<Utc>) -> DayPlan + 'a;
+impl DayPlan {
+    /// Joins the plan of the tickets after this one's.
+    pub fn extend(&mut self, next: DayPlan) {
+        let base = self.later.len();
+        self.actions.extend(next.actions);
+        self.owners
+            .extend(next.owners.into_iter().map(|i| base + i));
+        self.later.extend(next.later);
+        self.changed
+            .extend(next.changed.into_iter().map(|(i, p)| (base + i, p)));
+    }
+}
+
+/// Plans a day as `due_all` does: the tickets, `now`, the horizon and the alerts done (when
+/// their actions are to be done too) in, their plan out.
+pub type DayPlanner<'a> = dyn Fn(
+        &[&Packed],
+        DateTime<Utc>,
+        DateTime<Utc>,
+        Option<&HashSet<String>>,
+    ) -> Result<DayPlan, String>
+    + 'a;
 
 /// `simulate`, each day's tickets planned by `plan` (`due_all`, or the same spread over
 /// threads by the caller: the order of the tickets is kept, so the days are the same).
@@ -122,18 +173,13 @@ pub type DayPlanner<'a> = dyn Fn(&[&Ticket], DateTime<Utc>, DateTime<Utc>) -> Da
 /// planned again on the day of that start, or the day after one of its actions, and not on
 /// the days between, which would find nothing.
 pub fn simulate_with(
-    tickets: &mut [Ticket],
+    tickets: &mut [Packed],
     rules: &Rules,
     now: DateTime<Utc>,
     days: u32,
     keep: &dyn Fn(&Action) -> bool,
     plan: &DayPlanner<'_>,
-) -> Vec<Day> {
-    let index: HashMap<CompactString, usize> = tickets
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.clone(), i))
-        .collect();
+) -> Result<Vec<Day>, String> {
     // Alerts do not change their ticket: once issued, they are not issued again.
     let mut alerted: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
@@ -154,34 +200,58 @@ pub fn simulate_with(
     for (k, (&date, &horizon)) in dates.iter().zip(&horizons).enumerate() {
         let day_now = if k == 0 { now } else { midnight(date) };
         let due: Vec<usize> = (0..tickets.len()).filter(|&i| next[i] <= k).collect();
-        let DayPlan { mut actions, later } = {
-            let refs: Vec<&Ticket> = due.iter().map(|&i| &tickets[i]).collect();
-            plan(&refs, day_now, horizon)
+        // Without levelling a ticket's actions of the day are all done: where it is planned.
+        let here = !rules.levels();
+        let DayPlan {
+            mut actions,
+            owners,
+            later,
+            changed,
+        } = {
+            let refs: Vec<&Packed> = due.iter().map(|&i| &tickets[i]).collect();
+            plan(&refs, day_now, horizon, here.then_some(&alerted))?
         };
-        if !alerted.is_empty() {
-            actions.retain(|a| !(a.kind == Kind::InternalAlert && alerted.contains(&a.id())));
+        // From here on each action's ticket is its place in `tickets`.
+        let mut owners: Vec<usize> = owners.into_iter().map(|j| due[j]).collect();
+        if !here && !alerted.is_empty() {
+            let keep: Vec<bool> = actions
+                .iter()
+                .map(|a| !(a.kind == Kind::InternalAlert && alerted.contains(&a.id())))
+                .collect();
+            retain_by(&mut actions, &keep);
+            retain_by(&mut owners, &keep);
         }
         for (&i, later) in due.iter().zip(&later) {
             next[i] = later.map_or(usize::MAX, |x| day_of(x).max(k + 1));
         }
-        for a in &actions {
-            if let Some(&i) = index.get(a.ticket_id.as_str()) {
-                next[i] = k + 1;
+        for &i in &owners {
+            next[i] = k + 1;
+        }
+        for (j, p) in changed {
+            tickets[due[j]] = p;
+        }
+        if !here {
+            level(&mut actions, rules, day_now);
+            let due_now: Vec<bool> = actions.iter().map(|a| a.is_due(horizon)).collect();
+            retain_by(&mut actions, &due_now);
+            retain_by(&mut owners, &due_now);
+            // Done ticket by ticket, each ticket's in the order of SPEC §7; the places are
+            // sorted, not the actions, which are wide.
+            let mut order: Vec<usize> = (0..actions.len()).collect();
+            order.sort_by(|&x, &y| {
+                (owners[x], actions[x].sort_key()).cmp(&(owners[y], actions[y].sort_key()))
+            });
+            for group in order.chunk_by(|&x, &y| owners[x] == owners[y]) {
+                let i = owners[group[0]];
+                let mut t = tickets[i].unpack()?;
+                for a in group.iter().map(|&x| &actions[x]) {
+                    apply(&mut t, &Effect::of(a), a.suggested_at);
+                }
+                tickets[i] = Packed::of(&t);
             }
         }
-        level(&mut actions, rules, day_now);
-        actions.retain(|a| a.is_due(horizon));
-        // Done in the order of SPEC §7 (what matters is each ticket's own order); the
-        // places are sorted, not the actions, which are wide.
-        let mut order: Vec<usize> = (0..actions.len()).collect();
-        order.sort_by(|&x, &y| actions[x].sort_key().cmp(&actions[y].sort_key()));
-        for a in order.iter().map(|&i| &actions[i]) {
-            if a.kind == Kind::InternalAlert {
-                alerted.insert(a.id());
-            }
-            if let Some(i) = index.get(a.ticket_id.as_str()) {
-                apply(&mut tickets[*i], &Effect::of(a), a.suggested_at);
-            }
+        for a in actions.iter().filter(|a| a.kind == Kind::InternalAlert) {
+            alerted.insert(a.id());
         }
         let mut counts: BTreeMap<Tally, u64> = BTreeMap::new();
         for a in actions.iter().filter(|a| keep(a)) {
@@ -192,5 +262,11 @@ pub fn simulate_with(
             counts: counts.into_iter().collect(),
         });
     }
-    out
+    Ok(out)
+}
+
+/// Keeps the items whose flag is set, in order.
+fn retain_by<T>(v: &mut Vec<T>, keep: &[bool]) {
+    let mut k = keep.iter();
+    v.retain(|_| *k.next().unwrap_or(&false));
 }

@@ -8,7 +8,7 @@ mod parse;
 mod sort;
 mod write;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 use std::sync::mpsc::{self, TrySendError};
 
@@ -311,37 +311,35 @@ fn retain_by<T>(v: &mut Vec<T>, keep: &[bool]) {
 /// The forecast's days (`engine::forecast::simulate`), each day's tickets planned on
 /// `threads` threads in slices, in order: the same days as on one.
 pub fn simulate(
-    tickets: &mut [Ticket],
+    tickets: &mut [Packed],
     rules: &Rules,
     now: DateTime<Utc>,
     days: u32,
     keep: &dyn Fn(&Action) -> bool,
     threads: usize,
-) -> Vec<engine::forecast::Day> {
-    let plan = |tickets: &[&Ticket], now, horizon| {
+) -> Result<Vec<engine::forecast::Day>, Failure> {
+    let plan = |tickets: &[&Packed], now, horizon, done: Option<&HashSet<String>>| {
         let per = tickets.len().div_ceil(threads.max(1)).max(1);
         // Small days are planned here: a thread costs more than they do.
         if threads <= 1 || tickets.len() < 4096 {
-            return engine::forecast::due_all(tickets, rules, now, horizon);
+            return engine::forecast::due_all(tickets, rules, now, horizon, done);
         }
         std::thread::scope(|scope| {
             let parts: Vec<_> = tickets
                 .chunks(per)
                 .map(|part| {
-                    scope.spawn(move || engine::forecast::due_all(part, rules, now, horizon))
+                    scope.spawn(move || engine::forecast::due_all(part, rules, now, horizon, done))
                 })
                 .collect();
             let mut all = engine::forecast::DayPlan::default();
             for p in parts {
                 // Planning panics only by a bug: the panic goes on as on one thread.
-                let part = p.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-                all.actions.extend(part.actions);
-                all.later.extend(part.later);
+                all.extend(p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?);
             }
-            all
+            Ok(all)
         })
     };
-    engine::forecast::simulate_with(tickets, rules, now, days, keep, &plan)
+    engine::forecast::simulate_with(tickets, rules, now, days, keep, &plan).map_err(Failure::io)
 }
 
 /// Reads every source as one export and hands each accepted ticket to `sink`, in order:
@@ -373,9 +371,9 @@ pub fn read_texts(
     })
 }
 
-/// `read_texts`, keeping the tickets `judge` wants: each ticket is judged on one of
-/// `threads` cores, a batch at a time, with the share's `A` (what the judging adds up,
-/// given to `merge`). The tickets kept are in reading order.
+/// `read_texts`, keeping the tickets `judge` wants, packed: each ticket is judged (and
+/// packed) on one of `threads` cores, a batch at a time, with the share's `A` (what the
+/// judging adds up, given to `merge`). The tickets kept are in reading order.
 #[allow(clippy::too_many_arguments)]
 pub fn read_kept<A: Default + Send>(
     sources: &[Source],
@@ -386,18 +384,22 @@ pub fn read_kept<A: Default + Send>(
     supply: &(dyn Fn(&mut Ticket) + Sync),
     judge: &(dyn Fn(&Ticket, &mut A) -> bool + Sync),
     mut merge: impl FnMut(A),
-) -> Result<(Vec<Ticket>, Stats), Failure> {
+) -> Result<(Vec<Packed>, Stats), Failure> {
     const BATCH: usize = 8192;
     let mut kept = Vec::new();
     let mut batch: Vec<Ticket> = Vec::with_capacity(BATCH);
-    let mut judge_batch = |batch: &mut Vec<Ticket>, kept: &mut Vec<Ticket>| {
+    let mut judge_batch = |batch: &mut Vec<Ticket>, kept: &mut Vec<Packed>| {
         let per = batch.len().div_ceil(threads.max(1)).max(1);
         let share = |part: &[Ticket]| {
             let mut a = A::default();
-            let keep: Vec<bool> = part.iter().map(|t| judge(t, &mut a)).collect();
+            let keep: Vec<Packed> = part
+                .iter()
+                .filter(|t| judge(t, &mut a))
+                .map(Packed::of)
+                .collect();
             (a, keep)
         };
-        let judged: Vec<(A, Vec<bool>)> = if threads <= 1 || batch.len() < 2 * 1024 {
+        let judged: Vec<(A, Vec<Packed>)> = if threads <= 1 || batch.len() < 2 * 1024 {
             vec![share(batch)]
         } else {
             std::thread::scope(|scope| {
@@ -412,18 +414,11 @@ pub fn read_kept<A: Default + Send>(
                     .collect()
             })
         };
-        let mut flags = Vec::with_capacity(batch.len());
         for (a, keep) in judged {
             merge(a);
-            flags.extend(keep);
+            kept.extend(keep);
         }
-        kept.extend(
-            batch
-                .drain(..)
-                .zip(flags)
-                .filter(|(_, k)| *k)
-                .map(|(t, _)| t),
-        );
+        batch.clear();
     };
     let stats = read_texts(sources, rules, format, threads, texts, |mut t| {
         supply(&mut t);

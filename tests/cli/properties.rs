@@ -456,18 +456,20 @@ proptest! {
             .collect();
         let mut every = tickets.clone();
         let want = forecast_every_ticket_every_day(&mut every, &rules, now, days);
-        let mut kept: Vec<Ticket> = tickets
-            .into_iter()
+        let mut kept: Vec<followup::ticket::Packed> = tickets
+            .iter()
             .filter(|t| forecast::matters(t, &rules, now, days))
+            .map(followup::ticket::Packed::of)
             .collect();
-        let got = forecast::simulate(&mut kept, &rules, now, days, &|_| true);
+        let got = forecast::simulate(&mut kept, &rules, now, days, &|_| true).unwrap();
         prop_assert_eq!(got.len(), want.len());
         for (k, (g, w)) in got.iter().zip(&want).enumerate() {
             let g: BTreeMap<Tally, u64> = g.counts.iter().cloned().collect();
             prop_assert_eq!(&g, w, "day {}", k);
         }
         // And the tickets kept end as the plain forecast leaves them.
-        for t in &kept {
+        for p in &kept {
+            let t = p.unpack().unwrap();
             let e = every.iter().find(|e| e.id == t.id).unwrap();
             prop_assert_eq!(format!("{t:?}"), format!("{e:?}"));
         }
