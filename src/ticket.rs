@@ -595,11 +595,7 @@ impl Packed {
             .map_err(|e| format!("a ticket kept for drafting cannot be read back: {e}"))
     }
 
-    /// The packed bytes.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
+    /// Whether nothing was packed (writing the ticket failed).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

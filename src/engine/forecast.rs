@@ -197,11 +197,11 @@ pub fn simulate_with(
     let day_of = |x: DateTime<Utc>| horizons.partition_point(|h| *h < x);
     // The day each ticket is planned again: all on the first.
     let mut next: Vec<usize> = vec![0; tickets.len()];
+    // Without levelling a ticket's actions of the day are all done: where it is planned.
+    let here = !rules.levels();
     for (k, (&date, &horizon)) in dates.iter().zip(&horizons).enumerate() {
         let day_now = if k == 0 { now } else { midnight(date) };
         let due: Vec<usize> = (0..tickets.len()).filter(|&i| next[i] <= k).collect();
-        // Without levelling a ticket's actions of the day are all done: where it is planned.
-        let here = !rules.levels();
         let DayPlan {
             mut actions,
             owners,

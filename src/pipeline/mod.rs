@@ -122,7 +122,6 @@ impl Planned {
     }
 }
 
-/// One chunk planned: its actions, for drafts their tickets, and what parsing found.
 /// One chunk planned: its actions, for drafts their tickets, what parsing found, and the
 /// assignees of its actions before the filters (when asked for).
 type PlannedChunk = (Vec<Action>, Vec<Kept>, Parsed, BTreeSet<CompactString>);
