@@ -236,6 +236,7 @@ pub struct Ticket {
     pub language: Option<String>,
     /// Which contact details the export has for the customer.
     pub reach: Reach,
+    #[serde(with = "pack::zone_opt")]
     pub customer_tz: Option<Tz>,
     pub segment: Option<Segment>,
     #[serde(with = "pack::day_opt")]
@@ -601,24 +602,42 @@ impl Packed {
     }
 }
 
-/// How a packed ticket writes its dates and instants: as numbers, not as text.
+/// How a packed ticket writes its dates, instants and zone: as numbers, not as text, and
+/// as the calendar's parts (year and day of the year), which read back without arithmetic.
 pub(crate) mod pack {
-    use chrono::{DateTime, Datelike, NaiveDate, Utc};
+    use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc};
+    use chrono_tz::{TZ_VARIANTS, Tz};
     use serde::de::Error;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     use super::Channel;
 
-    fn from_instant<E: Error>((secs, nanos): (i64, u32)) -> Result<DateTime<Utc>, E> {
-        DateTime::from_timestamp(secs, nanos).ok_or_else(|| E::custom("an instant out of range"))
+    type Day = (i32, u32);
+    type Instant = (i32, u32, u32, u32);
+
+    fn to_day(d: &NaiveDate) -> Day {
+        (d.year(), d.ordinal())
     }
 
-    fn from_day<E: Error>(days: i32) -> Result<NaiveDate, E> {
-        NaiveDate::from_num_days_from_ce_opt(days).ok_or_else(|| E::custom("a date out of range"))
+    fn from_day<E: Error>((year, ordinal): Day) -> Result<NaiveDate, E> {
+        NaiveDate::from_yo_opt(year, ordinal).ok_or_else(|| E::custom("a date out of range"))
     }
 
-    fn to_instant(x: &DateTime<Utc>) -> (i64, u32) {
-        (x.timestamp(), x.timestamp_subsec_nanos())
+    fn to_instant(x: &DateTime<Utc>) -> Instant {
+        let (d, t) = (x.date_naive(), x.time());
+        (
+            d.year(),
+            d.ordinal(),
+            t.num_seconds_from_midnight(),
+            t.nanosecond(),
+        )
+    }
+
+    fn from_instant<E: Error>((year, ordinal, secs, nanos): Instant) -> Result<DateTime<Utc>, E> {
+        let d = from_day((year, ordinal))?;
+        let t = NaiveTime::from_num_seconds_from_midnight_opt(secs, nanos)
+            .ok_or_else(|| E::custom("a time of day out of range"))?;
+        Ok(d.and_time(t).and_utc())
     }
 
     pub mod instant {
@@ -646,7 +665,7 @@ pub(crate) mod pack {
         pub fn deserialize<'de, D: Deserializer<'de>>(
             d: D,
         ) -> Result<Option<DateTime<Utc>>, D::Error> {
-            Option::<(i64, u32)>::deserialize(d)?
+            Option::<Instant>::deserialize(d)?
                 .map(from_instant)
                 .transpose()
         }
@@ -656,7 +675,7 @@ pub(crate) mod pack {
         use super::*;
 
         pub fn serialize<S: Serializer>(x: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-            x.num_days_from_ce().serialize(s)
+            to_day(x).serialize(s)
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
@@ -668,11 +687,31 @@ pub(crate) mod pack {
         use super::*;
 
         pub fn serialize<S: Serializer>(x: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
-            x.map(|d| d.num_days_from_ce()).serialize(s)
+            x.as_ref().map(to_day).serialize(s)
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-            Option::<i32>::deserialize(d)?.map(from_day).transpose()
+            Option::<Day>::deserialize(d)?.map(from_day).transpose()
+        }
+    }
+
+    /// A zone as its place in chrono-tz's list of zones (a test checks the places).
+    pub mod zone_opt {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(x: &Option<Tz>, s: S) -> Result<S::Ok, S::Error> {
+            x.map(|z| z as u16).serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Tz>, D::Error> {
+            Option::<u16>::deserialize(d)?
+                .map(|i| {
+                    TZ_VARIANTS
+                        .get(usize::from(i))
+                        .copied()
+                        .ok_or_else(|| D::Error::custom("a zone out of range"))
+                })
+                .transpose()
         }
     }
 
@@ -683,16 +722,28 @@ pub(crate) mod pack {
             x: &[(NaiveDate, Option<Channel>)],
             s: S,
         ) -> Result<S::Ok, S::Error> {
-            s.collect_seq(x.iter().map(|(d, c)| (d.num_days_from_ce(), c)))
+            s.collect_seq(x.iter().map(|(d, c)| (to_day(d), c)))
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(
             d: D,
         ) -> Result<Vec<(NaiveDate, Option<Channel>)>, D::Error> {
-            Vec::<(i32, Option<Channel>)>::deserialize(d)?
+            Vec::<(Day, Option<Channel>)>::deserialize(d)?
                 .into_iter()
                 .map(|(d, c)| Ok((from_day(d)?, c)))
                 .collect()
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use chrono_tz::TZ_VARIANTS;
+
+        #[test]
+        fn every_zone_is_at_its_place_in_the_list_of_zones() {
+            for (i, z) in TZ_VARIANTS.iter().enumerate() {
+                assert_eq!(*z as usize, i, "{}", z.name());
+            }
         }
     }
 }
