@@ -281,7 +281,7 @@ fn log_run(dir: &std::path::Path, line: &serde_json::Value, mode: Mode) -> std::
 }
 
 /// `actions.ndjson` and the drafts, laid out as `[run].drafts` says: drafted a window at a
-/// time, each draft once for both, so that memory holds one window's drafts.
+/// time, each draft once for both, so that memory holds two windows' drafts.
 fn write_drafted(
     s: &Settings,
     issue: &Issue<'_>,

@@ -1,6 +1,6 @@
 //! Drafting on every core: each thread drafts a share of the actions, in order; all at
 //! once (`all`), or a window at a time as the rows are written (`windows`), so that memory
-//! holds one window's drafts.
+//! holds two windows' drafts (the one written and the next, drafted meanwhile).
 
 use super::Kept;
 use crate::config::Rules;
