@@ -123,15 +123,14 @@ pub fn windows<T: Send>(
         let drafts = part
             .iter()
             .map(|&i| {
-                let t = &tickets[i];
-                t.ticket()
-                    .and_then(|t| d.render(&actions[i], &t, rules))
-                    .map_err(|e| {
-                        Failure::usage(format!(
-                            "a draft could not be rendered: {}: {e}",
-                            actions[i].id()
-                        ))
-                    })
+                // A ticket that does not unpack is a fault of ours, not of the templates.
+                let t = tickets[i].ticket().map_err(Failure::io)?;
+                d.render(&actions[i], &t, rules).map_err(|e| {
+                    Failure::usage(format!(
+                        "a draft could not be rendered: {}: {e}",
+                        actions[i].id()
+                    ))
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         let made = work(&rows_of(actions, part, &drafts))
