@@ -58,7 +58,6 @@ impl Validator<'_> {
     /// The built-in holidays a calendar starts from: its `country` (`DE`, or `DE-BY`) and
     /// `subdivision` (`BY`).
     fn region(&mut self, key: &str, def: &file::CalendarDef) -> Option<usize> {
-        let table = crate::time::holidays::table();
         let Some(country) = &def.country else {
             if let Some(sub) = &def.subdivision {
                 self.err(sub.span(), format!("{key}.subdivision needs a country, e.g. country = \"DE\", subdivision = \"BY\""));
@@ -69,6 +68,8 @@ impl Validator<'_> {
             Some(sub) => format!("{}-{}", country.get_ref().trim(), sub.get_ref().trim()),
             None => country.get_ref().trim().to_string(),
         };
+        // The built-in table is read only for rules that name a country (about 17 MB).
+        let table = crate::time::holidays::table();
         let found = table.find(&code);
         if found.is_none() {
             let span = def
@@ -94,8 +95,7 @@ impl Validator<'_> {
         for (name, def) in &file.calendars {
             let key = format!("[calendars.{}]", name.get_ref());
             let region = self.region(&key, def);
-            let table = crate::time::holidays::table();
-            let base = region.map(|r| table.calendar(r));
+            let base = region.map(|r| crate::time::holidays::table().calendar(r));
             let workdays = match &def.workdays {
                 Some(w) => self.weekdays(&format!("{key}.workdays"), w),
                 None => base
@@ -116,7 +116,9 @@ impl Validator<'_> {
                     holidays.push(d);
                 }
             }
-            let mut named = region.map(|r| table.regions[r].named()).unwrap_or_default();
+            let mut named = region
+                .map(|r| crate::time::holidays::table().regions[r].named())
+                .unwrap_or_default();
             if let Some(ics) = &def.holidays_ics {
                 for (d, name) in self.ics(&key, ics) {
                     holidays.push(d);
