@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use compact_str::CompactString;
 
 use super::history::{Effect, apply};
-use super::{Action, Kind, due_onto_next, level};
+use super::{Action, Kind, due_onto_next, level, retain_by};
 use crate::config::Rules;
 use crate::ticket::{Channel, Packed, Ticket};
 use crate::time::{days_after, local_date, local_instant};
@@ -94,9 +94,7 @@ pub fn due_all(
         let later = due_onto_next(&t, rules, now, horizon, &mut plan.actions);
         plan.later.push(later);
         if let Some(alerted) = done {
-            super::retain_from(&mut plan.actions, from, |a| {
-                !(a.kind == Kind::InternalAlert && alerted.contains(&a.id()))
-            });
+            super::retain_from(&mut plan.actions, from, |a| !alerted_before(a, alerted));
             let mine = &mut plan.actions[from..];
             if !mine.is_empty() {
                 let mut order: Vec<usize> = (0..mine.len()).collect();
@@ -216,7 +214,7 @@ pub fn simulate_with(
         if !here && !alerted.is_empty() {
             let keep: Vec<bool> = actions
                 .iter()
-                .map(|a| !(a.kind == Kind::InternalAlert && alerted.contains(&a.id())))
+                .map(|a| !alerted_before(a, &alerted))
                 .collect();
             retain_by(&mut actions, &keep);
             retain_by(&mut owners, &keep);
@@ -265,8 +263,8 @@ pub fn simulate_with(
     Ok(out)
 }
 
-/// Keeps the items whose flag is set, in order.
-fn retain_by<T>(v: &mut Vec<T>, keep: &[bool]) {
-    let mut k = keep.iter();
-    v.retain(|_| *k.next().unwrap_or(&false));
+/// Whether `a` is an alert issued on an earlier day (alerts do not change their ticket:
+/// once issued, they are not issued again).
+fn alerted_before(a: &Action, alerted: &HashSet<String>) -> bool {
+    a.kind == Kind::InternalAlert && alerted.contains(&a.id())
 }

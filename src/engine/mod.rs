@@ -305,6 +305,13 @@ pub fn due_onto_next(
     later
 }
 
+/// Keeps the items whose flag is set, in order (`keep` lines up with `v`: actions and
+/// what goes with each are kept alike).
+pub fn retain_by<T>(v: &mut Vec<T>, keep: &[bool]) {
+    let mut k = keep.iter();
+    v.retain(|_| *k.next().unwrap_or(&false));
+}
+
 /// Keeps, of the actions from `from` on, those `keep` wants, in order.
 pub fn retain_from(v: &mut Vec<Action>, from: usize, keep: impl Fn(&Action) -> bool) {
     let mut kept = from;

@@ -273,9 +273,9 @@ fn finish(
             .iter()
             .map(|a| a.is_due(p.horizon) && (p.keep)(a))
             .collect();
-        retain_by(&mut actions, &keep);
+        engine::retain_by(&mut actions, &keep);
         if !tickets.is_empty() {
-            retain_by(&mut tickets, &keep);
+            engine::retain_by(&mut tickets, &keep);
         }
     }
     let (drafts, tickets) = match p.drafter {
@@ -299,12 +299,6 @@ fn finish(
         moved_past,
         assignees,
     })
-}
-
-/// Keeps the items whose flag is set, in order.
-fn retain_by<T>(v: &mut Vec<T>, keep: &[bool]) {
-    let mut k = keep.iter();
-    v.retain(|_| *k.next().unwrap_or(&false));
 }
 
 /// The forecast's days (`engine::forecast::simulate`), each day's tickets planned on
