@@ -171,11 +171,15 @@ pub fn drafts(data: &[u8]) {
         let Ok(drafter) = Drafter::new(rules) else {
             continue;
         };
+        let minijinja = Drafter::new(rules).unwrap().without_direct_path();
         let Some((now, ts)) = tickets(&ticket_data, rules) else {
             return;
         };
         for (a, t) in actions(&ts, rules, now) {
-            match drafter.render(&a, &t, rules) {
+            let drafted = drafter.render(&a, &t, rules);
+            // The direct path drafts exactly what MiniJinja does, errors included.
+            assert_eq!(drafted, minijinja.render(&a, &t, rules));
+            match drafted {
                 Ok(d) => check_draft(&d, rules),
                 Err(e) => assert!(!e.is_empty()),
             }

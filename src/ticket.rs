@@ -1,5 +1,6 @@
 //! The canonical ticket: what the engine knows of one export row, whatever system wrote it.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -287,6 +288,27 @@ pub struct Ticket {
 impl Ticket {
     /// A field's value as text, times in the zone `tz` (RFC 3339), `None` when absent.
     pub fn text(&self, f: Field, tz: Tz) -> Option<String> {
+        self.text_ref(f, tz).map(Cow::into_owned)
+    }
+
+    /// `text`, borrowing the fields held as text.
+    pub fn text_ref(&self, f: Field, tz: Tz) -> Option<Cow<'_, str>> {
+        fn borrow(x: &Option<String>) -> Option<Cow<'_, str>> {
+            x.as_deref().map(Cow::Borrowed)
+        }
+        Some(Cow::Borrowed(match f {
+            Field::Id => &self.id,
+            Field::Subject => return borrow(&self.subject),
+            Field::Customer => return borrow(&self.customer),
+            Field::CustomerEmail => return borrow(&self.customer_email),
+            Field::CustomerPhone => return borrow(&self.customer_phone),
+            Field::LastNote => return borrow(&self.last_note),
+            Field::PendingInfo => return borrow(&self.pending_info),
+            _ => return self.text_made(f, tz).map(Cow::Owned),
+        }))
+    }
+
+    fn text_made(&self, f: Field, tz: Tz) -> Option<String> {
         let time = |x: Option<DateTime<Utc>>| x.map(|v| crate::time::rfc3339_in(v, tz));
         match f {
             Field::Id => Some(self.id.to_string()),
@@ -546,7 +568,15 @@ impl Field {
     }
 
     pub fn from_name(s: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.name() == s)
+        // Sorted by name once: drafts look fields up by name on every draft.
+        static SORTED: std::sync::OnceLock<Vec<(&'static str, Field)>> = std::sync::OnceLock::new();
+        let sorted = SORTED.get_or_init(|| {
+            let mut v: Vec<_> = Field::ALL.iter().map(|&f| (f.name(), f)).collect();
+            v.sort_unstable_by_key(|(n, _)| *n);
+            v
+        });
+        let i = sorted.binary_search_by_key(&s, |(n, _)| *n).ok()?;
+        Some(sorted[i].1)
     }
 
     /// Fields holding an instant (or, for `reactivation_at`, a date), usable as anchors.

@@ -38,8 +38,8 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn value(self) -> Value {
-        let c = Arc::new(self);
+    /// The context as MiniJinja reads it.
+    pub fn value(c: &Arc<Context>) -> Value {
         let part = |w| Value::from_object(Part::new(c.clone(), w));
         Value::from_object(Root {
             parts: [
@@ -47,10 +47,61 @@ impl Context {
                 part(Which::Customer),
                 part(Which::Action),
             ],
-            c,
+            c: c.clone(),
         })
     }
+
+    /// A top-level name, or an attribute of one, as MiniJinja would find it in `value`:
+    /// undefined where it finds nothing, and none where it would fail (an attribute of an
+    /// undefined value, or a name it does not know).
+    pub fn look_up(self: &Arc<Self>, root: &str, attr: Option<&str>) -> Option<Value> {
+        let part = match root {
+            "ticket" => Which::Ticket,
+            "customer" => Which::Customer,
+            "action" => Which::Action,
+            _ => {
+                let v = root_value(self, root)?;
+                return match attr {
+                    None => Some(v),
+                    Some(a) => v.get_attr(a).ok(),
+                };
+            }
+        };
+        let found = match attr {
+            None => Value::from_object(Part::new(self.clone(), part)),
+            Some(a) => Part::new(self.clone(), part)
+                .look_up(a)
+                .unwrap_or(Value::UNDEFINED),
+        };
+        Some(found)
+    }
 }
+
+/// The names at the top of the context other than its parts.
+fn root_value(c: &Context, name: &str) -> Option<Value> {
+    Some(match name {
+        "agent" => c.agent.clone(),
+        "covering" => c.covering.clone(),
+        "department" => c.shared.department.clone(),
+        "contact" => c.shared.contact.clone(),
+        "ways" => c.shared.ways.clone(),
+        "complaint" => Value::from(c.action.ticket_type.eq_ignore_ascii_case("complaint")),
+        _ => return None,
+    })
+}
+
+/// The names at the top of the context, sorted.
+pub const NAMES: [&str; 9] = [
+    "action",
+    "agent",
+    "complaint",
+    "contact",
+    "covering",
+    "customer",
+    "department",
+    "ticket",
+    "ways",
+];
 
 /// The top of the context, with its parts made once: templates name them again and again.
 #[derive(Debug)]
@@ -82,35 +133,16 @@ enum Which {
 
 impl Object for Root {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let c = &self.c;
         match key.as_str()? {
             "ticket" => Some(self.parts[0].clone()),
             "customer" => Some(self.parts[1].clone()),
             "action" => Some(self.parts[2].clone()),
-            "agent" => Some(c.agent.clone()),
-            "covering" => Some(c.covering.clone()),
-            "department" => Some(c.shared.department.clone()),
-            "contact" => Some(c.shared.contact.clone()),
-            "ways" => Some(c.shared.ways.clone()),
-            "complaint" => Some(Value::from(
-                c.action.ticket_type.eq_ignore_ascii_case("complaint"),
-            )),
-            _ => None,
+            name => root_value(&self.c, name),
         }
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Str(&[
-            "action",
-            "agent",
-            "complaint",
-            "contact",
-            "covering",
-            "customer",
-            "department",
-            "ticket",
-            "ways",
-        ])
+        Enumerator::Str(&NAMES)
     }
 }
 
@@ -216,7 +248,8 @@ fn ticket(c: &Arc<Context>, key: &str) -> Option<Value> {
                 .clone()
                 .or_else(|| t.last_note.clone().filter(|_| !public)),
         )),
-        _ => Field::from_name(key).map(|f| text(t.text(f, c.tz))),
+        _ => Field::from_name(key)
+            .map(|f| t.text_ref(f, c.tz).map_or(Value::UNDEFINED, |s| value(&s))),
     }
 }
 

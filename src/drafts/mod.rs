@@ -3,9 +3,12 @@
 
 mod check;
 mod context;
+mod direct;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
+
+use memchr::memmem;
 
 use minijinja::{Environment, Value};
 
@@ -15,6 +18,7 @@ use crate::engine::{Action, Kind};
 use crate::output::{Draft, plain};
 use crate::ticket::{Channel, Ticket};
 use context::{Context, Shared};
+use direct::{Program, Scope, Slots};
 
 /// The built-in drafts, in the shape of `[templates]` in a rules file.
 pub const BUILTIN: &str = include_str!("templates.toml");
@@ -28,6 +32,9 @@ pub struct Drafter {
     /// The same for each language the rules write templates in, falling back part by part
     /// to the default ones.
     by_language: HashMap<String, Vec<[Option<String>; 3]>>,
+    /// The templates the direct path renders, by name, and the variables they read.
+    programs: HashMap<String, Program>,
+    slots: Slots,
     shared: Arc<Shared>,
     /// `agent` of each agent the rules name.
     agents: HashMap<String, Value>,
@@ -35,6 +42,13 @@ pub struct Drafter {
 }
 
 impl Drafter {
+    /// The same drafter with every template left to MiniJinja: what the direct path is
+    /// checked against.
+    pub fn without_direct_path(mut self) -> Drafter {
+        self.programs.clear();
+        self
+    }
+
     /// Renders every kind's templates for every channel on sample tickets: the problems.
     pub fn check(&self, rules: &Rules) -> Vec<String> {
         check::check(self, rules)
@@ -92,19 +106,22 @@ impl Drafter {
         env.set_fuel(Some(rules.drafts.fuel));
         let builtin: toml::Table =
             toml::from_str(BUILTIN).map_err(|e| format!("built-in templates: {e}"))?;
+        // The shared parts first: every template after them has them written in place.
         let mut parts = Vec::new();
+        if let Some(toml::Value::Table(table)) = builtin.get("part") {
+            for (name, text) in table {
+                if let toml::Value::String(text) = text {
+                    parts.push((format!("{{% include \"part/{name}\" %}}"), text.clone()));
+                    env.add_template_owned(format!("part/{name}"), text.clone())
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+        }
         for (kind, value) in &builtin {
             let toml::Value::Table(table) = value else {
                 continue;
             };
             if kind == "part" {
-                for (name, text) in table {
-                    if let toml::Value::String(text) = text {
-                        parts.push((format!("{{% include \"part/{name}\" %}}"), text.clone()));
-                        env.add_template_owned(format!("part/{name}"), text.clone())
-                            .map_err(|e| e.to_string())?;
-                    }
-                }
                 continue;
             }
             for s in sources(kind, table)? {
@@ -133,7 +150,7 @@ impl Drafter {
                 .collect()
         };
         let names = table(None);
-        let by_language = languages(rules)
+        let by_language: HashMap<String, Vec<[Option<String>; 3]>> = languages(rules)
             .into_iter()
             .map(|l| {
                 let t = table(Some(&l));
@@ -156,10 +173,22 @@ impl Drafter {
             .keys()
             .map(|id| (id.clone(), agent(id, &agent_name(rules, id))))
             .collect();
+        let mut slots = Slots::default();
+        let mut programs: HashMap<String, Program> = HashMap::new();
+        let used = names.iter().chain(by_language.values().flatten()).flatten();
+        for name in used.flatten() {
+            if !programs.contains_key(name)
+                && let Some(p) = Program::compile(&env, name, &mut slots)
+            {
+                programs.insert(name.to_string(), p);
+            }
+        }
         Ok(Drafter {
             env,
             names,
             by_language,
+            programs,
+            slots,
             shared,
             agents,
             limits: rules.drafts,
@@ -211,29 +240,39 @@ impl Drafter {
         let names = names_of(a.channel);
         let covered = covering(a, t, rules);
         let context = |covering: Value, agent: Value| {
-            Context {
+            Arc::new(Context {
                 action: a.clone(),
                 ticket: t.clone(),
                 tz: a.timezone,
                 agent,
                 covering,
                 shared: self.shared.clone(),
-            }
-            .value()
+            })
         };
         let agent_value = self.signer(a, rules);
-        let ctx = context(covered.clone(), agent_value.clone());
+        let first = context(covered.clone(), agent_value.clone());
         // The draft names the absent owner's return once, in its first part: the parts
         // after it say only that they are out.
-        let later = if a.covering_for.is_some() {
+        let after = if a.covering_for.is_some() {
             let keep = ["id", "name"].map(|k| (k, covered.get_attr(k).unwrap_or_default()));
             context(Value::from_pairs(keep), agent_value)
         } else {
-            ctx.clone()
+            first.clone()
+        };
+        let scope = Scope::new(&first, &self.slots);
+        let after_scope = a
+            .covering_for
+            .is_some()
+            .then(|| Scope::new(&after, &self.slots));
+        let max_bytes = || {
+            format!(
+                "renders more than [drafts].max_bytes = {} bytes",
+                self.limits.max_bytes
+            )
         };
         // What is left of [drafts].max_bytes for the draft's next part.
         let left = std::cell::Cell::new(self.limits.max_bytes);
-        let render_in = |ctx: &Value,
+        let render_in = |later: bool,
                          names: &[Option<String>; 3],
                          i: usize|
          -> Result<Option<String>, String> {
@@ -244,19 +283,28 @@ impl Drafter {
                     Err(format!("no {} template for {}", PARTS[i], a.kind.name()))
                 };
             };
+            let direct = self.programs.get(name).and_then(|p| {
+                let scope = after_scope.as_ref().filter(|_| later).unwrap_or(&scope);
+                p.render(scope, self.limits.fuel).ok()
+            });
+            if let Some(text) = direct {
+                if text.len() > left.get() {
+                    return Err(format!("template {name} {}", max_bytes()));
+                }
+                left.set(left.get() - text.len());
+                return Ok(Some(text));
+            }
             let tpl = self.env.get_template(name).map_err(|e| e.to_string())?;
             let mut out = Capped::new(left.get());
-            match tpl.render_captured_to(ctx, &mut out) {
+            let ctx = Context::value(if later { &after } else { &first });
+            match tpl.render_captured_to(&ctx, &mut out) {
                 Ok(_) => {
                     left.set(left.get() - out.bytes.len());
                     String::from_utf8(out.bytes)
                         .map(Some)
                         .map_err(|e| e.to_string())
                 }
-                Err(_) if out.full => Err(format!(
-                    "template {name} renders more than [drafts].max_bytes = {} bytes",
-                    self.limits.max_bytes
-                )),
+                Err(_) if out.full => Err(format!("template {name} {}", max_bytes())),
                 Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => Err(format!(
                     "template {name} runs out of [drafts].fuel = {} (a loop that does not end, or one far too long?)",
                     self.limits.fuel
@@ -264,9 +312,9 @@ impl Drafter {
                 Err(e) => Err(format!("template {name}: {e:#}")),
             }
         };
-        let subject = words(&render_in(&ctx, names, 0)?.unwrap_or_default());
+        let subject = words(&render_in(false, names, 0)?.unwrap_or_default());
         let body = match a.channel.filter(|_| !a.kind.is_internal()) {
-            None => tidy(&render_in(&ctx, names, 1)?.unwrap_or_default()),
+            None => tidy(&render_in(false, names, 1)?.unwrap_or_default()),
             // One part per channel of the action, in order, each headed by its name: the
             // agent whose chat goes unanswered has the call, its voicemail and the e-mail.
             Some(first) => {
@@ -276,8 +324,8 @@ impl Drafter {
                     if seen.contains(&c) {
                         continue;
                     }
-                    let ctx = if seen.is_empty() { &ctx } else { &later };
-                    let render = |names, i| render_in(ctx, names, i);
+                    let later = !seen.is_empty();
+                    let render = |names, i| render_in(later, names, i);
                     seen.push(c);
                     let names = names_of(Some(c));
                     let mut part = format!("{}\n", heading(c));
@@ -474,9 +522,21 @@ fn words(text: &str) -> String {
 /// Trailing spaces off, runs of spaces inside a line and of blank lines (left by
 /// conditionals) down to one.
 fn tidy(text: &str) -> String {
+    static TWO_SPACES: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(b"  "));
+    let bytes = text.as_bytes();
+    // The runs of spaces and the line ends are each found in one pass over the whole text
+    // (most lines have no run at all), and the bytes between copied whole.
+    let mut runs = TWO_SPACES.find_iter(bytes).peekable();
     let mut out = String::with_capacity(text.len() + 1);
     let mut blank = true;
-    for raw in text.lines() {
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    for end in ends {
+        let raw = &text[start..end];
+        let at = start;
+        start = end + 1;
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let rest = raw.trim_start();
         if rest.trim_end().is_empty() {
             if !blank {
@@ -485,17 +545,24 @@ fn tidy(text: &str) -> String {
             blank = true;
             continue;
         }
-        out.push_str(&raw[..raw.len() - rest.len()]);
-        // Runs of spaces collapse to one; the bytes between are copied whole (most lines
-        // have no run at all).
-        let bytes = rest.as_bytes();
-        let mut from = 0;
-        while let Some(k) = memchr::memmem::find(&bytes[from..], b"  ") {
-            let run = from + k + 1;
-            out.push_str(&rest[from..run]);
-            from = run + bytes[run..].iter().take_while(|b| **b == b' ').count();
+        let indent = raw.len() - rest.len();
+        out.push_str(&raw[..indent]);
+        let (mut from, line_end) = (at + indent, at + raw.len());
+        while let Some(&k) = runs.peek().filter(|&&k| k < line_end) {
+            runs.next();
+            // A run in the indent is kept, and one inside a run already folded is folded.
+            if k < from {
+                continue;
+            }
+            let run = k + 1;
+            out.push_str(&text[from..run]);
+            from = run
+                + bytes[run..line_end]
+                    .iter()
+                    .take_while(|b| **b == b' ')
+                    .count();
         }
-        out.push_str(&rest[from..]);
+        out.push_str(&text[from..line_end]);
         out.truncate(out.trim_end().len());
         out.push('\n');
         blank = false;

@@ -600,3 +600,59 @@ fn a_covering_draft_of_several_channels_names_the_return_once() {
     assert_eq!(x.body.matches("2026-11-30").count(), 1, "{}", x.body);
     assert!(x.body.matches("Alice Moreno").count() >= 3, "{}", x.body);
 }
+
+#[test]
+fn every_built_in_template_renders_on_the_direct_path() {
+    let r = rules();
+    let d = Drafter::new(&r).unwrap();
+    let missing: Vec<&str> = d
+        .env
+        .templates()
+        .map(|(name, _)| name)
+        .filter(|n| n.starts_with("builtin/") && !d.programs.contains_key(*n))
+        .collect();
+    assert_eq!(missing, Vec::<&str>::new());
+}
+
+/// Tidy as it was first written, a line at a time: the reference for the one-pass tidy.
+fn tidy_by_lines(text: &str) -> String {
+    let mut out = String::new();
+    let mut blank = true;
+    for raw in text.lines() {
+        let rest = raw.trim_start();
+        if rest.trim_end().is_empty() {
+            if !blank {
+                out.push('\n');
+            }
+            blank = true;
+            continue;
+        }
+        out.push_str(&raw[..raw.len() - rest.len()]);
+        let mut last_space = false;
+        for c in rest.chars() {
+            if !(c == ' ' && last_space) {
+                out.push(c);
+            }
+            last_space = c == ' ';
+        }
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+        blank = false;
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+mod tidy_in_one_pass {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn tidies_as_a_line_at_a_time(text in "[ a\t\r\n\u{3000}\u{a0}é]{0,60}") {
+            prop_assert_eq!(super::super::tidy(&text), super::tidy_by_lines(&text));
+        }
+    }
+}

@@ -121,7 +121,8 @@ impl Guard {
 /// to a draft or a draft file's header.
 pub fn plain(s: &str) -> Cow<'_, str> {
     let breaks = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
-    if !s.chars().any(breaks) {
+    // Printable ASCII holds no break, and is checked a byte at a time.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(breaks) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(s.chars().map(|c| if breaks(c) { ' ' } else { c }).collect())
