@@ -1,5 +1,6 @@
 //! Criterion bench of drafting: every action of the example export due within a week,
-//! drafted with the built-in templates. Run by hand: `cargo bench --bench drafts`.
+//! drafted with the built-in templates, as a run drafts them and by MiniJinja alone. Run by
+//! hand: `cargo bench --bench drafts`.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -29,16 +30,28 @@ fn drafts(c: &mut Criterion) {
         },
     )
     .unwrap();
-    let drafter = Drafter::new(&rules).unwrap();
     let mut g = c.benchmark_group("drafts");
     g.throughput(Throughput::Elements(work.len() as u64));
-    g.bench_function(format!("example_export_{}_actions", work.len()), |b| {
-        b.iter(|| {
-            for (a, t) in &work {
-                black_box(drafter.render(a, t, &rules).unwrap());
-            }
-        })
-    });
+    // As a run drafts, and with every template left to MiniJinja: what the direct path saves.
+    let drafters = [
+        ("", Drafter::new(&rules).unwrap()),
+        (
+            "_minijinja_only",
+            Drafter::new(&rules).unwrap().without_direct_path(),
+        ),
+    ];
+    for (name, drafter) in &drafters {
+        g.bench_function(
+            format!("example_export_{}_actions{name}", work.len()),
+            |b| {
+                b.iter(|| {
+                    for (a, t) in &work {
+                        black_box(drafter.render(a, t, &rules).unwrap());
+                    }
+                })
+            },
+        );
+    }
     g.finish();
 }
 

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, Timelike, Weekday};
 use chrono_tz::Tz;
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object};
@@ -51,43 +51,89 @@ impl Context {
         })
     }
 
-    /// A top-level name, or an attribute of one, as MiniJinja would find it in `value`:
-    /// undefined where it finds nothing, and none where it would fail (an attribute of an
-    /// undefined value, or a name it does not know).
-    pub fn look_up(self: &Arc<Self>, root: &str, attr: Option<&str>) -> Option<Value> {
+    /// A variable as MiniJinja would find it in `value`: undefined where it finds nothing,
+    /// and none where it would fail (an attribute of an undefined value).
+    pub fn look_up(self: &Arc<Self>, key: &Key) -> Option<Value> {
+        Some(match key {
+            Key::Part(w) => Value::from_object(Part::new(self.clone(), *w)),
+            Key::Top(top, None) => top_value(self, *top),
+            Key::Top(top, Some(a)) => top_value(self, *top).get_attr(a).ok()?,
+            Key::Ticket(k) => ticket(self, *k),
+            Key::Customer(k) => customer(self, *k),
+            Key::Action(k) => action(self, k).unwrap_or(Value::UNDEFINED),
+            Key::Undefined => Value::UNDEFINED,
+        })
+    }
+}
+
+/// A variable a template names, a top-level name or an attribute of one (`ticket.id`),
+/// found among the context's names once, when the template is compiled.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Key {
+    Part(Which),
+    Top(Top, Option<Box<str>>),
+    Ticket(TicketKey),
+    Customer(CustomerKey),
+    Action(&'static str),
+    /// An attribute of a part that it does not have.
+    Undefined,
+}
+
+impl Key {
+    /// The key of `root` or `root.attr`, when `root` is one of `NAMES`.
+    pub fn of(root: &str, attr: Option<&str>) -> Option<Key> {
         let part = match root {
             "ticket" => Which::Ticket,
             "customer" => Which::Customer,
             "action" => Which::Action,
-            _ => {
-                let v = root_value(self, root)?;
-                return match attr {
-                    None => Some(v),
-                    Some(a) => v.get_attr(a).ok(),
-                };
-            }
+            _ => return Some(Key::Top(Top::of(root)?, attr.map(Box::from))),
         };
-        let found = match attr {
-            None => Value::from_object(Part::new(self.clone(), part)),
-            Some(a) => Part::new(self.clone(), part)
-                .look_up(a)
-                .unwrap_or(Value::UNDEFINED),
+        let Some(attr) = attr else {
+            return Some(Key::Part(part));
         };
-        Some(found)
+        let found = match part {
+            Which::Ticket => TicketKey::of(attr).map(Key::Ticket),
+            Which::Customer => CustomerKey::of(attr).map(Key::Customer),
+            _ => action_key(attr).map(Key::Action),
+        };
+        Some(found.unwrap_or(Key::Undefined))
     }
 }
 
 /// The names at the top of the context other than its parts.
-fn root_value(c: &Context, name: &str) -> Option<Value> {
-    Some(match name {
-        "agent" => c.agent.clone(),
-        "covering" => c.covering.clone(),
-        "department" => c.shared.department.clone(),
-        "contact" => c.shared.contact.clone(),
-        "ways" => c.shared.ways.clone(),
-        "complaint" => Value::from(c.action.ticket_type.eq_ignore_ascii_case("complaint")),
-        _ => return None,
-    })
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Top {
+    Agent,
+    Covering,
+    Department,
+    Contact,
+    Ways,
+    Complaint,
+}
+
+impl Top {
+    fn of(name: &str) -> Option<Top> {
+        Some(match name {
+            "agent" => Top::Agent,
+            "covering" => Top::Covering,
+            "department" => Top::Department,
+            "contact" => Top::Contact,
+            "ways" => Top::Ways,
+            "complaint" => Top::Complaint,
+            _ => return None,
+        })
+    }
+}
+
+fn top_value(c: &Context, top: Top) -> Value {
+    match top {
+        Top::Agent => c.agent.clone(),
+        Top::Covering => c.covering.clone(),
+        Top::Department => c.shared.department.clone(),
+        Top::Contact => c.shared.contact.clone(),
+        Top::Ways => c.shared.ways.clone(),
+        Top::Complaint => Value::from(c.action.ticket_type.eq_ignore_ascii_case("complaint")),
+    }
 }
 
 /// The names at the top of the context, sorted.
@@ -123,8 +169,8 @@ impl Part {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Which {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Which {
     Ticket,
     Extra,
     Customer,
@@ -137,7 +183,7 @@ impl Object for Root {
             "ticket" => Some(self.parts[0].clone()),
             "customer" => Some(self.parts[1].clone()),
             "action" => Some(self.parts[2].clone()),
-            name => root_value(&self.c, name),
+            name => Some(top_value(&self.c, Top::of(name)?)),
         }
     }
 
@@ -196,14 +242,14 @@ impl Part {
     fn look_up(&self, key: &str) -> Option<Value> {
         let (c, which) = (&self.c, self.which);
         match which {
-            Which::Ticket => ticket(c, key),
+            Which::Ticket => Some(ticket(c, TicketKey::of(key)?)),
             Which::Extra => c
                 .ticket
                 .extra
                 .iter()
                 .find(|(k, _)| &**k == key)
                 .map(|(_, v)| value(v)),
-            Which::Customer => customer(c, key),
+            Which::Customer => Some(customer(c, CustomerKey::of(key)?)),
             Which::Action => action(c, key),
         }
     }
@@ -221,51 +267,116 @@ fn ticket_keys() -> &'static [&'static str] {
     })
 }
 
-fn ticket(c: &Arc<Context>, key: &str) -> Option<Value> {
+/// A name `ticket` has.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TicketKey {
+    State,
+    Type,
+    Extra,
+    AskedOn,
+    LastPublicComment,
+    LastWorkNote,
+    Field(Field),
+}
+
+impl TicketKey {
+    fn of(key: &str) -> Option<TicketKey> {
+        Some(match key {
+            "state" => TicketKey::State,
+            "type" => TicketKey::Type,
+            "extra" => TicketKey::Extra,
+            "asked_on" => TicketKey::AskedOn,
+            "last_public_comment" => TicketKey::LastPublicComment,
+            "last_work_note" => TicketKey::LastWorkNote,
+            _ => TicketKey::Field(Field::from_name(key)?),
+        })
+    }
+}
+
+fn ticket(c: &Arc<Context>, key: TicketKey) -> Value {
     let t = &c.ticket;
     let public = c.shared.last_note_public;
     // A work note read to a customer is a breach: a draft the customer sees has none, in
     // the built-in templates and a rules file's alike.
     let facing = !c.action.kind.is_internal();
-    let none = || Some(Value::UNDEFINED);
     match key {
-        "state" => Some(Value::from(t.state.name())),
-        "type" => Some(value(&c.action.ticket_type)),
-        "extra" => Some(Value::from_object(Part::new(c.clone(), Which::Extra))),
+        TicketKey::State => Value::from(t.state.name()),
+        TicketKey::Type => value(&c.action.ticket_type),
+        TicketKey::Extra => Value::from_object(Part::new(c.clone(), Which::Extra)),
         // When we asked: the day the ticket went to awaiting the customer, their date.
-        "asked_on" => Some(t.awaiting_since.map_or(Value::UNDEFINED, |x| {
+        TicketKey::AskedOn => t.awaiting_since.map_or(Value::UNDEFINED, |x| {
             date(x.with_timezone(&c.tz).date_naive())
-        })),
-        "last_note" if facing && !public => none(),
-        "last_work_note" if facing => none(),
-        "last_public_comment" => Some(text(
+        }),
+        TicketKey::Field(Field::LastNote) if facing && !public => Value::UNDEFINED,
+        TicketKey::LastWorkNote if facing => Value::UNDEFINED,
+        TicketKey::LastPublicComment => text(
             t.last_public_comment
                 .clone()
                 .or_else(|| t.last_note.clone().filter(|_| public)),
-        )),
-        "last_work_note" => Some(text(
+        ),
+        TicketKey::LastWorkNote => text(
             t.last_work_note
                 .clone()
                 .or_else(|| t.last_note.clone().filter(|_| !public)),
-        )),
-        _ => Field::from_name(key)
-            .map(|f| t.text_ref(f, c.tz).map_or(Value::UNDEFINED, |s| value(&s))),
+        ),
+        TicketKey::Field(f) => t.text_ref(f, c.tz).map_or(Value::UNDEFINED, |s| value(&s)),
     }
 }
 
-fn customer(c: &Context, key: &str) -> Option<Value> {
+/// A name `customer` has.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CustomerKey {
+    Name,
+    Email,
+    Phone,
+    Timezone,
+    LocalDate,
+    LocalTime,
+    LocalWeekday,
+}
+
+impl CustomerKey {
+    fn of(key: &str) -> Option<CustomerKey> {
+        Some(match key {
+            "name" => CustomerKey::Name,
+            "email" => CustomerKey::Email,
+            "phone" => CustomerKey::Phone,
+            "timezone" => CustomerKey::Timezone,
+            "local_date" => CustomerKey::LocalDate,
+            "local_time" => CustomerKey::LocalTime,
+            "local_weekday" => CustomerKey::LocalWeekday,
+            _ => return None,
+        })
+    }
+}
+
+fn customer(c: &Context, key: CustomerKey) -> Value {
     let t = &c.ticket;
     let local = || c.action.suggested_at.with_timezone(&c.tz);
-    Some(match key {
-        "name" => some_text(&t.customer),
-        "email" => some_text(&t.customer_email),
-        "phone" => some_text(&t.customer_phone),
-        "timezone" => Value::from(c.tz.name()),
-        "local_date" => date(local().date_naive()),
-        "local_time" => Value::from(local().format("%H:%M").to_string()),
-        "local_weekday" => Value::from(local().format("%A").to_string()),
-        _ => return None,
-    })
+    match key {
+        CustomerKey::Name => some_text(&t.customer),
+        CustomerKey::Email => some_text(&t.customer_email),
+        CustomerKey::Phone => some_text(&t.customer_phone),
+        CustomerKey::Timezone => Value::from(c.tz.name()),
+        CustomerKey::LocalDate => date(local().date_naive()),
+        CustomerKey::LocalTime => {
+            let l = local();
+            Value::from(format!("{:02}:{:02}", l.hour(), l.minute()))
+        }
+        CustomerKey::LocalWeekday => Value::from(weekday_name(local().weekday())),
+    }
+}
+
+fn weekday_name(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
 }
 
 const ACTION: [&str; 14] = [
@@ -311,8 +422,28 @@ fn attempt_list(r: &crate::engine::Resolution, t: &Ticket) -> Vec<Value> {
 
 /// The keys of `action` for its kind: the common ones and its detail's, sorted.
 fn action_keys(d: &Detail) -> &'static [&'static str] {
+    let i = match d {
+        Detail::None => 0,
+        Detail::Strike { .. } => 1,
+        Detail::CheckIn { .. } => 2,
+        Detail::Resolve(_) => 3,
+        Detail::Hold { .. } => 4,
+    };
+    &every_action_keys()[i]
+}
+
+/// `key` as a key of `action` of some kind.
+fn action_key(key: &str) -> Option<&'static str> {
+    every_action_keys()
+        .iter()
+        .flatten()
+        .copied()
+        .find(|k| *k == key)
+}
+
+fn every_action_keys() -> &'static [Vec<&'static str>; 5] {
     static KEYS: OnceLock<[Vec<&'static str>; 5]> = OnceLock::new();
-    let all = KEYS.get_or_init(|| {
+    KEYS.get_or_init(|| {
         let with = |extra: &[&'static str]| {
             let mut k: Vec<&'static str> = ACTION.to_vec();
             k.extend_from_slice(extra);
@@ -333,15 +464,7 @@ fn action_keys(d: &Detail) -> &'static [&'static str] {
             ]),
             with(&["hold_status", "reactivation_date"]),
         ]
-    });
-    let i = match d {
-        Detail::None => 0,
-        Detail::Strike { .. } => 1,
-        Detail::CheckIn { .. } => 2,
-        Detail::Resolve(_) => 3,
-        Detail::Hold { .. } => 4,
-    };
-    &all[i]
+    })
 }
 
 fn action(c: &Context, key: &str) -> Option<Value> {

@@ -18,25 +18,21 @@ use minijinja::machinery::ast::{self, CompareOpKind::*, Expr as AstExpr, Stmt};
 use minijinja::value::ValueKind;
 use minijinja::{Environment, Value};
 
-use super::context::{Context, NAMES};
+use super::context::{Context, Key, NAMES};
 
 /// The variables templates name, each a slot in a draft's memo: a top-level name, or an
 /// attribute of one (`ticket.id`).
 #[derive(Default)]
 pub struct Slots {
-    paths: Vec<(String, Option<String>)>,
+    keys: Vec<Key>,
 }
 
 impl Slots {
-    fn slot(&mut self, root: &str, attr: Option<&str>) -> usize {
-        let found = self
-            .paths
-            .iter()
-            .position(|(r, a)| r == root && a.as_deref() == attr);
+    fn slot(&mut self, key: Key) -> usize {
+        let found = self.keys.iter().position(|k| *k == key);
         found.unwrap_or_else(|| {
-            self.paths
-                .push((root.to_string(), attr.map(str::to_string)));
-            self.paths.len() - 1
+            self.keys.push(key);
+            self.keys.len() - 1
         })
     }
 }
@@ -53,14 +49,13 @@ impl<'a> Scope<'a> {
         Scope {
             c,
             slots,
-            memo: (0..slots.paths.len()).map(|_| OnceCell::new()).collect(),
+            memo: (0..slots.keys.len()).map(|_| OnceCell::new()).collect(),
         }
     }
 
     fn get(&self, slot: usize) -> Result<&Value, Handed> {
-        let (root, attr) = &self.slots.paths[slot];
         self.memo[slot]
-            .get_or_init(|| self.c.look_up(root, attr.as_deref()))
+            .get_or_init(|| self.c.look_up(&self.slots.keys[slot]))
             .as_ref()
             .ok_or(Handed)
     }
@@ -124,17 +119,24 @@ impl Program {
         })
     }
 
-    /// The template rendered for `scope`, or handed back. `fuel` is `[drafts].fuel`: a
-    /// render that might spend a good part of it is MiniJinja's to count.
-    pub fn render(&self, scope: &Scope<'_>, fuel: u64) -> Result<String, Handed> {
+    /// The template rendered for `scope` onto `out`, or handed back with `out` as it was.
+    /// `fuel` is `[drafts].fuel`: a render that might spend a good part of it is
+    /// MiniJinja's to count.
+    pub fn render_into(
+        &self,
+        scope: &Scope<'_>,
+        fuel: u64,
+        out: &mut String,
+    ) -> Result<(), Handed> {
+        let base = out.len();
         let mut r = Render {
             scope,
-            out: String::with_capacity(1024),
+            out,
             locals: Vec::new(),
             passes: 0,
             charged: 0,
         };
-        r.nodes(&self.body)?;
+        let done = r.nodes(&self.body);
         // MiniJinja charges one fuel an instruction and a 64th of one a byte written,
         // searched or measured; each pass through a loop runs at most the whole template
         // again. Counted here at a fuel a byte, far above that: below it the render could
@@ -142,12 +144,13 @@ impl Program {
         let spent = self
             .instructions
             .saturating_mul(r.passes + 1)
-            .saturating_add(r.out.len() as u64)
+            .saturating_add((r.out.len() - base) as u64)
             .saturating_add(r.charged);
-        if spent.saturating_mul(2) >= fuel {
+        if done.is_err() || spent.saturating_mul(2) >= fuel {
+            out.truncate(base);
             return Err(Handed);
         }
-        Ok(r.out)
+        Ok(())
     }
 }
 
@@ -258,15 +261,16 @@ impl Compiler<'_> {
         }
         // The context's own names; anything else (MiniJinja's globals, a misspelling) is
         // left to MiniJinja.
-        NAMES
-            .contains(&id)
-            .then(|| Expr::Slot(self.slots.slot(id, attr)))
+        if !NAMES.contains(&id) {
+            return None;
+        }
+        Some(Expr::Slot(self.slots.slot(Key::of(id, attr)?)))
     }
 }
 
-struct Render<'a, 's> {
+struct Render<'a, 's, 'o> {
     scope: &'a Scope<'s>,
-    out: String,
+    out: &'o mut String,
     locals: Vec<Value>,
     /// Passes through loop bodies so far.
     passes: u64,
@@ -274,7 +278,7 @@ struct Render<'a, 's> {
     charged: u64,
 }
 
-impl<'a> Render<'a, '_> {
+impl<'a> Render<'a, '_, '_> {
     fn nodes(&mut self, nodes: &[Node]) -> Result<(), Handed> {
         for n in nodes {
             match n {

@@ -27,13 +27,13 @@ pub const BUILTIN: &str = include_str!("templates.toml");
 /// template of each kind and channel chosen, the rules' shared values made.
 pub struct Drafter {
     env: Environment<'static>,
-    /// Subject, body and voicemail template names, by kind and channel (`None` first).
-    names: Vec<[Option<String>; 3]>,
+    /// Subject, body and voicemail templates, by kind and channel (`None` first).
+    names: Vec<[Option<Named>; 3]>,
     /// The same for each language the rules write templates in, falling back part by part
     /// to the default ones.
-    by_language: HashMap<String, Vec<[Option<String>; 3]>>,
-    /// The templates the direct path renders, by name, and the variables they read.
-    programs: HashMap<String, Program>,
+    by_language: HashMap<String, Vec<[Option<Named>; 3]>>,
+    /// The templates the direct path renders, and the variables they read.
+    programs: Vec<Program>,
     slots: Slots,
     shared: Arc<Shared>,
     /// `agent` of each agent the rules name.
@@ -53,6 +53,12 @@ impl Drafter {
     pub fn check(&self, rules: &Rules) -> Vec<String> {
         check::check(self, rules)
     }
+}
+
+/// A template of the table: its name, and its program when the direct path renders it.
+struct Named {
+    name: String,
+    program: Option<usize>,
 }
 
 /// Where a template renders, up to a size: past it the write fails, and rendering stops.
@@ -150,7 +156,7 @@ impl Drafter {
                 .collect()
         };
         let names = table(None);
-        let by_language: HashMap<String, Vec<[Option<String>; 3]>> = languages(rules)
+        let by_language: Vec<(String, Vec<[Option<String>; 3]>)> = languages(rules)
             .into_iter()
             .map(|l| {
                 let t = table(Some(&l));
@@ -173,16 +179,31 @@ impl Drafter {
             .keys()
             .map(|id| (id.clone(), agent(id, &agent_name(rules, id))))
             .collect();
+        // Each template compiled once, however many kinds, channels and languages use it.
         let mut slots = Slots::default();
-        let mut programs: HashMap<String, Program> = HashMap::new();
-        let used = names.iter().chain(by_language.values().flatten()).flatten();
-        for name in used.flatten() {
-            if !programs.contains_key(name)
-                && let Some(p) = Program::compile(&env, name, &mut slots)
-            {
-                programs.insert(name.to_string(), p);
-            }
-        }
+        let mut programs = Vec::new();
+        let mut compiled: HashMap<String, Option<usize>> = HashMap::new();
+        let mut named = |table: Vec<[Option<String>; 3]>| -> Vec<[Option<Named>; 3]> {
+            table
+                .into_iter()
+                .map(|row| {
+                    row.map(|name| {
+                        let name = name?;
+                        let program = *compiled.entry(name.clone()).or_insert_with(|| {
+                            let p = Program::compile(&env, &name, &mut slots)?;
+                            programs.push(p);
+                            Some(programs.len() - 1)
+                        });
+                        Some(Named { name, program })
+                    })
+                })
+                .collect()
+        };
+        let names = named(names);
+        let by_language = by_language
+            .into_iter()
+            .map(|(l, t)| (l, named(t)))
+            .collect();
         Ok(Drafter {
             env,
             names,
@@ -272,39 +293,43 @@ impl Drafter {
         };
         // What is left of [drafts].max_bytes for the draft's next part.
         let left = std::cell::Cell::new(self.limits.max_bytes);
+        // Renders part `i` of `names` onto `out` (cleared first): whether the template is.
         let render_in = |later: bool,
-                         names: &[Option<String>; 3],
-                         i: usize|
-         -> Result<Option<String>, String> {
-            let Some(name) = names[i].as_deref() else {
+                         names: &[Option<Named>; 3],
+                         i: usize,
+                         out: &mut String|
+         -> Result<bool, String> {
+            out.clear();
+            let Some(named) = &names[i] else {
                 return if i == 2 {
-                    Ok(None)
+                    Ok(false)
                 } else {
                     Err(format!("no {} template for {}", PARTS[i], a.kind.name()))
                 };
             };
-            let direct = self.programs.get(name).and_then(|p| {
+            let name = named.name.as_str();
+            let direct = named.program.and_then(|p| self.programs.get(p)).map(|p| {
                 let scope = after_scope.as_ref().filter(|_| later).unwrap_or(&scope);
-                p.render(scope, self.limits.fuel).ok()
+                p.render_into(scope, self.limits.fuel, out)
             });
-            if let Some(text) = direct {
-                if text.len() > left.get() {
+            if let Some(Ok(())) = direct {
+                if out.len() > left.get() {
                     return Err(format!("template {name} {}", max_bytes()));
                 }
-                left.set(left.get() - text.len());
-                return Ok(Some(text));
+                left.set(left.get() - out.len());
+                return Ok(true);
             }
             let tpl = self.env.get_template(name).map_err(|e| e.to_string())?;
-            let mut out = Capped::new(left.get());
+            let mut capped = Capped::new(left.get());
             let ctx = Context::value(if later { &after } else { &first });
-            match tpl.render_captured_to(&ctx, &mut out) {
+            match tpl.render_captured_to(&ctx, &mut capped) {
                 Ok(_) => {
-                    left.set(left.get() - out.bytes.len());
-                    String::from_utf8(out.bytes)
-                        .map(Some)
-                        .map_err(|e| e.to_string())
+                    left.set(left.get() - capped.bytes.len());
+                    let text = std::str::from_utf8(&capped.bytes).map_err(|e| e.to_string())?;
+                    out.push_str(text);
+                    Ok(true)
                 }
-                Err(_) if out.full => Err(format!("template {name} {}", max_bytes())),
+                Err(_) if capped.full => Err(format!("template {name} {}", max_bytes())),
                 Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => Err(format!(
                     "template {name} runs out of [drafts].fuel = {} (a loop that does not end, or one far too long?)",
                     self.limits.fuel
@@ -312,45 +337,55 @@ impl Drafter {
                 Err(e) => Err(format!("template {name}: {e:#}")),
             }
         };
-        let subject = words(&render_in(false, names, 0)?.unwrap_or_default());
-        let body = match a.channel.filter(|_| !a.kind.is_internal()) {
-            None => tidy(&render_in(false, names, 1)?.unwrap_or_default()),
+        // Each part is rendered here, then tidied onto the body.
+        let mut text = String::with_capacity(1024);
+        render_in(false, names, 0, &mut text)?;
+        let subject = words(&text);
+        let mut body = String::with_capacity(2048);
+        match a.channel.filter(|_| !a.kind.is_internal()) {
+            None => {
+                render_in(false, names, 1, &mut text)?;
+                tidy_into(&mut body, &text);
+            }
             // One part per channel of the action, in order, each headed by its name: the
             // agent whose chat goes unanswered has the call, its voicemail and the e-mail.
             Some(first) => {
-                let mut parts = Vec::new();
                 let mut seen = Vec::new();
                 for c in std::iter::once(first).chain(a.fallback_channels.iter().copied()) {
                     if seen.contains(&c) {
                         continue;
                     }
                     let later = !seen.is_empty();
-                    let render = |names, i| render_in(later, names, i);
+                    if later {
+                        body.push_str("\n\n");
+                    }
                     seen.push(c);
                     let names = names_of(Some(c));
-                    let mut part = format!("{}\n", heading(c));
+                    body.push_str(heading(c));
+                    body.push('\n');
                     if c != first && matches!(c, Channel::Email | Channel::Portal | Channel::Mail) {
                         if c == Channel::Email
                             && let Some(e) = &t.customer_email
                         {
-                            part.push_str(&format!("Address: {}\n", plain(e)));
+                            body.push_str("Address: ");
+                            body.push_str(&plain(e));
+                            body.push('\n');
                         }
-                        let sub = words(&render(names, 0)?.unwrap_or_default());
-                        part.push_str(&format!("Subject: {sub}\n\n"));
+                        render_in(later, names, 0, &mut text)?;
+                        body.push_str("Subject: ");
+                        body.push_str(&words(&text));
+                        body.push_str("\n\n");
                     }
-                    part.push_str(tidy(&render(names, 1)?.unwrap_or_default()).trim_end());
-                    parts.push(part);
-                    if c == Channel::Phone
-                        && let Some(v) = render(names, 2)?
-                    {
-                        parts.push(format!("Voicemail\n{}", tidy(&v).trim_end()));
+                    render_in(later, names, 1, &mut text)?;
+                    tidy_part(&mut body, &text);
+                    if c == Channel::Phone && render_in(later, names, 2, &mut text)? {
+                        body.push_str("\n\nVoicemail\n");
+                        tidy_part(&mut body, &text);
                     }
                 }
-                let mut body = parts.join("\n\n");
                 body.push('\n');
-                body
             }
-        };
+        }
         let name = plain(t.customer.as_deref().unwrap_or_default());
         let name = name.as_ref();
         let reach = match a.channel {
@@ -509,6 +544,21 @@ fn inline(text: &str, parts: &[(String, String)]) -> String {
 
 /// Runs of white space down to one space.
 fn words(text: &str) -> String {
+    // Most subjects are printable ASCII with single spaces already: copied whole.
+    let b = text.as_bytes();
+    let mut after_space = true;
+    let spaced = b.iter().all(|&c| {
+        let ok = if c == b' ' {
+            !after_space
+        } else {
+            c.is_ascii_graphic()
+        };
+        after_space = c == b' ';
+        ok
+    });
+    if spaced && !after_space {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for w in text.split_whitespace() {
         if !out.is_empty() {
@@ -520,15 +570,15 @@ fn words(text: &str) -> String {
 }
 
 /// Trailing spaces off, runs of spaces inside a line and of blank lines (left by
-/// conditionals) down to one.
-fn tidy(text: &str) -> String {
+/// conditionals) down to one: `text` tidied onto `out`, ending in one line break.
+fn tidy_into(out: &mut String, text: &str) {
     static TWO_SPACES: LazyLock<memmem::Finder<'static>> =
         LazyLock::new(|| memmem::Finder::new(b"  "));
     let bytes = text.as_bytes();
     // The runs of spaces and the line ends are each found in one pass over the whole text
     // (most lines have no run at all), and the bytes between copied whole.
     let mut runs = TWO_SPACES.find_iter(bytes).peekable();
-    let mut out = String::with_capacity(text.len() + 1);
+    let base = out.len();
     let mut blank = true;
     let mut start = 0;
     let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
@@ -567,8 +617,27 @@ fn tidy(text: &str) -> String {
         out.push('\n');
         blank = false;
     }
-    out.truncate(out.trim_end().len());
+    trim_from(out, base);
     out.push('\n');
+}
+
+/// `text` tidied onto `out` without its last line break: a part of a draft's body.
+fn tidy_part(out: &mut String, text: &str) {
+    let base = out.len();
+    tidy_into(out, text);
+    trim_from(out, base);
+}
+
+/// The white space at the end of `out` off, back to `base` at most.
+fn trim_from(out: &mut String, base: usize) {
+    let keep = out[base..].trim_end().len();
+    out.truncate(base + keep);
+}
+
+#[cfg(test)]
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 1);
+    tidy_into(&mut out, text);
     out
 }
 

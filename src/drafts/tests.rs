@@ -609,9 +609,18 @@ fn every_built_in_template_renders_on_the_direct_path() {
         .env
         .templates()
         .map(|(name, _)| name)
-        .filter(|n| n.starts_with("builtin/") && !d.programs.contains_key(*n))
+        .filter(|n| {
+            n.starts_with("builtin/")
+                && direct::Program::compile(&d.env, n, &mut direct::Slots::default()).is_none()
+        })
         .collect();
     assert_eq!(missing, Vec::<&str>::new());
+    let chosen = d.names.iter().flatten().flatten();
+    let left: Vec<&str> = chosen
+        .filter(|n| n.program.is_none())
+        .map(|n| n.name.as_str())
+        .collect();
+    assert_eq!(left, Vec::<&str>::new());
 }
 
 /// Tidy as it was first written, a line at a time: the reference for the one-pass tidy.
@@ -653,6 +662,19 @@ mod tidy_in_one_pass {
         #[test]
         fn tidies_as_a_line_at_a_time(text in "[ a\t\r\n\u{3000}\u{a0}é]{0,60}") {
             prop_assert_eq!(super::super::tidy(&text), super::tidy_by_lines(&text));
+        }
+    }
+}
+
+mod words_copied_whole {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn reads_as_runs_of_white_space_folded(text in "[ a-z\t\n\u{a0}\u{2003}é]{0,24}") {
+            let folded: Vec<&str> = text.split_whitespace().collect();
+            prop_assert_eq!(words(&text), folded.join(" "));
         }
     }
 }
