@@ -69,20 +69,15 @@ struct Issue<'p> {
 
 impl<'p> Issue<'p> {
     /// The safety limit: a broken export must not close the whole backlog overnight.
-    fn new(planned: &'p Planned, limit: usize) -> Issue<'p> {
-        let is_resolve = |&i: &usize| planned.actions[i].kind == Kind::Resolve;
-        let resolutions = planned.order.iter().filter(|i| is_resolve(i)).count();
+    fn new(actions: &'p [Action], planned: &[usize], limit: usize) -> Issue<'p> {
+        let is_resolve = |&i: &usize| actions[i].kind == Kind::Resolve;
+        let resolutions = planned.iter().filter(|i| is_resolve(i)).count();
         let (order, held): (Vec<usize>, Vec<usize>) = if resolutions > limit {
-            planned.order.iter().partition(|i| !is_resolve(i))
+            planned.iter().partition(|i| !is_resolve(i))
         } else {
-            (planned.order.clone(), Vec::new())
+            (planned.to_vec(), Vec::new())
         };
-        let rows = |order: &[usize]| {
-            order
-                .iter()
-                .map(|&i| Row::new(&planned.actions[i]))
-                .collect()
-        };
+        let rows = |order: &[usize]| order.iter().map(|&i| Row::new(&actions[i])).collect();
         Issue {
             issued: rows(&order),
             held: rows(&held),
@@ -137,22 +132,16 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     // Before the plan: the page's tickets are gone by the time the plan's are kept.
     let page = team_page(s, ui, &sel, &supply)?;
     crate::files::give_back_freed_memory();
-    let (planned, mut code) = due_drafted_later(s, ui, &sel, Some(&drafter), &supply, true)?;
+    let (mut planned, mut code) = due_drafted_later(s, ui, &sel, Some(&drafter), &supply, true)?;
     let read_done = started.elapsed();
-    let issue = Issue::new(&planned, rules.run.max_resolutions as usize);
+    let limit = rules.run.max_resolutions as usize;
+    let issue = Issue::new(&planned.actions, &planned.order, limit);
     if issue.holds() {
         code = Code::Safety;
     }
     let actions = issue.actions();
     let met = before.meet(&actions);
-    let (mut new, mut repeated) = (Vec::new(), Vec::new());
-    for (a, repeats) in actions.iter().zip(&met.repeats) {
-        if *repeats {
-            repeated.push(a.id());
-        } else {
-            new.push(a.id());
-        }
-    }
+    let repeats = met.repeats;
     let fresh = met.fresh;
     let live = before.live();
     drop(before);
@@ -171,6 +160,17 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
         write(super::report::PAGE, &|w| super::report::write(w, s, page))?;
     }
     write_drafted(s, &issue, &planned, &drafter, &staging)?;
+    // The tickets were kept for their drafts only.
+    drop(std::mem::take(&mut planned.tickets));
+    // The ids are made once the drafts are written, whose buffers they would add to.
+    let (mut new, mut repeated) = (Vec::new(), Vec::new());
+    for (a, repeats) in actions.iter().zip(&repeats) {
+        if *repeats {
+            repeated.push(a.id());
+        } else {
+            new.push(a.id());
+        }
+    }
     let summary = Summary {
         date,
         within: &sel.within.text,
@@ -492,11 +492,14 @@ struct Summary<'a> {
 
 impl Summary<'_> {
     fn by_kind(&self) -> BTreeMap<&'static str, usize> {
-        let mut by_kind: BTreeMap<&str, usize> = Kind::ALL.iter().map(|k| (k.name(), 0)).collect();
+        let mut counts = [0; Kind::ALL.len()];
         for r in &self.issue.issued {
-            *by_kind.entry(r.action.kind.name()).or_default() += 1;
+            counts[Kind::ALL
+                .iter()
+                .position(|k| *k == r.action.kind)
+                .unwrap_or(0)] += 1;
         }
-        by_kind
+        Kind::ALL.iter().map(|k| k.name()).zip(counts).collect()
     }
 
     /// "3 check_in, 23 strike", or "none".
