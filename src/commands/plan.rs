@@ -8,7 +8,7 @@ use crate::engine::{Action, Kind};
 use crate::error::{Code, Failure};
 use crate::output::actions::Layout;
 use crate::output::{self, Row};
-use crate::pipeline::{self, Plan, Planned};
+use crate::pipeline::{self, Drafting, Plan, Planned};
 use crate::settings::{Selection, Settings};
 use crate::ticket::{Field, Ticket};
 use crate::ui::Ui;
@@ -83,7 +83,6 @@ pub(super) fn due_drafted_later(
 pub(super) fn plan(s: &Settings, ui: &Ui, args: &PlanArgs) -> Result<Code, Failure> {
     let sel = s.select(&args.select, "0h");
     let drafter = args.drafts.then(|| drafter(s)).transpose()?;
-    let (p, code) = due(s, ui, &sel, drafter.as_ref(), &|_| {})?;
     let (format, width) = out_format(args.format);
     let layout = Layout {
         format,
@@ -91,12 +90,61 @@ pub(super) fn plan(s: &Settings, ui: &Ui, args: &PlanArgs) -> Result<Code, Failu
         guard: s.guard,
         width,
     };
+    // Lines with drafts are drafted a window at a time as they are written: the drafts of a
+    // large export need not all be held at once.
+    let later = args.drafts && layout.by_line();
+    let (p, code) = due_drafted_later(s, ui, &sel, drafter.as_ref(), &|_| {}, later)?;
+    if let Some(d) = drafter.as_ref().filter(|_| later) {
+        let drafting = Drafting {
+            drafter: d,
+            rules: &s.rules,
+            actions: &p.actions,
+            tickets: &p.tickets,
+            threads: s.threads,
+        };
+        pipeline::check_drafts(&drafting)?;
+        write_drafted(&layout, &drafting, &p.order)?;
+        std::mem::forget(p);
+        return Ok(code);
+    }
     let rows = p.rows();
     write_stdout(|w| pipeline::write(w, &layout, &rows, s.threads))?;
     drop(rows);
     // The process ends here: freeing a million small strings one by one would only cost time.
     std::mem::forget(p);
     Ok(code)
+}
+
+/// The lines of the actions `order` lists, with their drafts, on stdout, drafted a window at
+/// a time while the window before is written.
+fn write_drafted(layout: &Layout, drafting: &Drafting<'_>, order: &[usize]) -> Result<(), Failure> {
+    // A failed write is the pipe's or the disk's, told as `write_stdout` tells it; any
+    // other failure is the drafting's.
+    let mut failed_write = None;
+    let mut failed = None;
+    write_stdout(|w| {
+        layout.head(w)?;
+        let work = |rows: &[Row<'_>]| -> std::io::Result<Vec<u8>> {
+            let mut lines = Vec::with_capacity(rows.len() * 1024);
+            layout.lines(rows, &mut lines)?;
+            Ok(lines)
+        };
+        let done = pipeline::windows(drafting, order, &work, &mut |_, lines| {
+            w.write_all(&lines).map_err(|e| {
+                failed_write = Some(e);
+                Failure::io("")
+            })
+        });
+        match (done, failed_write.take()) {
+            (Ok(()), _) => Ok(()),
+            (Err(_), Some(e)) => Err(e),
+            (Err(f), None) => {
+                failed = Some(f);
+                Ok(())
+            }
+        }
+    })?;
+    failed.map_or(Ok(()), Err)
 }
 
 pub(super) fn summary(s: &Settings, ui: &Ui, args: &SummaryArgs) -> Result<Code, Failure> {

@@ -62,14 +62,55 @@ pub fn all(
         drafts.extend(d);
         failed.extend(f);
     }
-    if let Some(first) = failed.first() {
-        return Err(Failure::usage(format!(
+    said(&failed)?;
+    Ok(drafts)
+}
+
+/// The drafts that could not be rendered, in the actions' order, as a failure.
+fn said(failed: &[String]) -> Result<(), Failure> {
+    match failed.first() {
+        Some(first) => Err(Failure::usage(format!(
             "{} draft{} could not be rendered; the first: {first}",
             failed.len(),
             if failed.len() == 1 { "" } else { "s" }
-        )));
+        ))),
+        None => Ok(()),
     }
-    Ok(drafts)
+}
+
+/// Renders the draft of every action on every core, keeping none, and fails as `all` does
+/// when some cannot be rendered: run before the first line of drafts drafted a window at a
+/// time is written, so that a draft failing on one ticket stops the output before it starts.
+pub fn check(drafting: &Drafting<'_>) -> Result<(), Failure> {
+    let actions = drafting.actions;
+    let share = actions.len().div_ceil(drafting.threads.max(1)).max(1);
+    let check_share = |from: usize| {
+        let to = (from + share).min(actions.len());
+        (from..to)
+            .filter_map(|i| {
+                let a = &actions[i];
+                let rendered = drafting.tickets[i]
+                    .ticket()
+                    .and_then(|t| drafting.drafter.render(a, &t, drafting.rules));
+                rendered.err().map(|e| format!("{}: {e}", a.id()))
+            })
+            .collect::<Vec<String>>()
+    };
+    let starts: Vec<usize> = (0..actions.len()).step_by(share).collect();
+    let failed: Vec<String> = std::thread::scope(|scope| {
+        let running: Vec<_> = starts
+            .iter()
+            .map(|&from| scope.spawn(move || check_share(from)))
+            .collect();
+        running
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec!["a drafting thread failed".to_string()])
+            })
+            .collect()
+    });
+    said(&failed)
 }
 
 /// What drafting a plan's rows takes: the drafter, the rules, the plan's actions and their

@@ -23,7 +23,7 @@ use crate::input::{self, Chunk, Orders, Parsed, Parser, Source, Stats};
 use crate::output::{Draft, Row};
 use crate::ticket::{Packed, Ticket};
 
-pub use draft::{Drafting, windows};
+pub use draft::{Drafting, check as check_drafts, windows};
 pub use sort::order;
 pub use write::{write, write_lines};
 

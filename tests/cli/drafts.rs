@@ -403,3 +403,38 @@ fn the_covering_colleague_reads_the_work_note_the_customer_never_does() {
     );
     assert!(!body.contains("Manager approval"), "{text}");
 }
+
+/// Drafted a window at a time, a plan once wrote the windows before a draft that fails:
+/// nothing is written, as when every draft was rendered before the first line.
+#[test]
+fn a_draft_failing_on_one_ticket_of_many_writes_no_line_of_the_plan() {
+    let rules = std::fs::read_to_string("rules.toml").unwrap();
+    let rules = format!(
+        "{rules}\n[templates.strike.email]\nsubject = \"x\"\nbody = \"\"\"{{% if ticket.id == 'N4999' %}}{{% for a in range(10000) %}}{{% for b in range(10000) %}}{{% endfor %}}{{% endfor %}}{{% endif %}}ok\"\"\"\n"
+    );
+    let export = std::fs::read_to_string("examples/tickets.csv").unwrap();
+    let mut lines = export.lines();
+    let header = lines.next().unwrap();
+    let row = lines.find(|l| l.starts_with("INC0010002,")).unwrap();
+    let mut csv = format!("{header}\n");
+    for i in 0..5000 {
+        csv.push_str(&row.replacen("INC0010002", &format!("N{i:04}"), 1));
+        csv.push('\n');
+    }
+    for format in ["csv", "ndjson"] {
+        let out = Case::new(&["plan", "-", "--format", format, "--drafts"])
+            .now()
+            .rules(&rules)
+            .stdin(&csv)
+            .code(2)
+            .stdout("")
+            .run();
+        assert!(
+            out.stderr
+                .contains("1 draft could not be rendered; the first: N4999.strike-")
+                && out.stderr.contains("runs out of [drafts].fuel"),
+            "{}",
+            out.stderr
+        );
+    }
+}
