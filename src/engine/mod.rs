@@ -169,7 +169,16 @@ pub struct Action {
 
 impl Action {
     pub fn id(&self) -> String {
-        format!("{}.{}-{}", self.ticket_id, self.kind.name(), self.step)
+        // Made for every action several times a night: built at its size, without `format!`.
+        let (kind, mut digits) = (self.kind.name(), [0; 10]);
+        let step = crate::util::decimal(self.step, &mut digits);
+        let mut id = String::with_capacity(self.ticket_id.len() + kind.len() + step.len() + 2);
+        id.push_str(&self.ticket_id);
+        id.push('.');
+        id.push_str(kind);
+        id.push('-');
+        id.push_str(step);
+        id
     }
 
     /// The fallback channels' names joined by `sep`.

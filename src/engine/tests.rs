@@ -895,3 +895,20 @@ fn an_action_stays_within_its_memory_budget() {
         std::mem::size_of::<Action>()
     );
 }
+
+mod action_ids {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn read_ticket_kind_and_step(id in "\\PC{0,30}", step in any::<u32>(), k in 0..Kind::ALL.len()) {
+            let r = rules();
+            let mut a = plan_at(&awaiting("T1"), &r, NOW).remove(0);
+            a.ticket_id = id.as_str().into();
+            a.kind = Kind::ALL[k];
+            a.step = step;
+            prop_assert_eq!(a.id(), format!("{id}.{}-{step}", Kind::ALL[k].name()));
+        }
+    }
+}
