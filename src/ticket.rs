@@ -292,68 +292,54 @@ impl Ticket {
     }
 
     /// `text`, borrowing the fields held as text.
-    pub fn text_ref(&self, f: Field, tz: Tz) -> Option<Cow<'_, str>> {
-        fn borrow(x: &Option<String>) -> Option<Cow<'_, str>> {
-            x.as_deref().map(Cow::Borrowed)
-        }
-        Some(Cow::Borrowed(match f {
-            Field::Id => &self.id,
-            Field::Subject => return borrow(&self.subject),
-            Field::Customer => return borrow(&self.customer),
-            Field::CustomerEmail => return borrow(&self.customer_email),
-            Field::CustomerPhone => return borrow(&self.customer_phone),
-            Field::LastNote => return borrow(&self.last_note),
-            Field::PendingInfo => return borrow(&self.pending_info),
-            _ => return self.text_made(f, tz).map(Cow::Owned),
-        }))
-    }
-
-    fn text_made(&self, f: Field, tz: Tz) -> Option<String> {
+    pub fn text_ref<'t>(&'t self, f: Field, tz: Tz) -> Option<Cow<'t, str>> {
         let time = |x: Option<DateTime<Utc>>| x.map(|v| crate::time::rfc3339_in(v, tz));
+        let made = |x: Option<String>| x.map(Cow::Owned);
+        let text = |x: &'t Option<String>| x.as_deref().map(Cow::Borrowed);
         match f {
-            Field::Id => Some(self.id.to_string()),
-            Field::Status => Some(self.status.to_string()),
-            Field::OpenedAt => time(Some(self.opened_at)),
-            Field::Type => self.kind.as_ref().map(|k| k.to_string()),
+            Field::Id => Some(Cow::Borrowed(&self.id)),
+            Field::Status => Some(Cow::Borrowed(&self.status)),
+            Field::OpenedAt => made(time(Some(self.opened_at))),
+            Field::Type => self.kind.as_deref().map(Cow::Borrowed),
             Field::Channel => match &self.origin {
                 Origin::Absent => None,
-                Origin::Known(c) => Some(c.to_string()),
-                Origin::Unknown(raw) => Some(raw.clone()),
+                Origin::Known(c) => Some(Cow::Owned(c.to_string())),
+                Origin::Unknown(raw) => Some(Cow::Borrowed(raw.as_str())),
             },
-            Field::Subject => self.subject.clone(),
-            Field::Customer => self.customer.clone(),
-            Field::CustomerEmail => self.customer_email.clone(),
-            Field::CustomerPhone => self.customer_phone.clone(),
-            Field::CustomerTz => self.customer_tz.map(|z| z.name().to_string()),
-            Field::CustomerSegment => self.segment.map(|s| match s {
+            Field::Subject => text(&self.subject),
+            Field::Customer => text(&self.customer),
+            Field::CustomerEmail => text(&self.customer_email),
+            Field::CustomerPhone => text(&self.customer_phone),
+            Field::CustomerTz => made(self.customer_tz.map(|z| z.name().to_string())),
+            Field::CustomerSegment => made(self.segment.map(|s| match s {
                 Segment::Business => "business".to_string(),
                 Segment::Consumer => "consumer".to_string(),
-            }),
-            Field::CustomerOooUntil => self.customer_ooo_until.map(|d| d.to_string()),
-            Field::CallbackRequested => self.callback_requested.then(|| "true".to_string()),
-            Field::PreferredTime => self.preferred_time.map(crate::time::fmt_minutes),
+            })),
+            Field::CustomerOooUntil => made(self.customer_ooo_until.map(|d| d.to_string())),
+            Field::CallbackRequested => made(self.callback_requested.then(|| "true".to_string())),
+            Field::PreferredTime => made(self.preferred_time.map(crate::time::fmt_minutes)),
             Field::Calendar => None,
-            Field::Owner => self.owner.as_ref().map(|o| o.to_string()),
-            Field::UpdatedAt => time(self.updated_at),
-            Field::AwaitingSince => time(self.awaiting_since),
-            Field::LastCustomerReplyAt => time(self.last_customer_reply_at),
-            Field::Attempts => self.attempts.map(|n| n.to_string()),
-            Field::LastAttemptAt => time(self.last_attempt_at),
-            Field::ReactivationAt => self.reactivation_at.map(|r| match r {
+            Field::Owner => self.owner.as_deref().map(Cow::Borrowed),
+            Field::UpdatedAt => made(time(self.updated_at)),
+            Field::AwaitingSince => made(time(self.awaiting_since)),
+            Field::LastCustomerReplyAt => made(time(self.last_customer_reply_at)),
+            Field::Attempts => made(self.attempts.map(|n| n.to_string())),
+            Field::LastAttemptAt => made(time(self.last_attempt_at)),
+            Field::ReactivationAt => made(self.reactivation_at.map(|r| match r {
                 DateOrTime::Date(d) => d.to_string(),
                 DateOrTime::Time(x) => crate::time::rfc3339_in(x, tz),
-            }),
-            Field::ResolvedAt => time(self.resolved_at),
-            Field::LastFollowupAt => time(self.last_followup_at),
-            Field::LastNote => self.last_note.clone(),
-            Field::Cadence => self.cadence.map(|c| c.to_string()),
+            })),
+            Field::ResolvedAt => made(time(self.resolved_at)),
+            Field::LastFollowupAt => made(time(self.last_followup_at)),
+            Field::LastNote => text(&self.last_note),
+            Field::Cadence => made(self.cadence.map(|c| c.to_string())),
             Field::StatusDetail => None,
-            Field::PendingInfo => self.pending_info.clone(),
-            Field::LastPublicComment => self.last_public_comment.clone(),
-            Field::LastWorkNote => self.last_work_note.clone(),
-            Field::CustomerAddress => self.customer_address.clone(),
-            Field::Language => self.language.clone(),
-            Field::CustomerCountry => self.customer_country.as_ref().map(|c| c.to_string()),
+            Field::PendingInfo => text(&self.pending_info),
+            Field::LastPublicComment => text(&self.last_public_comment),
+            Field::LastWorkNote => text(&self.last_work_note),
+            Field::CustomerAddress => text(&self.customer_address),
+            Field::Language => text(&self.language),
+            Field::CustomerCountry => self.customer_country.as_deref().map(Cow::Borrowed),
         }
     }
 
@@ -568,15 +554,7 @@ impl Field {
     }
 
     pub fn from_name(s: &str) -> Option<Field> {
-        // Sorted by name once: drafts look fields up by name on every draft.
-        static SORTED: std::sync::OnceLock<Vec<(&'static str, Field)>> = std::sync::OnceLock::new();
-        let sorted = SORTED.get_or_init(|| {
-            let mut v: Vec<_> = Field::ALL.iter().map(|&f| (f.name(), f)).collect();
-            v.sort_unstable_by_key(|(n, _)| *n);
-            v
-        });
-        let i = sorted.binary_search_by_key(&s, |(n, _)| *n).ok()?;
-        Some(sorted[i].1)
+        Field::ALL.into_iter().find(|f| f.name() == s)
     }
 
     /// Fields holding an instant (or, for `reactivation_at`, a date), usable as anchors.

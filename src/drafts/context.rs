@@ -137,7 +137,7 @@ fn top_value(c: &Context, top: Top) -> Value {
 }
 
 /// The names at the top of the context, sorted.
-pub const NAMES: [&str; 9] = [
+const NAMES: [&str; 9] = [
     "action",
     "agent",
     "complaint",

@@ -18,7 +18,7 @@ use minijinja::machinery::ast::{self, CompareOpKind::*, Expr as AstExpr, Stmt};
 use minijinja::value::ValueKind;
 use minijinja::{Environment, Value};
 
-use super::context::{Context, Key, NAMES};
+use super::context::{Context, Key};
 
 /// The variables templates name, each a slot in a draft's memo: a top-level name, or an
 /// attribute of one (`ticket.id`).
@@ -261,9 +261,6 @@ impl Compiler<'_> {
         }
         // The context's own names; anything else (MiniJinja's globals, a misspelling) is
         // left to MiniJinja.
-        if !NAMES.contains(&id) {
-            return None;
-        }
         Some(Expr::Slot(self.slots.slot(Key::of(id, attr)?)))
     }
 }
