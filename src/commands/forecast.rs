@@ -7,7 +7,7 @@ use super::{out_format, report_read, write_stdout};
 use crate::cli::{DiffArgs, ForecastArgs};
 use crate::config::Rules;
 use crate::engine::diff::{Side, diff as compare};
-use crate::engine::{Action, evaluate, forecast};
+use crate::engine::{Action, evaluate};
 use crate::error::{Code, Failure};
 use crate::output::{Format, SummaryKey, diff::Report, forecast::Grid};
 use crate::pipeline;
@@ -22,21 +22,19 @@ pub(super) fn forecast(s: &Settings, ui: &Ui, args: &ForecastArgs) -> Result<Cod
     }
     let sel = s.select(&args.select, "0h");
     super::tell_if_terminal(ui, &sel.input);
-    // The simulation changes the tickets day by day, so it holds those it can change,
-    // without their texts.
-    let (mut tickets, stats) = pipeline::read_kept(
-        &sel.input.sources,
-        &s.rules,
-        sel.input.format,
-        s.threads,
-        false,
-        &|_| {},
-        &|t, _: &mut ()| forecast::matters(t, &s.rules, s.now, args.days),
-        |()| {},
-    )?;
-    let code = report_read(ui, s, &sel.input, &stats, false)?;
     let keep = |a: &Action| sel.filters.keeps(a);
-    let days = pipeline::simulate(&mut tickets, &s.rules, s.now, args.days, &keep, s.threads)?;
+    let ahead = pipeline::Ahead {
+        sources: &sel.input.sources,
+        format: sel.input.format,
+        rules: &s.rules,
+        threads: s.threads,
+        now: s.now,
+        days: args.days,
+        keep: &keep,
+        supply: &|_| {},
+    };
+    let (days, stats) = pipeline::forecast(&ahead, &|_, _: &mut ()| {}, |()| {})?;
+    let code = report_read(ui, s, &sel.input, &stats, false)?;
     let (format, width) = out_format(args.format);
     let grid = Grid::new(&days, args.by, &s.rules);
     write_stdout(|w| grid.write(w, format, width.is_some(), s.guard))?;

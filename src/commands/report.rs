@@ -12,7 +12,7 @@ use super::replay::{assumptions, nights, read_log, within};
 use super::{read_warnings, report_read, tell_if_terminal, write_file};
 use crate::cli::ReportArgs;
 use crate::engine::replay::{Replayed, Totals, replay};
-use crate::engine::{Action, Kind, evaluate, forecast};
+use crate::engine::{Action, Kind, evaluate};
 use crate::error::{Code, Failure};
 use crate::input::Stats;
 use crate::output::report::{self, Page};
@@ -89,30 +89,26 @@ pub(super) fn write(w: &mut dyn std::io::Write, s: &Settings, page: &Page) -> st
 pub(super) fn page(
     s: &Settings,
     input: &Input,
-    keep: &dyn Fn(&Action) -> bool,
+    keep: &(dyn Fn(&Action) -> bool + Sync),
     days: u32,
     supply: &(dyn Fn(&mut Ticket) + Sync),
 ) -> Result<(Page, Stats), Failure> {
     let rules = &s.rules;
     let mut standing = Standing::default();
-    // The page drafts nothing: the tickets are kept without their texts, and only those the
-    // forecast can change.
-    let (mut tickets, stats) = pipeline::read_kept(
-        &input.sources,
+    let ahead = pipeline::Ahead {
+        sources: &input.sources,
+        format: input.format,
         rules,
-        input.format,
-        s.threads,
-        false,
+        threads: s.threads,
+        now: s.now,
+        days,
+        keep,
         supply,
-        &|t, st: &mut Standing| {
-            st.add(t, s);
-            forecast::matters(t, rules, s.now, days)
-        },
-        |st| standing.merge(st),
-    )?;
+    };
+    let (days, stats) = pipeline::forecast(&ahead, &|t, st: &mut Standing| st.add(t, s), |st| {
+        standing.merge(st)
+    })?;
     let Standing { reached, holds } = standing;
-    let days = pipeline::simulate(&mut tickets, rules, s.now, days, keep, s.threads)?;
-    drop(tickets);
     let grid = Grid::new(&days, SummaryKey::Owner, rules);
     let today = report::today(local_date(s.now, rules.default_tz), days.first());
     let page = Page {

@@ -129,6 +129,132 @@ fn span(rules: &Rules, now: DateTime<Utc>, days: u32) -> (DateTime<Utc>, DateTim
     (end(0), end(days.saturating_sub(1)))
 }
 
+/// The days a forecast plans: each one's date (in `[defaults].timezone`), the instant it is
+/// planned at (`now` on the first, midnight on the others) and its horizon (its last second).
+pub struct Days {
+    dates: Vec<NaiveDate>,
+    starts: Vec<DateTime<Utc>>,
+    horizons: Vec<DateTime<Utc>>,
+}
+
+impl Days {
+    pub fn new(rules: &Rules, now: DateTime<Utc>, days: u32) -> Days {
+        let today = local_date(now, rules.default_tz);
+        let midnight = |d: NaiveDate| local_instant(rules.default_tz, d, 0);
+        let dates: Vec<NaiveDate> = (0..days).map(|k| days_after(today, k)).collect();
+        let starts = dates
+            .iter()
+            .enumerate()
+            .map(|(k, &d)| if k == 0 { now } else { midnight(d) })
+            .collect();
+        let horizons: Vec<DateTime<Utc>> = dates
+            .iter()
+            .map(|d| midnight(days_after(*d, 1)) - TimeDelta::seconds(1))
+            .collect();
+        debug_assert!(
+            days == 0 || span(rules, now, days) == (horizons[0], horizons[days as usize - 1])
+        );
+        Days {
+            dates,
+            starts,
+            horizons,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.dates.len()
+    }
+
+    /// The day a ticket planned on day `k` is planned again when nothing was done to it:
+    /// the first day whose horizon the earliest start beyond day `k` is within, if any.
+    fn next(&self, k: usize, later: Option<DateTime<Utc>>) -> usize {
+        later.map_or(usize::MAX, |x| {
+            self.horizons.partition_point(|h| *h < x).max(k + 1)
+        })
+    }
+}
+
+/// A forecast's days counted ticket by ticket (`follow`), added up across tickets.
+#[derive(Default)]
+pub struct Counts(Vec<BTreeMap<Tally, u64>>);
+
+impl Counts {
+    fn add(&mut self, k: usize, a: &Action) {
+        if self.0.len() <= k {
+            self.0.resize_with(k + 1, BTreeMap::new);
+        }
+        *self.0[k].entry(Tally::of(a)).or_default() += 1;
+    }
+
+    pub fn merge(&mut self, other: Counts) {
+        if self.0.len() < other.0.len() {
+            self.0.resize_with(other.0.len(), BTreeMap::new);
+        }
+        for (mine, theirs) in self.0.iter_mut().zip(other.0) {
+            for (tally, n) in theirs {
+                *mine.entry(tally).or_default() += n;
+            }
+        }
+    }
+
+    /// The days as `simulate` gives them.
+    pub fn into_days(mut self, days: &Days) -> Vec<Day> {
+        self.0.resize_with(days.len(), BTreeMap::new);
+        days.dates
+            .iter()
+            .zip(self.0)
+            .map(|(&date, counts)| Day {
+                date,
+                counts: counts.into_iter().collect(),
+            })
+            .collect()
+    }
+}
+
+/// One ticket's days ahead, counted onto `counts` (the actions `keep` wants): what
+/// `simulate` finds of it when no capacity is levelled. Then nothing ties one ticket's days
+/// to another's (every action a day lists is done that day, and an alert is its ticket's),
+/// so a ticket can be followed through all the days as it is read, and none held. It is
+/// copied only when an action changes it.
+pub fn follow(
+    t: &Ticket,
+    rules: &Rules,
+    days: &Days,
+    keep: &dyn Fn(&Action) -> bool,
+    counts: &mut Counts,
+) {
+    debug_assert!(!rules.levels());
+    let mut t = std::borrow::Cow::Borrowed(t);
+    let mut alerted: HashSet<String> = HashSet::new();
+    let mut actions = Vec::new();
+    let mut k = 0;
+    while k < days.len() {
+        actions.clear();
+        let later = due_onto_next(&t, rules, days.starts[k], days.horizons[k], &mut actions);
+        if !alerted.is_empty() {
+            actions.retain(|a| !alerted_before(a, &alerted));
+        }
+        if actions.is_empty() {
+            k = days.next(k, later);
+            continue;
+        }
+        // Done in the order of SPEC §7, as `due_all` does them.
+        actions.sort_by(|x, y| x.sort_key().cmp(&y.sort_key()));
+        for a in &actions {
+            apply(t.to_mut(), &Effect::of(a), a.suggested_at);
+        }
+        for a in &actions {
+            if a.kind == Kind::InternalAlert {
+                alerted.insert(a.id());
+            }
+            if keep(a) {
+                counts.add(k, a);
+            }
+        }
+        k += 1;
+    }
+}
+
 /// A day's tickets planned: their actions due, the place of each one's ticket among those
 /// planned, and per ticket when it has more.
 #[derive(Default)]
@@ -181,24 +307,13 @@ pub fn simulate_with(
     // Alerts do not change their ticket: once issued, they are not issued again.
     let mut alerted: HashSet<String> = HashSet::new();
     let mut out = Vec::new();
-    let today = local_date(now, rules.default_tz);
-    let midnight = |d: NaiveDate| local_instant(rules.default_tz, d, 0);
-    let dates: Vec<NaiveDate> = (0..days).map(|k| days_after(today, k)).collect();
-    let horizons: Vec<DateTime<Utc>> = dates
-        .iter()
-        .map(|d| midnight(days_after(*d, 1)) - TimeDelta::seconds(1))
-        .collect();
-    debug_assert!(
-        days == 0 || span(rules, now, days) == (horizons[0], horizons[days as usize - 1])
-    );
-    // The first day whose horizon an instant is within.
-    let day_of = |x: DateTime<Utc>| horizons.partition_point(|h| *h < x);
+    let span = Days::new(rules, now, days);
     // The day each ticket is planned again: all on the first.
     let mut next: Vec<usize> = vec![0; tickets.len()];
     // Without levelling a ticket's actions of the day are all done: where it is planned.
     let here = !rules.levels();
-    for (k, (&date, &horizon)) in dates.iter().zip(&horizons).enumerate() {
-        let day_now = if k == 0 { now } else { midnight(date) };
+    for k in 0..span.len() {
+        let (date, day_now, horizon) = (span.dates[k], span.starts[k], span.horizons[k]);
         let due: Vec<usize> = (0..tickets.len()).filter(|&i| next[i] <= k).collect();
         let DayPlan {
             mut actions,
@@ -220,7 +335,7 @@ pub fn simulate_with(
             retain_by(&mut owners, &keep);
         }
         for (&i, later) in due.iter().zip(&later) {
-            next[i] = later.map_or(usize::MAX, |x| day_of(x).max(k + 1));
+            next[i] = span.next(k, *later);
         }
         for &i in &owners {
             next[i] = k + 1;

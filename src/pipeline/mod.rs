@@ -335,6 +335,65 @@ pub fn simulate(
     engine::forecast::simulate_with(tickets, rules, now, days, keep, &plan).map_err(Failure::io)
 }
 
+/// What a forecast reads and plans: the export, and the days ahead.
+pub struct Ahead<'a> {
+    pub sources: &'a [Source],
+    pub format: Option<Format>,
+    pub rules: &'a Rules,
+    pub threads: usize,
+    pub now: DateTime<Utc>,
+    pub days: u32,
+    /// The actions the days count.
+    pub keep: &'a (dyn Fn(&Action) -> bool + Sync),
+    /// What the ledger knows of a ticket, filled in as it is read (for `run`).
+    pub supply: &'a (dyn Fn(&mut Ticket) + Sync),
+}
+
+/// The forecast of the export's days ahead, each ticket read also handed to `add` (with
+/// what its share of the tickets adds up, given to `merge`). Without levelling each ticket
+/// is followed through the days as it is read (`forecast::follow`), and none is held; with
+/// it, the tickets a day can change are held, packed, and the days simulated together.
+pub fn forecast<A: Default + Send>(
+    ahead: &Ahead<'_>,
+    add: &(dyn Fn(&Ticket, &mut A) + Sync),
+    mut merge: impl FnMut(A),
+) -> Result<(Vec<engine::forecast::Day>, Stats), Failure> {
+    use engine::forecast::{Counts, Days, follow, matters};
+    let Ahead {
+        rules, now, days, ..
+    } = *ahead;
+    let span = Days::new(rules, now, days);
+    let apart = !rules.levels();
+    let mut counts = Counts::default();
+    let (mut kept, stats) = read_kept(
+        ahead.sources,
+        rules,
+        ahead.format,
+        ahead.threads,
+        false,
+        ahead.supply,
+        &|t, (mine, c): &mut (A, Counts)| {
+            add(t, mine);
+            if apart {
+                follow(t, rules, &span, ahead.keep, c);
+                false
+            } else {
+                matters(t, rules, now, days)
+            }
+        },
+        |(mine, c)| {
+            merge(mine);
+            counts.merge(c);
+        },
+    )?;
+    let days = if apart {
+        counts.into_days(&span)
+    } else {
+        simulate(&mut kept, rules, now, days, ahead.keep, ahead.threads)?
+    };
+    Ok((days, stats))
+}
+
 /// Reads every source as one export and hands each accepted ticket to `sink`, in order:
 /// NDJSON lines and event log rows are parsed on every core, CSV rows on this thread.
 pub fn read(

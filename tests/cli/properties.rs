@@ -380,6 +380,19 @@ proptest! {
     }
 }
 
+/// The cases' tickets, their ids made distinct.
+fn numbered(cases: Vec<Case>) -> Vec<Ticket> {
+    cases
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut t = c.ticket;
+            t.id = format!("P-{i}").into();
+            t
+        })
+        .collect()
+}
+
 /// The forecast as it was first written: every ticket planned every day. The forecast skips
 /// a ticket until the day something can change it; it must find the same days.
 fn forecast_every_ticket_every_day(
@@ -445,15 +458,7 @@ proptest! {
             toml = toml.replacen("[defaults]\n", &format!("[defaults]\ncapacity = {c}\n"), 1);
         }
         let rules = Rules::parse("p.toml", &toml).expect("generated rules are valid");
-        let tickets: Vec<Ticket> = cases
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let mut t = c.ticket;
-                t.id = format!("P-{i}").into();
-                t
-            })
-            .collect();
+        let tickets = numbered(cases);
         let mut every = tickets.clone();
         let want = forecast_every_ticket_every_day(&mut every, &rules, now, days);
         let mut kept: Vec<followup::ticket::Packed> = tickets
@@ -472,6 +477,38 @@ proptest! {
             let t = p.unpack().unwrap();
             let e = every.iter().find(|e| e.id == t.id).unwrap();
             prop_assert_eq!(format!("{t:?}"), format!("{e:?}"));
+        }
+    }
+
+    /// Without levelling, each ticket followed through the days alone, as it is read, and
+    /// the counts of two shares of the tickets added up, find the days of the plain forecast.
+    #[test]
+    fn following_each_ticket_alone_finds_the_same_days(
+        p in policy(),
+        cases in prop::collection::vec(case(), 1..10),
+        days in 1u32..24,
+        split in 0usize..10,
+    ) {
+        let now = cases[0].now;
+        let rules = Rules::parse("p.toml", &p.toml(now)).expect("generated rules are valid");
+        prop_assume!(!rules.levels());
+        let tickets = numbered(cases);
+        let want = forecast_every_ticket_every_day(&mut tickets.clone(), &rules, now, days);
+        let span = forecast::Days::new(&rules, now, days);
+        let (first, second) = tickets.split_at(split.min(tickets.len()));
+        let mut counts = forecast::Counts::default();
+        for share in [first, second] {
+            let mut mine = forecast::Counts::default();
+            for t in share {
+                forecast::follow(t, &rules, &span, &|_| true, &mut mine);
+            }
+            counts.merge(mine);
+        }
+        let got = counts.into_days(&span);
+        prop_assert_eq!(got.len(), want.len());
+        for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+            let g: BTreeMap<Tally, u64> = g.counts.iter().cloned().collect();
+            prop_assert_eq!(&g, w, "day {}", k);
         }
     }
 }
