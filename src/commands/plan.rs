@@ -4,6 +4,7 @@
 use super::{out_format, report_hours, report_levelling, report_read, write_stdout};
 use crate::cli::{DraftsArgs, PlanArgs, ResolutionsArgs, SummaryArgs};
 use crate::drafts::Drafter;
+use crate::engine::forecast::Days;
 use crate::engine::{Action, Kind};
 use crate::error::{Code, Failure};
 use crate::output::actions::Layout;
@@ -27,10 +28,11 @@ pub(super) fn due(
     drafter: Option<&Drafter>,
     supply: &(dyn Fn(&mut Ticket) + Sync),
 ) -> Result<(Planned, Code), Failure> {
-    due_drafted_later(s, ui, sel, drafter, supply, false)
+    due_drafted_later(s, ui, sel, drafter, supply, false, None)
 }
 
-/// `due`, the tickets kept to be drafted as the rows are written when `later`.
+/// `due`, the tickets kept to be drafted as the rows are written when `later`, and each
+/// followed through the days of `follow` as it is read.
 pub(super) fn due_drafted_later(
     s: &Settings,
     ui: &Ui,
@@ -38,6 +40,7 @@ pub(super) fn due_drafted_later(
     drafter: Option<&Drafter>,
     supply: &(dyn Fn(&mut Ticket) + Sync),
     later: bool,
+    follow: Option<&Days>,
 ) -> Result<(Planned, Code), Failure> {
     super::tell_if_terminal(ui, &sel.input);
     let progress = ui.progress("reading rows");
@@ -53,6 +56,7 @@ pub(super) fn due_drafted_later(
         threads: s.threads,
         progress: &|rows| progress.set_position(rows),
         assignees: sel.filters.by_owner(),
+        follow,
     };
     let planned = pipeline::plan(&sel.input.sources, sel.input.format, &plan)?;
     progress.finish_and_clear();
@@ -93,7 +97,7 @@ pub(super) fn plan(s: &Settings, ui: &Ui, args: &PlanArgs) -> Result<Code, Failu
     // Lines with drafts are drafted a window at a time as they are written: the drafts of a
     // large export need not all be held at once.
     let later = args.drafts && layout.by_line();
-    let (p, code) = due_drafted_later(s, ui, &sel, drafter.as_ref(), &|_| {}, later)?;
+    let (p, code) = due_drafted_later(s, ui, &sel, drafter.as_ref(), &|_| {}, later, None)?;
     if let Some(d) = drafter.as_ref().filter(|_| later) {
         let drafting = Drafting {
             drafter: d,

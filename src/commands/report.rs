@@ -2,24 +2,23 @@
 //! forecast as a heat map, the strike pipeline, what the read rejected, the rules; with
 //! `--replay`, a replay of the rules on the export as an event log.
 
-use std::collections::BTreeMap;
-
-use chrono::{NaiveDate, TimeDelta};
+use chrono::NaiveDate;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::replay::{assumptions, nights, read_log, within};
 use super::{read_warnings, report_read, tell_if_terminal, write_file};
 use crate::cli::ReportArgs;
+use crate::engine::forecast::{self, Standing};
 use crate::engine::replay::{Replayed, Totals, replay};
-use crate::engine::{Action, Kind, evaluate};
+use crate::engine::{Action, Kind};
 use crate::error::{Code, Failure};
 use crate::input::Stats;
 use crate::output::report::{self, Page};
 use crate::output::{SummaryKey, forecast::Grid};
 use crate::pipeline;
 use crate::settings::{Input, Settings};
-use crate::ticket::{DateOrTime, State, Ticket};
+use crate::ticket::Ticket;
 use crate::time::local_date;
 use crate::ui::Ui;
 
@@ -105,13 +104,23 @@ pub(super) fn page(
         keep,
         supply,
     };
-    let (days, stats) = pipeline::forecast(&ahead, &|t, st: &mut Standing| st.add(t, s), |st| {
-        standing.merge(st)
-    })?;
+    let add = |t: &Ticket, st: &mut Standing| st.add(t, rules, s.now);
+    let (days, stats) = pipeline::forecast(&ahead, &add, |st| standing.merge(st))?;
+    Ok((compose(s, &input.names, &days, standing, &stats), stats))
+}
+
+/// The page of the days forecast, where the tickets stand and what the read found.
+pub(super) fn compose(
+    s: &Settings,
+    inputs: &[String],
+    days: &[forecast::Day],
+    standing: Standing,
+    stats: &Stats,
+) -> Page {
+    let rules = &s.rules;
     let Standing { reached, holds } = standing;
-    let grid = Grid::new(&days, SummaryKey::Owner, rules);
-    let today = report::today(local_date(s.now, rules.default_tz), days.first());
-    let page = Page {
+    let grid = Grid::new(days, SummaryKey::Owner, rules);
+    Page {
         now: s.now.to_rfc3339(),
         now_local: report::local(s.now, rules),
         timezone: rules.default_tz.name().to_string(),
@@ -121,61 +130,14 @@ pub(super) fn page(
             .map(|b| format!("{b:02x}"))
             .collect(),
         rules_text: s.rules_text.clone(),
-        inputs: input.names.clone(),
+        inputs: inputs.to_vec(),
         days: days.len(),
         kinds: Kind::ALL.iter().map(|k| k.name()).collect(),
-        today,
-        heat: report::heat(&grid, &days, rules),
-        pipeline: report::pipeline(&reached, &days, holds),
-        read: report::read(stats.rows, &stats.rejects, read_warnings(&stats)),
+        today: report::today(local_date(s.now, rules.default_tz), days.first()),
+        heat: report::heat(&grid, days, rules),
+        pipeline: report::pipeline(&reached, days, holds),
+        read: report::read(stats.rows, &stats.rejects, read_warnings(stats)),
         replay: None,
-    };
-    Ok((page, stats))
-}
-
-/// Where the tickets stand now: the awaiting ones by strikes made (from their next step),
-/// and the held ones with the date they come back.
-#[derive(Default)]
-struct Standing {
-    reached: BTreeMap<u32, usize>,
-    holds: Vec<(String, NaiveDate)>,
-}
-
-impl Standing {
-    fn merge(&mut self, other: Standing) {
-        for (k, n) in other.reached {
-            *self.reached.entry(k).or_default() += n;
-        }
-        self.holds.extend(other.holds);
-    }
-
-    fn add(&mut self, t: &Ticket, s: &Settings) {
-        let rules = &s.rules;
-        match t.state {
-            State::AwaitingCustomer => {
-                let far = s.now + TimeDelta::days(366);
-                let next = evaluate(t, rules, s.now, far, false)
-                    .actions
-                    .iter()
-                    .find_map(|a| match a.kind {
-                        Kind::Strike => Some(a.step - 1),
-                        Kind::Resolve => Some(rules.strikes.count),
-                        _ => None,
-                    });
-                if let Some(k) = next {
-                    *self.reached.entry(k).or_default() += 1;
-                }
-            }
-            State::OnHold => {
-                if let Some(back) = t.reactivation_at.map(|r| match r {
-                    DateOrTime::Date(d) => d,
-                    DateOrTime::Time(x) => local_date(x, rules.default_tz),
-                }) {
-                    self.holds.push((t.id.to_string(), back));
-                }
-            }
-            _ => {}
-        }
     }
 }
 

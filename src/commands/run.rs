@@ -20,6 +20,7 @@ use crate::batch::{archive, fault};
 use crate::cli::{Cli, RunArgs};
 use crate::config::DraftLayout;
 use crate::drafts::Drafter;
+use crate::engine::forecast::{Days, Followed};
 use crate::engine::{Action, Kind};
 use crate::error::{Code, Failure};
 use crate::files::{self, Mode};
@@ -129,10 +130,35 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     let drafter = drafter(s)?;
 
     let supply = |t: &mut Ticket| before.supply(t, rules);
-    // Before the plan: the page's tickets are gone by the time the plan's are kept.
-    let page = team_page(s, ui, &sel, &supply)?;
-    crate::files::give_back_freed_memory();
-    let (mut planned, mut code) = due_drafted_later(s, ui, &sel, Some(&drafter), &supply, true)?;
+    // The page's days: without levelling, each ticket is followed through them in the
+    // plan's own read; with it, they are planned together, the export read for them first
+    // (the page's tickets are gone by the time the plan's are kept).
+    let report_days = rules.run.report_days;
+    let follow = (report_days > 0 && !rules.levels()).then(|| Days::new(rules, s.now, report_days));
+    let apart = match follow {
+        None => team_page(s, ui, &sel, &supply)?,
+        Some(_) => None,
+    };
+    if apart.is_some() {
+        crate::files::give_back_freed_memory();
+    }
+    let (mut planned, mut code) =
+        due_drafted_later(s, ui, &sel, Some(&drafter), &supply, true, follow.as_ref())?;
+    let page = match &follow {
+        Some(span) => {
+            let Followed { counts, standing } = std::mem::take(&mut planned.followed);
+            let days = counts.into_days(span);
+            let names = &sel.input.names;
+            Some(super::report::compose(
+                s,
+                names,
+                &days,
+                standing,
+                &planned.stats,
+            ))
+        }
+        None => apart,
+    };
     let read_done = started.elapsed();
     let limit = rules.run.max_resolutions as usize;
     let issue = Issue::new(&planned.actions, &planned.order, limit);
@@ -244,8 +270,9 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     Ok(code)
 }
 
-/// The team lead's page of the day (`[run].report_days` ahead, 0 for none): the export read
-/// again, with what the ledger knows. Stdin cannot be read twice: then there is no page.
+/// The team lead's page of the day (`[run].report_days` ahead, 0 for none) when capacity is
+/// levelled: the export read again, with what the ledger knows. Stdin cannot be read twice:
+/// then there is no page.
 fn team_page(
     s: &Settings,
     ui: &Ui,
@@ -262,7 +289,7 @@ fn team_page(
         .iter()
         .any(|x| matches!(x, crate::input::Source::Stdin))
     {
-        ui.warn("the export comes from stdin, which cannot be read twice: no report.html today (give the export as a file, or set [run].report_days = 0)");
+        ui.warn("the export comes from stdin, which cannot be read twice, and capacity levelling reads it again for the page: no report.html today (give the export as a file, or set [run].report_days = 0)");
         return Ok(None);
     }
     let keep = |a: &Action| sel.filters.keeps(a);

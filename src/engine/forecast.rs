@@ -7,9 +7,9 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use compact_str::CompactString;
 
 use super::history::{Effect, apply};
-use super::{Action, Kind, due_onto_next, level, retain_by};
+use super::{Action, Kind, due_onto_next, evaluate, level, retain_by};
 use crate::config::Rules;
-use crate::ticket::{Channel, Packed, Ticket};
+use crate::ticket::{Channel, DateOrTime, Packed, State, Ticket};
 use crate::time::{days_after, local_date, local_instant};
 
 /// One simulated day: its date (in `[defaults].timezone`) and the actions listed that
@@ -252,6 +252,78 @@ pub fn follow(
             }
         }
         k += 1;
+    }
+}
+
+/// Where the tickets stand now: the awaiting ones by strikes made (from their next step),
+/// and the held ones with the date they come back.
+#[derive(Default)]
+pub struct Standing {
+    pub reached: BTreeMap<u32, usize>,
+    pub holds: Vec<(String, NaiveDate)>,
+}
+
+impl Standing {
+    pub fn merge(&mut self, other: Standing) {
+        for (k, n) in other.reached {
+            *self.reached.entry(k).or_default() += n;
+        }
+        self.holds.extend(other.holds);
+    }
+
+    pub fn add(&mut self, t: &Ticket, rules: &Rules, now: DateTime<Utc>) {
+        match t.state {
+            State::AwaitingCustomer => {
+                let far = now + TimeDelta::days(366);
+                let next = evaluate(t, rules, now, far, false)
+                    .actions
+                    .iter()
+                    .find_map(|a| match a.kind {
+                        Kind::Strike => Some(a.step - 1),
+                        Kind::Resolve => Some(rules.strikes.count),
+                        _ => None,
+                    });
+                if let Some(k) = next {
+                    *self.reached.entry(k).or_default() += 1;
+                }
+            }
+            State::OnHold => {
+                if let Some(back) = t.reactivation_at.map(|r| match r {
+                    DateOrTime::Date(d) => d,
+                    DateOrTime::Time(x) => local_date(x, rules.default_tz),
+                }) {
+                    self.holds.push((t.id.to_string(), back));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What following tickets as they are read finds (without levelling): their days ahead
+/// counted, and where they stand now.
+#[derive(Default)]
+pub struct Followed {
+    pub counts: Counts,
+    pub standing: Standing,
+}
+
+impl Followed {
+    pub fn add(
+        &mut self,
+        t: &Ticket,
+        rules: &Rules,
+        now: DateTime<Utc>,
+        days: &Days,
+        keep: &dyn Fn(&Action) -> bool,
+    ) {
+        self.standing.add(t, rules, now);
+        follow(t, rules, days, keep, &mut self.counts);
+    }
+
+    pub fn merge(&mut self, other: Followed) {
+        self.counts.merge(other.counts);
+        self.standing.merge(other.standing);
     }
 }
 

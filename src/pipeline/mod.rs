@@ -17,6 +17,7 @@ use compact_str::CompactString;
 
 use crate::config::{Format, Rules};
 use crate::drafts::Drafter;
+use crate::engine::forecast::Followed;
 use crate::engine::{self, Action, Overload};
 use crate::error::Failure;
 use crate::input::{self, Chunk, Orders, Parsed, Parser, Source, Stats};
@@ -70,6 +71,9 @@ pub struct Plan<'a> {
     /// Whether to note every assignee before the filters (to tell an `--owner` that
     /// matches nobody).
     pub assignees: bool,
+    /// Days ahead to follow each ticket through as it is read, the actions the filters keep
+    /// counted (`forecast::follow`: only without levelling), for the day's page of `run`.
+    pub follow: Option<&'a engine::forecast::Days>,
 }
 
 /// A ticket kept for drafting: whole when drafted straight away, packed when drafting waits
@@ -107,6 +111,8 @@ pub struct Planned {
     pub moved_past: usize,
     /// Every assignee of the actions before the filters, when asked for.
     pub assignees: BTreeSet<CompactString>,
+    /// The tickets followed through the days ahead, when asked for (`Plan::follow`).
+    pub followed: Followed,
 }
 
 impl Planned {
@@ -122,9 +128,16 @@ impl Planned {
     }
 }
 
-/// One chunk planned: its actions, for drafts their tickets, what parsing found, and the
-/// assignees of its actions before the filters (when asked for).
-type PlannedChunk = (Vec<Action>, Vec<Kept>, Parsed, BTreeSet<CompactString>);
+/// One chunk planned: its actions, for drafts their tickets, what parsing found, the
+/// assignees of its actions before the filters (when asked for) and its tickets followed
+/// through the days ahead (likewise).
+type PlannedChunk = (
+    Vec<Action>,
+    Vec<Kept>,
+    Parsed,
+    BTreeSet<CompactString>,
+    Followed,
+);
 
 /// Reads the export and plans it (SPEC §3–6), levels, drafts and sorts what is kept. One
 /// function for the read: its threads, channels and closures share one scope.
@@ -137,8 +150,9 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
     let keep_tickets = p.drafter.is_some();
     let later = p.later;
     // What the planner threads share (the progress callback stays on this thread).
-    let (supply, filter, now, horizon) = (p.supply, p.keep, p.now, p.horizon);
+    let (supply, filter, now, horizon, follow) = (p.supply, p.keep, p.now, p.horizon, p.follow);
     let note_assignees = p.assignees && !levelling;
+    debug_assert!(p.follow.is_none() || !levelling);
     let plan_chunk = |chunk: Chunk, parser: &Parser<'_>| -> PlannedChunk {
         // Room for an action for every other row, so that the vector seldom grows; tickets
         // plan straight into it.
@@ -146,8 +160,12 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
         let mut tickets = Vec::new();
         let mut parsed = Parsed::default();
         let mut assignees = BTreeSet::new();
+        let mut followed = Followed::default();
         chunk.tickets(parser, &mut parsed, &mut |mut t| {
             supply(&mut t);
+            if let Some(days) = follow {
+                followed.add(&t, rules, now, days, filter);
+            }
             let before = actions.len();
             engine::due_onto(&t, rules, now, horizon, &mut actions);
             if note_assignees {
@@ -166,18 +184,20 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
                 tickets.extend((before..actions.len()).map(|_| shared.clone()));
             }
         });
-        (actions, tickets, parsed, assignees)
+        (actions, tickets, parsed, assignees, followed)
     };
     let mut actions: Vec<Action> = Vec::new();
     let mut tickets: Vec<Kept> = Vec::new();
     let mut found = Parsed::default();
     let mut assignees = BTreeSet::new();
+    let mut followed = Followed::default();
     // Planned chunks join one vector as they come: no second copy of a million actions.
-    let mut keep = |(a, t, f, seen): PlannedChunk| {
+    let mut keep = |(a, t, f, seen, ahead): PlannedChunk| {
         actions.extend(a);
         tickets.extend(t);
         found.merge(f);
         assignees.extend(seen);
+        followed.merge(ahead);
     };
     let mine_parser = Parser::new(rules, keep_tickets, orders);
     let mut rows = 0u64;
@@ -246,7 +266,9 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
     let stats = found.close(stats, &rules.input, orders)?;
     // Planners finish in any order; levelling does not depend on it, and the order is
     // sorted.
-    finish(p, actions, tickets, stats, assignees)
+    let mut planned = finish(p, actions, tickets, stats, assignees)?;
+    planned.followed = followed;
+    Ok(planned)
 }
 
 /// Levelling, filters, drafts and the order, once every action is planned.
@@ -298,6 +320,7 @@ fn finish(
         over,
         moved_past,
         assignees,
+        followed: Followed::default(),
     })
 }
 

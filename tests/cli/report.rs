@@ -429,3 +429,58 @@ fn run_writes_the_page_into_the_days_folder() {
     .run();
     assert!(!out2.join("2026-11-23/report.html").exists());
 }
+
+/// The page `run` writes is the one `report` writes of the same export and night (the
+/// first, when the ledger knows nothing): counted in the plan's own read, or, when capacity
+/// is levelled, from a read of its own. Read once, an export from stdin has its page too;
+/// levelled, it cannot be read again for one, and `run` says so.
+#[test]
+fn the_days_page_is_the_report_of_the_same_night() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundled = std::fs::read_to_string("rules.toml").unwrap();
+    let levelled = bundled.replacen("# capacity = 8 ", "capacity = 8   ", 1);
+    assert_ne!(levelled, bundled);
+    let mut plain_page = String::new();
+    for (name, text) in [("plain", &bundled), ("levelled", &levelled)] {
+        let rules = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&rules, text).unwrap();
+        let r = rules.to_str().unwrap();
+        let out = dir.path().join(name);
+        let o = out.to_str().unwrap();
+        Case::new(&["--rules", r, "run", "examples/tickets.csv", "--out", o])
+            .now()
+            .code(0)
+            .run();
+        let page = dir.path().join(format!("{name}.html"));
+        let p = page.to_str().unwrap();
+        Case::new(&["--rules", r, "report", "examples/tickets.csv", "--out", p])
+            .now()
+            .code(0)
+            .run();
+        let want = std::fs::read_to_string(&page).unwrap();
+        let got = std::fs::read_to_string(out.join("2026-11-23/report.html")).unwrap();
+        assert!(got == want, "{name}: run's page differs from report's");
+        let piped = dir.path().join(format!("{name}-stdin"));
+        let o = piped.to_str().unwrap();
+        let export = std::fs::read_to_string("examples/tickets.csv").unwrap();
+        let stdin = Case::new(&["--rules", r, "run", "-", "--out", o])
+            .now()
+            .stdin(&export)
+            .code(0);
+        let from_stdin = piped.join("2026-11-23/report.html");
+        if name == "plain" {
+            stdin.run();
+            let got = std::fs::read_to_string(&from_stdin).unwrap();
+            let named = want.replace("read from examples&#x2f;tickets.csv:", "read from -:");
+            assert_ne!(named, want);
+            assert!(got == named, "from stdin, the page is the file's");
+            plain_page = want;
+        } else {
+            stdin
+                .stderr_has("capacity levelling reads it again for the page")
+                .run();
+            assert!(!from_stdin.exists());
+        }
+    }
+    assert!(!plain_page.is_empty());
+}
