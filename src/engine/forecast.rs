@@ -29,7 +29,7 @@ impl Day {
 }
 
 /// What a forecast day counts an action under.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Tally {
     pub assignee: CompactString,
     pub ticket_type: CompactString,
@@ -174,21 +174,24 @@ impl Days {
     }
 }
 
-/// A forecast's days counted ticket by ticket (`follow`), added up across tickets.
+/// A forecast's days counted ticket by ticket (`follow`), added up across tickets: hashed as
+/// they are counted (once for every action of every day), sorted once at the end.
 #[derive(Default)]
-pub struct Counts(Vec<BTreeMap<Tally, u64>>);
+pub struct Counts(Vec<TallyMap>);
+
+type TallyMap = std::collections::HashMap<Tally, u64, rustc_hash::FxBuildHasher>;
 
 impl Counts {
     fn add(&mut self, k: usize, a: &Action) {
         if self.0.len() <= k {
-            self.0.resize_with(k + 1, BTreeMap::new);
+            self.0.resize_with(k + 1, TallyMap::default);
         }
         *self.0[k].entry(Tally::of(a)).or_default() += 1;
     }
 
     pub fn merge(&mut self, other: Counts) {
         if self.0.len() < other.0.len() {
-            self.0.resize_with(other.0.len(), BTreeMap::new);
+            self.0.resize_with(other.0.len(), TallyMap::default);
         }
         for (mine, theirs) in self.0.iter_mut().zip(other.0) {
             for (tally, n) in theirs {
@@ -199,13 +202,14 @@ impl Counts {
 
     /// The days as `simulate` gives them.
     pub fn into_days(mut self, days: &Days) -> Vec<Day> {
-        self.0.resize_with(days.len(), BTreeMap::new);
+        self.0.resize_with(days.len(), TallyMap::default);
         days.dates
             .iter()
             .zip(self.0)
-            .map(|(&date, counts)| Day {
-                date,
-                counts: counts.into_iter().collect(),
+            .map(|(&date, counts)| {
+                let mut counts: Vec<(Tally, u64)> = counts.into_iter().collect();
+                counts.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+                Day { date, counts }
             })
             .collect()
     }
