@@ -275,6 +275,8 @@ impl Standing {
         self.holds.extend(other.holds);
     }
 
+    /// Counts `t` where it stands at `now`: by its next strike step when awaiting the
+    /// customer, by its return date when on hold.
     pub fn add(&mut self, t: &Ticket, rules: &Rules, now: DateTime<Utc>) {
         match t.state {
             State::AwaitingCustomer => {

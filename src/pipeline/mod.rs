@@ -192,12 +192,12 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
     let mut assignees = BTreeSet::new();
     let mut followed = Followed::default();
     // Planned chunks join one vector as they come: no second copy of a million actions.
-    let mut keep = |(a, t, f, seen, ahead): PlannedChunk| {
+    let mut keep = |(a, t, f, seen, days): PlannedChunk| {
         actions.extend(a);
         tickets.extend(t);
         found.merge(f);
         assignees.extend(seen);
-        followed.merge(ahead);
+        followed.merge(days);
     };
     let mine_parser = Parser::new(rules, keep_tickets, orders);
     let mut rows = 0u64;
