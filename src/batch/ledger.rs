@@ -215,6 +215,9 @@ fn merge(a: Vec<Entry>, b: Vec<Entry>) -> Vec<Entry> {
     if b.is_empty() {
         return a;
     }
+    if a.is_empty() {
+        return b;
+    }
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
     loop {
@@ -276,65 +279,65 @@ impl Next {
 /// counts as the last follow-up; the others only say an action was issued before). Merged
 /// entries keep their first run and their latest run date. Stays sorted.
 fn compact(
-    entries: Vec<Entry>,
+    mut v: Vec<Entry>,
     latest: NaiveDate,
     live: &[CompactString],
     keep_days: u32,
 ) -> Vec<Entry> {
     let horizon = latest - TimeDelta::days(keep_days.into());
-    let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
+    // In place: what is kept (`v[..w]`) is written over what was read, never ahead of it,
+    // so that a night's entries are not held twice.
+    let mut w = 0;
     let mut ticket_from = 0;
     let mut newest = NaiveDate::MIN;
     // Where the merged entry of the current action (and due date, for strikes) is.
     let mut merging: Option<usize> = None;
-    let close_ticket = |out: &mut Vec<Entry>, from: usize, newest: NaiveDate| {
-        if let Some(t) = out.get(from).map(|e| e.ticket_id.clone())
-            && newest < horizon
-            && live.binary_search(&t).is_err()
-        {
-            out.truncate(from);
-        }
+    // Where the kept entries end once the ticket from `from` is closed.
+    let close_ticket = |v: &[Entry], w: usize, from: usize, newest: NaiveDate| {
+        let gone = from < w && newest < horizon && live.binary_search(&v[from].ticket_id).is_err();
+        if gone { from } else { w }
     };
-    for e in entries {
-        let same_ticket = out
-            .get(ticket_from)
-            .is_some_and(|x| x.ticket_id == e.ticket_id);
+    for r in 0..v.len() {
+        let same_ticket = ticket_from < w && v[ticket_from].ticket_id == v[r].ticket_id;
         if !same_ticket {
-            close_ticket(&mut out, ticket_from, newest);
-            ticket_from = out.len();
+            w = close_ticket(&v, w, ticket_from, newest);
+            ticket_from = w;
             newest = NaiveDate::MIN;
             merging = None;
         }
-        newest = newest.max(e.run_date);
-        if e.run_date == latest {
-            out.push(e);
+        newest = newest.max(v[r].run_date);
+        if v[r].run_date == latest {
+            v.swap(w, r);
+            w += 1;
             continue;
         }
         let fits = merging.is_some_and(|m| {
-            let g = &out[m];
+            let (g, e) = (&v[m], &v[r]);
             g.action_id == e.action_id && (e.kind != Kind::Strike || g.due_date == e.due_date)
         });
         match merging {
             Some(m) if fits => {
-                let g = &mut out[m];
-                let (run_date, first_run) =
-                    (g.run_date.max(e.run_date), g.first_run.min(e.first_run));
-                if e.when() > g.when() {
-                    *g = e;
+                let run_date = v[m].run_date.max(v[r].run_date);
+                let first_run = v[m].first_run.min(v[r].first_run);
+                if v[r].when() > v[m].when() {
+                    // The one replaced goes where `r` was read: never read again.
+                    v.swap(m, r);
                 }
-                g.run_date = run_date;
-                g.first_run = first_run;
+                v[m].run_date = run_date;
+                v[m].first_run = first_run;
             }
             _ => {
-                merging = Some(out.len());
-                out.push(e);
+                merging = Some(w);
+                v.swap(w, r);
+                w += 1;
             }
         }
     }
-    close_ticket(&mut out, ticket_from, newest);
+    w = close_ticket(&v, w, ticket_from, newest);
+    v.truncate(w);
     // A merged entry took the due date of its latest: back into order.
-    sort(&mut out);
-    out
+    sort(&mut v);
+    v
 }
 
 /// What `Before::meet` found.

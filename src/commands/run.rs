@@ -166,12 +166,6 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
         code = Code::Safety;
     }
     let actions = issue.actions();
-    let met = before.meet(&actions);
-    let repeats = met.repeats;
-    let fresh = met.fresh;
-    let live = before.live();
-    drop(before);
-    let next = ledger.next(date, fresh, &live, rules.run.keep_days);
 
     let staging = Staging::new(dir, &day, mode).map_err(|e| io_fail("cannot write in", e))?;
     let write = |name: &str,
@@ -188,26 +182,25 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     write_drafted(s, &issue, &planned, &drafter, &staging)?;
     // The tickets were kept for their drafts only.
     drop(std::mem::take(&mut planned.tickets));
-    // The ids are made once the drafts are written, whose buffers they would add to.
-    let (mut new, mut repeated) = (Vec::new(), Vec::new());
-    for (a, repeats) in actions.iter().zip(&repeats) {
-        if *repeats {
-            repeated.push(a.id());
-        } else {
-            new.push(a.id());
-        }
-    }
+    files::give_back_freed_memory();
+    // The ledger's side is made once the drafts are written, whose tickets and buffers it
+    // would add to: a night's new entries weigh as much as a fifth of its actions.
+    let met = before.meet(&actions);
+    let repeats = met.repeats;
+    let live = before.live();
+    drop(before);
+    let next = ledger.next(date, met.fresh, &live, rules.run.keep_days);
     let summary = Summary {
         date,
         within: &sel.within.text,
         inputs: &sel.input.names,
         stats: &planned.stats,
         issue: &issue,
-        new: &new,
-        repeated: &repeated,
+        actions: &actions,
+        repeats: &repeats,
         code,
     };
-    write("summary.json", &|w| json_file(w, &summary.json(s)))?;
+    write("summary.json", &|w| summary.write(w, s))?;
     // What the archive lacks goes there before the ledger that no longer queues it.
     archive::append(dir, &to_archive, mode)
         .map_err(|e| io_fail("cannot append to the archive in", e))?;
@@ -262,7 +255,7 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
         planned.stats.rejects.len(),
         actions.len(),
         summary.kinds_said(),
-        new.len(),
+        summary.new_count(),
         issue.held.len(),
         dir.display(),
         took.as_secs_f64()
@@ -512,8 +505,9 @@ struct Summary<'a> {
     inputs: &'a [String],
     stats: &'a crate::input::Stats,
     issue: &'a Issue<'a>,
-    new: &'a [String],
-    repeated: &'a [String],
+    /// The actions issued, and whether the run before issued each (`Met::repeats`).
+    actions: &'a [&'a Action],
+    repeats: &'a [bool],
     code: Code,
 }
 
@@ -544,7 +538,23 @@ impl Summary<'_> {
         }
     }
 
-    fn json(&self, s: &Settings) -> serde_json::Value {
+    /// How many actions the run before did not issue.
+    fn new_count(&self) -> usize {
+        self.repeats.iter().filter(|r| !**r).count()
+    }
+
+    /// The ids of the actions new (`repeated` false) or repeated, made as they are written:
+    /// a night's ids would otherwise be held twice, as strings and as json.
+    fn ids(&self, repeated: bool) -> Ids<'_> {
+        Ids {
+            actions: self.actions,
+            repeats: self.repeats,
+            repeated,
+        }
+    }
+
+    /// The file, streamed; its keys in the order of a json object's map (sorted).
+    fn write(&self, w: &mut dyn std::io::Write, s: &Settings) -> std::io::Result<()> {
         let rules = &s.rules;
         let mut by_assignee: BTreeMap<&str, usize> = BTreeMap::new();
         for r in &self.issue.issued {
@@ -556,33 +566,85 @@ impl Summary<'_> {
             .iter()
             .filter(|r| r.action.kind == Kind::Resolve)
             .count();
-        json!({
-            "date": self.date.to_string(),
-            "now": s.now.to_rfc3339(),
-            "timezone": rules.default_tz.name(),
-            "within": self.within,
-            "rules": { "path": rules.path, "sha256": hex(&Sha256::digest(s.rules_text.as_bytes())) },
-            "inputs": self.inputs,
-            "rows_read": self.stats.rows,
-            "rows_rejected": self.stats.rejects.len(),
-            "actions": self.issue.issued.len(),
-            "by_kind": self.by_kind(),
-            "by_assignee": by_assignee,
-            "new": self.new,
-            "repeated": self.repeated,
-            "resolutions": {
-                "written": written,
-                "held": self.issue.held.len(),
-                "max_resolutions": self.issue.limit,
+        let file = SummaryFile {
+            actions: self.issue.issued.len(),
+            by_assignee,
+            by_kind: self.by_kind(),
+            date: self.date.to_string(),
+            exit_code: self.code as i32,
+            inputs: self.inputs,
+            new: self.ids(false),
+            now: s.now.to_rfc3339(),
+            repeated: self.ids(true),
+            resolutions: Resolutions {
+                held: self.issue.held.len(),
+                max_resolutions: self.issue.limit,
+                written,
             },
-            "exit_code": self.code as i32,
-        })
+            rows_read: self.stats.rows,
+            rows_rejected: self.stats.rejects.len(),
+            rules: RulesFile {
+                path: &rules.path,
+                sha256: hex(&Sha256::digest(s.rules_text.as_bytes())),
+            },
+            timezone: rules.default_tz.name(),
+            within: self.within,
+        };
+        serde_json::to_writer_pretty(&mut *w, &file)?;
+        w.write_all(b"\n")
     }
 }
 
-fn json_file(w: &mut dyn std::io::Write, v: &serde_json::Value) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, v)?;
-    w.write_all(b"\n")
+/// `summary.json`, its fields in sorted order as a json map writes them.
+#[derive(serde::Serialize)]
+struct SummaryFile<'a> {
+    actions: usize,
+    by_assignee: BTreeMap<&'a str, usize>,
+    by_kind: BTreeMap<&'static str, usize>,
+    date: String,
+    exit_code: i32,
+    inputs: &'a [String],
+    new: Ids<'a>,
+    now: String,
+    repeated: Ids<'a>,
+    resolutions: Resolutions,
+    rows_read: u64,
+    rows_rejected: usize,
+    rules: RulesFile<'a>,
+    timezone: &'a str,
+    within: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct Resolutions {
+    held: usize,
+    max_resolutions: usize,
+    written: usize,
+}
+
+#[derive(serde::Serialize)]
+struct RulesFile<'a> {
+    path: &'a str,
+    sha256: String,
+}
+
+/// Action ids, new or repeated, written one by one.
+struct Ids<'a> {
+    actions: &'a [&'a Action],
+    repeats: &'a [bool],
+    repeated: bool,
+}
+
+impl serde::Serialize for Ids<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.actions
+                .iter()
+                .zip(self.repeats)
+                .filter(|(_, r)| **r == self.repeated)
+                .map(|(a, _)| a.id()),
+        )
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -142,7 +142,7 @@ pub fn windows<T: Send>(
     work: &Work<'_, T>,
     take: &mut Take<'_, T>,
 ) -> Result<(), Failure> {
-    const WINDOW: usize = 4096;
+    const WINDOW: usize = 1024;
     let Drafting {
         drafter: d,
         rules,

@@ -300,7 +300,7 @@ fn finish(
             engine::retain_by(&mut tickets, &keep);
         }
     }
-    let (drafts, tickets) = match p.drafter {
+    let (drafts, mut tickets) = match p.drafter {
         Some(_) if p.later => (Vec::new(), tickets),
         Some(d) => (
             draft::all(d, p.rules, &actions, tickets, p.threads)?,
@@ -308,6 +308,9 @@ fn finish(
         ),
         None => (Vec::new(), Vec::new()),
     };
+    // Held until the outputs are written: without the room their growth left.
+    actions.shrink_to_fit();
+    tickets.shrink_to_fit();
     // The order only: moving every action into it is memory-bound work that an output
     // written through the order does not need.
     let order = order(&actions, p.threads);

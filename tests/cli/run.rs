@@ -209,6 +209,28 @@ fn a_reply_between_nights_restarts_the_count() {
     );
 }
 
+/// summary.json whole, as a ticket system's dashboard reads it: keys sorted, the ids new
+/// since the run before apart from those it issued too (the file is streamed, its ids made
+/// as they are written).
+#[test]
+fn summary_json_is_whole_with_new_ids_apart_from_repeated_ones() {
+    let desk = Desk::with(&fixture_abs("checkins.csv"));
+    let mut text = String::new();
+    for date in ["2026-11-23", "2026-11-24", "2026-11-25"] {
+        let out = desk.run(date, &[]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        if date == "2026-11-23" {
+            continue;
+        }
+        let file = fs::read_to_string(desk.path(&format!("out/{date}/summary.json"))).unwrap();
+        // The rules' checksum changes with every edit of the bundled rules.
+        let at = file.find("\"sha256\": \"").unwrap() + 11;
+        let file = format!("{}<sha256 of rules.toml>{}", &file[..at], &file[at + 64..]);
+        text.push_str(&format!("== {date}\n{file}"));
+    }
+    insta::assert_snapshot!(text);
+}
+
 #[test]
 fn a_rerun_for_the_same_night_changes_nothing() {
     let desk = Desk::new();
