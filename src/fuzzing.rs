@@ -283,7 +283,13 @@ pub fn ledger(data: &[u8]) {
     let date = now.date_naive();
     let entries: Vec<Entry> = actions(&ts, rules, now)
         .iter()
-        .map(|(a, _)| Entry::of(a, date, date - TimeDelta::days(3)))
+        .map(|(a, _)| {
+            Entry::of(
+                &crate::engine::Head::of(a, 0),
+                date,
+                date - TimeDelta::days(3),
+            )
+        })
         .collect();
     let mut line = String::new();
     for e in &entries {

@@ -155,11 +155,11 @@ impl Filters {
         !self.owners.is_empty()
     }
 
-    /// The `--owner` values no assignee of `actions` answers to.
-    pub fn owners_missing<'a>(&'a self, actions: &[Action]) -> Vec<&'a str> {
+    /// The `--owner` values none of `assignees` answers to.
+    pub fn owners_missing<'a>(&'a self, assignees: &[&str]) -> Vec<&'a str> {
         self.owners
             .iter()
-            .filter(|o| !actions.iter().any(|a| owns(o, &a.assignee)))
+            .filter(|o| !assignees.iter().any(|a| owns(o, a)))
             .map(|(given, _)| given.as_str())
             .collect()
     }

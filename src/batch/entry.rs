@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset, NaiveDate, Timelike};
 use compact_str::CompactString;
 
-use crate::engine::{Action, Kind};
+use crate::engine::{Head, Kind};
 use crate::error::Failure;
 use crate::ticket::Channel;
 use crate::time::{fast_date, fast_rfc3339, push_date};
@@ -100,7 +100,7 @@ impl Entry {
     }
 
     /// The entry of an action a run issues.
-    pub fn of(a: &Action, run_date: NaiveDate, first_run: NaiveDate) -> Entry {
+    pub fn of(a: &Head, run_date: NaiveDate, first_run: NaiveDate) -> Entry {
         Entry {
             run_date,
             first_run,

@@ -21,7 +21,7 @@ pub use super::entry::Entry;
 use super::entry::{END, QUEUE, parse_lines};
 use crate::config::Rules;
 use crate::engine::history::{Issued, recall};
-use crate::engine::{Action, Kind};
+use crate::engine::{Head, Kind};
 use crate::error::Failure;
 use crate::ticket::{State, Ticket};
 use crate::time::local_instant;
@@ -383,7 +383,7 @@ impl<'l> Before<'l> {
     /// run's date yet, each with the date the action was first issued. The actions are
     /// taken in ticket order and met with the ledger's entries in one pass: looking each
     /// up in a large ledger would cost a cache miss per step.
-    pub fn meet(&self, actions: &[&Action]) -> Met {
+    pub fn meet(&self, actions: &[&Head]) -> Met {
         let mut by_ticket: Vec<usize> = (0..actions.len()).collect();
         by_ticket.sort_unstable_by(|&i, &j| actions[i].ticket_id.cmp(&actions[j].ticket_id));
         let mut met = Met {

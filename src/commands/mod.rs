@@ -155,8 +155,8 @@ fn read_warnings(stats: &Stats) -> Vec<String> {
 /// windows: they keep the customer's window, which the assignee may not be at work for.
 fn report_hours(ui: &Ui, p: &Planned) {
     let mut by: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for a in p.actions.iter().filter(|a| a.reason.outside_hours) {
-        *by.entry(a.assignee.as_str()).or_default() += 1;
+    for (who, _) in p.assignees_kept().filter(|(_, outside)| *outside) {
+        *by.entry(who).or_default() += 1;
     }
     for (who, n) in by {
         ui.warn(&format!(

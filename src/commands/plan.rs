@@ -28,18 +28,28 @@ pub(super) fn due(
     drafter: Option<&Drafter>,
     supply: &(dyn Fn(&mut Ticket) + Sync),
 ) -> Result<(Planned, Code), Failure> {
-    due_drafted_later(s, ui, sel, drafter, supply, false, None)
+    due_drafted_later(s, ui, sel, drafter, supply, Drafts::Now, None)
 }
 
-/// `due`, the tickets kept to be drafted as the rows are written when `later`, and each
-/// followed through the days of `follow` as it is read.
+/// When the drafts are rendered: as the plan is made, or later, a window at a time as the
+/// rows are written (the tickets kept for them, packed), the actions then kept whole or by
+/// their heads (`pipeline::Head`, without levelling).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Drafts {
+    Now,
+    Later,
+    LaterByHeads,
+}
+
+/// `due`, the tickets kept to be drafted as `drafts` says, and each followed through the
+/// days of `follow` as it is read.
 pub(super) fn due_drafted_later(
     s: &Settings,
     ui: &Ui,
     sel: &Selection,
     drafter: Option<&Drafter>,
     supply: &(dyn Fn(&mut Ticket) + Sync),
-    later: bool,
+    drafts: Drafts,
     follow: Option<&Days>,
 ) -> Result<(Planned, Code), Failure> {
     super::tell_if_terminal(ui, &sel.input);
@@ -52,7 +62,8 @@ pub(super) fn due_drafted_later(
         keep: &keep,
         supply,
         drafter,
-        later,
+        later: drafts != Drafts::Now,
+        heads: drafts == Drafts::LaterByHeads,
         threads: s.threads,
         progress: &|rows| progress.set_position(rows),
         assignees: sel.filters.by_owner(),
@@ -64,7 +75,8 @@ pub(super) fn due_drafted_later(
     report_hours(ui, &planned);
     report_owners(ui, s, sel, &planned);
     if drafter.is_some() {
-        let unnamed = crate::drafts::unnamed(&s.rules, planned.actions.iter());
+        let unnamed =
+            crate::drafts::unnamed(&s.rules, planned.assignees_kept().map(|(who, _)| who));
         if let Some(first) = unnamed.first() {
             ui.warn(&format!(
                 "{} assignee{} named by a number only ({first}{}): their drafts are signed by the department; name them under [agents.<id>] name = \"…\"",
@@ -77,7 +89,7 @@ pub(super) fn due_drafted_later(
     ui.info(&format!(
         "{} rows read, {} actions due by {}",
         planned.stats.rows,
-        planned.actions.len(),
+        planned.kept(),
         sel.horizon.to_rfc3339()
     ));
     let code = report_read(ui, s, &sel.input, &planned.stats, false)?;
@@ -97,12 +109,13 @@ pub(super) fn plan(s: &Settings, ui: &Ui, args: &PlanArgs) -> Result<Code, Failu
     // Lines with drafts are drafted a window at a time as they are written: the drafts of a
     // large export need not all be held at once.
     let later = args.drafts && layout.by_line();
-    let (p, code) = due_drafted_later(s, ui, &sel, drafter.as_ref(), &|_| {}, later, None)?;
+    let when = if later { Drafts::Later } else { Drafts::Now };
+    let (p, code) = due_drafted_later(s, ui, &sel, drafter.as_ref(), &|_| {}, when, None)?;
     if let Some(d) = drafter.as_ref().filter(|_| later) {
         let drafting = Drafting {
             drafter: d,
             rules: &s.rules,
-            actions: &p.actions,
+            actions: pipeline::Actions::Whole(&p.actions),
             tickets: &p.tickets,
             threads: s.threads,
         };
@@ -217,7 +230,13 @@ pub(super) fn not_stdout(flag: &str, dir: &std::path::Path) -> Result<(), Failur
 /// Says which `--owner` matches no action, with the closest known owners: `[agents]` ids
 /// and names, and the assignees planned.
 fn report_owners(ui: &Ui, s: &Settings, sel: &Selection, p: &Planned) {
-    for missing in sel.filters.owners_missing(&p.actions) {
+    if !sel.filters.by_owner() {
+        return;
+    }
+    let mut kept: Vec<&str> = p.assignees_kept().map(|(who, _)| who).collect();
+    kept.sort_unstable();
+    kept.dedup();
+    for missing in sel.filters.owners_missing(&kept) {
         // An agent or an assignee with nothing due is no mistake.
         let exists = s.rules.agent(missing).is_some()
             || p.assignees.iter().any(|a| a.eq_ignore_ascii_case(missing));

@@ -12,21 +12,20 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::plan::{drafter, due_drafted_later};
+use super::plan::{Drafts, drafter, due_drafted_later};
 use crate::batch::folder::{self, StagedFile, Staging};
 use crate::batch::ledger::{self, Ledger};
 use crate::batch::lock::Lock;
 use crate::batch::{archive, fault};
 use crate::cli::{Cli, RunArgs};
 use crate::config::DraftLayout;
-use crate::drafts::Drafter;
 use crate::engine::forecast::{Days, Followed};
-use crate::engine::{Action, Kind};
+use crate::engine::{Action, Head, Kind};
 use crate::error::{Code, Failure};
 use crate::files::{self, Mode};
 use crate::output::actions::Layout;
 use crate::output::{self, Format, Row, draft_files};
-use crate::pipeline::{self, Drafting, Planned};
+use crate::pipeline::{self, Actions, Drafting, Remake};
 use crate::settings::Settings;
 use crate::ticket::{Field, Ticket};
 use crate::time::local_date;
@@ -57,32 +56,29 @@ pub(super) fn run(
     }
 }
 
-/// What a run issues: the rows in order (with their places in the plan, for drafting), and
-/// the resolutions held back by the safety limit.
-struct Issue<'p> {
-    issued: Vec<Row<'p>>,
+/// What a run issues: the actions in order (their places in the plan), and the
+/// resolutions held back by the safety limit.
+struct Issue {
     order: Vec<usize>,
-    held: Vec<Row<'p>>,
+    held: Vec<usize>,
     /// The auto-resolutions planned, written or held.
     resolutions: usize,
     limit: usize,
 }
 
-impl<'p> Issue<'p> {
+impl Issue {
     /// The safety limit: a broken export must not close the whole backlog overnight.
-    fn new(actions: &'p [Action], planned: &[usize], limit: usize) -> Issue<'p> {
-        let is_resolve = |&i: &usize| actions[i].kind == Kind::Resolve;
+    fn new(heads: &[Head], planned: &[usize], limit: usize) -> Issue {
+        let is_resolve = |&i: &usize| heads[i].kind == Kind::Resolve;
         let resolutions = planned.iter().filter(|i| is_resolve(i)).count();
         let (order, held): (Vec<usize>, Vec<usize>) = if resolutions > limit {
             planned.iter().partition(|i| !is_resolve(i))
         } else {
             (planned.to_vec(), Vec::new())
         };
-        let rows = |order: &[usize]| order.iter().map(|&i| Row::new(&actions[i])).collect();
         Issue {
-            issued: rows(&order),
-            held: rows(&held),
             order,
+            held,
             resolutions,
             limit,
         }
@@ -90,10 +86,6 @@ impl<'p> Issue<'p> {
 
     fn holds(&self) -> bool {
         !self.held.is_empty()
-    }
-
-    fn actions(&self) -> Vec<&'p Action> {
-        self.issued.iter().map(|r| r.action).collect()
     }
 }
 
@@ -142,8 +134,15 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     if apart.is_some() {
         crate::files::give_back_freed_memory();
     }
-    let (mut planned, mut code) =
-        due_drafted_later(s, ui, &sel, Some(&drafter), &supply, true, follow.as_ref())?;
+    let (mut planned, mut code) = due_drafted_later(
+        s,
+        ui,
+        &sel,
+        Some(&drafter),
+        &supply,
+        Drafts::LaterByHeads,
+        follow.as_ref(),
+    )?;
     let page = match &follow {
         Some(span) => {
             let Followed { counts, standing } = std::mem::take(&mut planned.followed);
@@ -160,12 +159,29 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
         None => apart,
     };
     let read_done = started.elapsed();
+    // Levelled actions are kept whole (levelling changes them after planning): their heads
+    // are taken here.
+    let heads = match std::mem::take(&mut planned.heads) {
+        h if h.is_empty() => planned.actions.iter().map(|a| Head::of(a, 0)).collect(),
+        h => h,
+    };
+    let keep = |a: &Action| sel.filters.keeps(a);
+    let actions = if planned.actions.is_empty() {
+        let remake = Remake {
+            rules,
+            now: s.now,
+            horizon: sel.horizon,
+            keep: &keep,
+        };
+        Actions::Heads(&heads, remake)
+    } else {
+        Actions::Whole(&planned.actions)
+    };
     let limit = rules.run.max_resolutions as usize;
-    let issue = Issue::new(&planned.actions, &planned.order, limit);
+    let issue = Issue::new(&heads, &planned.order, limit);
     if issue.holds() {
         code = Code::Safety;
     }
-    let actions = issue.actions();
 
     let staging = Staging::new(dir, &day, mode).map_err(|e| io_fail("cannot write in", e))?;
     let write = |name: &str,
@@ -175,17 +191,34 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
             .write(name, body)
             .map_err(|e| io_fail(&format!("cannot write {name} in"), e))
     };
-    write_files(s, &issue, &planned.stats, &write)?;
+    let night = Night {
+        s,
+        issue: &issue,
+        heads: &heads,
+        drafting: Drafting {
+            drafter: &drafter,
+            rules,
+            actions,
+            tickets: &planned.tickets,
+            threads: s.threads,
+        },
+        stats: &planned.stats,
+    };
+    write_issued(&night, &staging)?;
+    write_held(&night, &write)?;
+    write("rejects.csv", &|w| {
+        output::rejects::write(w, &planned.stats.rejects, s.guard)
+    })?;
     if let Some(page) = &page {
         write(super::report::PAGE, &|w| super::report::write(w, s, page))?;
     }
-    write_drafted(s, &issue, &planned, &drafter, &staging)?;
-    // The tickets were kept for their drafts only.
+    // The tickets were kept for the actions and drafts only.
     drop(std::mem::take(&mut planned.tickets));
     files::give_back_freed_memory();
     // The ledger's side is made once the drafts are written, whose tickets and buffers it
     // would add to: a night's new entries weigh as much as a fifth of its actions.
-    let met = before.meet(&actions);
+    let issued: Vec<&Head> = issue.order.iter().map(|&i| &heads[i]).collect();
+    let met = before.meet(&issued);
     let repeats = met.repeats;
     let live = before.live();
     drop(before);
@@ -196,7 +229,7 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
         inputs: &sel.input.names,
         stats: &planned.stats,
         issue: &issue,
-        actions: &actions,
+        heads: &heads,
         repeats: &repeats,
         code,
     };
@@ -237,7 +270,7 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
         "date": day,
         "now": s.now.to_rfc3339(),
         "rows": planned.stats.rows,
-        "actions": actions.len(),
+        "actions": issue.order.len(),
         "new_entries": next.added(),
         "exit_code": code as i32,
         "read_and_plan_ms": read_done.as_millis() as u64,
@@ -253,7 +286,7 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
         "followup run {date}: {} rows, {} rejected, {} actions ({}; {} new), {} held; {}/{date} in {:.1}s",
         planned.stats.rows,
         planned.stats.rejects.len(),
-        actions.len(),
+        issue.order.len(),
         summary.kinds_said(),
         summary.new_count(),
         issue.held.len(),
@@ -300,64 +333,146 @@ fn log_run(dir: &std::path::Path, line: &serde_json::Value, mode: Mode) -> std::
     f.write_all(format!("{line}\n").as_bytes())
 }
 
-/// `actions.ndjson` and the drafts, laid out as `[run].drafts` says: drafted a window at a
-/// time, each draft once for both, so that memory holds two windows' drafts.
-fn write_drafted(
-    s: &Settings,
-    issue: &Issue<'_>,
-    planned: &Planned,
-    drafter: &Drafter,
-    staging: &Staging,
-) -> Result<(), Failure> {
+/// What a night writes of its actions: the settings, the issue, the actions' heads and how
+/// to draft them, and what the read found.
+struct Night<'n> {
+    s: &'n Settings,
+    issue: &'n Issue,
+    heads: &'n [Head],
+    drafting: Drafting<'n>,
+    stats: &'n crate::input::Stats,
+}
+
+/// What a drafting thread makes of its share of a window: the lines of `actions.csv`,
+/// `actions.ndjson` and `resolutions.csv`, and the text of each draft file.
+#[derive(Default)]
+struct Made {
+    csv: Vec<u8>,
+    ndjson: Vec<u8>,
+    resolutions: Vec<u8>,
+    texts: Vec<String>,
+}
+
+/// `actions.csv`, `actions.ndjson`, `resolutions.csv` and the drafts (laid out as
+/// `[run].drafts` says), in one pass over the issued actions: drafted (and, kept by their
+/// heads, made again) a window at a time, so that memory holds two windows' actions and
+/// drafts.
+fn write_issued(night: &Night<'_>, staging: &Staging) -> Result<(), Failure> {
+    let s = night.s;
     let fail = |what: &str| {
         let at = staging.path.display().to_string();
         let what = what.to_string();
         move |e: std::io::Error| Failure::io(format!("cannot write {what} in {at}: {e}"))
     };
-    let layout = Layout {
-        format: Format::Ndjson,
-        drafts: true,
+    let layout = |format, drafts| Layout {
+        format,
+        drafts,
         guard: s.guard,
         width: None,
     };
+    let (csv_layout, ndjson_layout) = (layout(Format::Csv, false), layout(Format::Ndjson, true));
+    let mut csv = staging
+        .create("actions.csv", false)
+        .map_err(fail("actions.csv"))?;
+    csv_layout
+        .head(&mut csv.file)
+        .map_err(fail("actions.csv"))?;
+    let mut resolutions = staging
+        .create("resolutions.csv", false)
+        .map_err(fail("resolutions.csv"))?;
+    let (id_col, status_col) = columns(night);
+    output::resolutions::head(&mut resolutions.file, &id_col, &status_col)
+        .map_err(fail("resolutions.csv"))?;
     let mut ndjson = staging
         .create("actions.ndjson", false)
         .map_err(fail("actions.ndjson"))?;
-    let mut drafts = DraftFiles::new(s, issue, staging).map_err(fail("drafts"))?;
+    let mut drafts = DraftFiles::new(night, staging).map_err(fail("drafts"))?;
     let files = drafts.layout != DraftLayout::None;
-    // On the drafting threads: each row's line and the text of its draft file.
-    let work = |rows: &[Row<'_>]| -> std::io::Result<(Vec<u8>, Vec<String>)> {
-        let mut lines = Vec::with_capacity(rows.len() * 1024);
-        layout.lines(rows, &mut lines)?;
-        let texts = if files {
-            rows.iter().map(|r| draft_files::text(*r)).collect()
-        } else {
-            Vec::new()
+    // On the drafting threads: each row's lines and the text of its draft file.
+    let work = |rows: &[Row<'_>]| -> std::io::Result<Made> {
+        let mut made = Made {
+            ndjson: Vec::with_capacity(rows.len() * 1024),
+            csv: Vec::with_capacity(rows.len() * 256),
+            ..Made::default()
         };
-        Ok((lines, texts))
-    };
-    let drafting = Drafting {
-        drafter,
-        rules: &s.rules,
-        actions: &planned.actions,
-        tickets: &planned.tickets,
-        threads: s.threads,
+        ndjson_layout.lines(rows, &mut made.ndjson)?;
+        csv_layout.lines(rows, &mut made.csv)?;
+        let resolved: Vec<&Action> = rows
+            .iter()
+            .map(|r| r.action)
+            .filter(|a| a.kind == Kind::Resolve)
+            .collect();
+        output::resolutions::rows(&mut made.resolutions, &resolved, s.guard)?;
+        if files {
+            made.texts = rows.iter().map(|r| draft_files::text(*r)).collect();
+        }
+        Ok(made)
     };
     pipeline::windows(
-        &drafting,
-        &issue.order,
+        &night.drafting,
+        &night.issue.order,
         &work,
-        &mut |rows, (lines, texts)| {
+        &mut |rows, made| {
             use std::io::Write;
+            csv.file.write_all(&made.csv).map_err(fail("actions.csv"))?;
+            resolutions
+                .file
+                .write_all(&made.resolutions)
+                .map_err(fail("resolutions.csv"))?;
             ndjson
                 .file
-                .write_all(&lines)
+                .write_all(&made.ndjson)
                 .map_err(fail("actions.ndjson"))?;
-            drafts.add(rows, &texts).map_err(fail("drafts"))
+            drafts.add(rows, &made.texts).map_err(fail("drafts"))
         },
     )?;
+    csv.finish().map_err(fail("actions.csv"))?;
+    resolutions.finish().map_err(fail("resolutions.csv"))?;
     ndjson.finish().map_err(fail("actions.ndjson"))?;
     drafts.finish().map_err(fail("drafts"))
+}
+
+/// The export's own names for the id and status columns, for the resolutions to import.
+fn columns(night: &Night<'_>) -> (String, String) {
+    let rules = &night.s.rules;
+    (
+        night.stats.column(rules, Field::Id),
+        night.stats.column(rules, Field::Status),
+    )
+}
+
+/// `resolutions.held.csv`, when the safety limit holds resolutions back: each made a
+/// window at a time.
+fn write_held(night: &Night<'_>, write: &WriteFile<'_>) -> Result<(), Failure> {
+    if !night.issue.holds() {
+        return Ok(());
+    }
+    let (id_col, status_col) = columns(night);
+    let d = &night.drafting;
+    let failed = std::cell::RefCell::new(None);
+    let done = write("resolutions.held.csv", &|w| {
+        output::resolutions::head(w, &id_col, &status_col)?;
+        for window in night.issue.held.chunks(1024) {
+            let made: Result<Vec<_>, Failure> = window
+                .iter()
+                .map(|&i| d.actions.get(i, &d.tickets[i]))
+                .collect();
+            let made = match made {
+                Ok(m) => m,
+                Err(f) => {
+                    *failed.borrow_mut() = Some(f);
+                    return Err(std::io::Error::other("an action could not be made again"));
+                }
+            };
+            let refs: Vec<&Action> = made.iter().map(|a| a.as_ref()).collect();
+            output::resolutions::rows(w, &refs, night.s.guard)?;
+        }
+        Ok(())
+    });
+    match failed.into_inner() {
+        Some(f) => Err(f),
+        None => done,
+    }
 }
 
 /// The day's draft files, written as the drafted rows come.
@@ -374,18 +489,20 @@ struct DraftFiles<'s> {
 const OPEN_FILES: usize = 200;
 
 impl<'s> DraftFiles<'s> {
-    fn new(
-        s: &Settings,
-        issue: &Issue<'_>,
-        staging: &'s Staging,
-    ) -> std::io::Result<DraftFiles<'s>> {
+    fn new(night: &Night<'_>, staging: &'s Staging) -> std::io::Result<DraftFiles<'s>> {
+        let s = night.s;
         let layout = s.rules.run.drafts;
         if layout != DraftLayout::None {
             staging.folder("drafts")?;
         }
         let mut assignees = HashMap::new();
         if layout == DraftLayout::ByAssignee {
-            for (id, (file, n)) in draft_files::assignee_files(issue.issued.iter().copied()) {
+            let issued = night
+                .issue
+                .order
+                .iter()
+                .map(|&i| night.heads[i].assignee.as_str());
+            for (id, (file, n)) in draft_files::assignee_files(issued) {
                 let who = match s.rules.agent(id).and_then(|a| a.name.as_deref()) {
                     Some(name) if name != id => format!("{name} ({id})"),
                     _ => id.to_string(),
@@ -459,54 +576,16 @@ impl<'s> DraftFiles<'s> {
 type WriteFile<'a> = dyn Fn(&str, &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), Failure>
     + 'a;
 
-/// The day's csv and ndjson files. Files stream to disk: an export's actions need not fit
-/// in memory twice.
-fn write_files(
-    s: &Settings,
-    issue: &Issue<'_>,
-    stats: &crate::input::Stats,
-    write: &WriteFile<'_>,
-) -> Result<(), Failure> {
-    let layout = |format, drafts| Layout {
-        format,
-        drafts,
-        guard: s.guard,
-        width: None,
-    };
-    write("actions.csv", &|w| {
-        pipeline::write(w, &layout(Format::Csv, false), &issue.issued, s.threads)
-    })?;
-    let id_col = stats.column(&s.rules, Field::Id);
-    let status_col = stats.column(&s.rules, Field::Status);
-    let resolved: Vec<&Action> = issue
-        .issued
-        .iter()
-        .map(|r| r.action)
-        .filter(|a| a.kind == Kind::Resolve)
-        .collect();
-    write("resolutions.csv", &|w| {
-        output::resolutions::write(w, &id_col, &status_col, &resolved, s.guard)
-    })?;
-    if issue.holds() {
-        let held: Vec<&Action> = issue.held.iter().map(|r| r.action).collect();
-        write("resolutions.held.csv", &|w| {
-            output::resolutions::write(w, &id_col, &status_col, &held, s.guard)
-        })?;
-    }
-    write("rejects.csv", &|w| {
-        output::rejects::write(w, &stats.rejects, s.guard)
-    })
-}
-
 /// What `summary.json` says of a run.
 struct Summary<'a> {
     date: chrono::NaiveDate,
     within: &'a str,
     inputs: &'a [String],
     stats: &'a crate::input::Stats,
-    issue: &'a Issue<'a>,
-    /// The actions issued, and whether the run before issued each (`Met::repeats`).
-    actions: &'a [&'a Action],
+    issue: &'a Issue,
+    /// The heads of the plan's actions; whether the run before issued each issued one
+    /// (`Met::repeats`, in the issue's order).
+    heads: &'a [Head],
     repeats: &'a [bool],
     code: Code,
 }
@@ -514,11 +593,8 @@ struct Summary<'a> {
 impl Summary<'_> {
     fn by_kind(&self) -> BTreeMap<&'static str, usize> {
         let mut counts = [0; Kind::ALL.len()];
-        for r in &self.issue.issued {
-            counts[Kind::ALL
-                .iter()
-                .position(|k| *k == r.action.kind)
-                .unwrap_or(0)] += 1;
+        for h in self.issued() {
+            counts[Kind::ALL.iter().position(|k| *k == h.kind).unwrap_or(0)] += 1;
         }
         Kind::ALL.iter().map(|k| k.name()).zip(counts).collect()
     }
@@ -538,6 +614,10 @@ impl Summary<'_> {
         }
     }
 
+    fn issued(&self) -> impl Iterator<Item = &Head> {
+        self.issue.order.iter().map(|&i| &self.heads[i])
+    }
+
     /// How many actions the run before did not issue.
     fn new_count(&self) -> usize {
         self.repeats.iter().filter(|r| !**r).count()
@@ -547,8 +627,7 @@ impl Summary<'_> {
     /// a night's ids would otherwise be held twice, as strings and as json.
     fn ids(&self, repeated: bool) -> Ids<'_> {
         Ids {
-            actions: self.actions,
-            repeats: self.repeats,
+            summary: self,
             repeated,
         }
     }
@@ -557,17 +636,12 @@ impl Summary<'_> {
     fn write(&self, w: &mut dyn std::io::Write, s: &Settings) -> std::io::Result<()> {
         let rules = &s.rules;
         let mut by_assignee: BTreeMap<&str, usize> = BTreeMap::new();
-        for r in &self.issue.issued {
-            *by_assignee.entry(r.action.assignee.as_str()).or_default() += 1;
+        for h in self.issued() {
+            *by_assignee.entry(h.assignee.as_str()).or_default() += 1;
         }
-        let written = self
-            .issue
-            .issued
-            .iter()
-            .filter(|r| r.action.kind == Kind::Resolve)
-            .count();
+        let written = self.issued().filter(|h| h.kind == Kind::Resolve).count();
         let file = SummaryFile {
-            actions: self.issue.issued.len(),
+            actions: self.issue.order.len(),
             by_assignee,
             by_kind: self.by_kind(),
             date: self.date.to_string(),
@@ -630,19 +704,18 @@ struct RulesFile<'a> {
 
 /// Action ids, new or repeated, written one by one.
 struct Ids<'a> {
-    actions: &'a [&'a Action],
-    repeats: &'a [bool],
+    summary: &'a Summary<'a>,
     repeated: bool,
 }
 
 impl serde::Serialize for Ids<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(
-            self.actions
-                .iter()
-                .zip(self.repeats)
+            self.summary
+                .issued()
+                .zip(self.summary.repeats)
                 .filter(|(_, r)| **r == self.repeated)
-                .map(|(a, _)| a.id()),
+                .map(|(h, _)| h.id()),
         )
     }
 }

@@ -495,9 +495,8 @@ pub fn is_bare_number(id: &str) -> bool {
 
 /// The assignees of `actions` a draft cannot name: bare numbers `[agents]` does not list,
 /// each once, sorted.
-pub fn unnamed<'a>(rules: &Rules, actions: impl Iterator<Item = &'a Action>) -> Vec<&'a str> {
-    let mut out: Vec<&str> = actions
-        .map(|a| a.assignee.as_str())
+pub fn unnamed<'a>(rules: &Rules, assignees: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = assignees
         .filter(|id| is_bare_number(id) && rules.agent(id).is_none())
         .collect();
     out.sort_unstable();

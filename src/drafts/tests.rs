@@ -390,8 +390,11 @@ fn a_bare_number_assignee_is_signed_by_the_department() {
         false,
     )
     .actions;
-    assert_eq!(unnamed(&r, actions.iter()), vec!["67013469919"]);
-    assert!(unnamed(&named, actions.iter()).is_empty());
+    assert_eq!(
+        unnamed(&r, actions.iter().map(|a| a.assignee.as_str())),
+        vec!["67013469919"]
+    );
+    assert!(unnamed(&named, actions.iter().map(|a| a.assignee.as_str())).is_empty());
 }
 
 /// Strike 1's ladder row is chat, then phone, then e-mail: its draft held only the chat, so

@@ -7,11 +7,13 @@ mod checkins;
 pub mod diff;
 pub mod facts;
 pub mod forecast;
+mod head;
 pub mod history;
 mod reason;
 pub mod replay;
 mod strikes;
 
+pub use head::{Head, Ordered};
 pub use reason::{DayMoved, DayWhy, Moved, Reason, Since, Why};
 
 pub use capacity::{Overload, level};
@@ -169,16 +171,7 @@ pub struct Action {
 
 impl Action {
     pub fn id(&self) -> String {
-        // Made for every action several times a night: built at its size, without `format!`.
-        let (kind, mut digits) = (self.kind.name(), [0; 10]);
-        let step = crate::util::decimal(self.step, &mut digits);
-        let mut id = String::with_capacity(self.ticket_id.len() + kind.len() + step.len() + 2);
-        id.push_str(&self.ticket_id);
-        id.push('.');
-        id.push_str(kind);
-        id.push('-');
-        id.push_str(step);
-        id
+        action_id(&self.ticket_id, self.kind, self.step)
     }
 
     /// The fallback channels' names joined by `sep`.
@@ -202,6 +195,20 @@ impl Action {
             self.step,
         )
     }
+}
+
+/// An action's id: `<ticket>.<kind>-<step>`.
+pub fn action_id(ticket_id: &str, kind: Kind, step: u32) -> String {
+    // Made for every action several times a night: built at its size, without `format!`.
+    let (kind, mut digits) = (kind.name(), [0; 10]);
+    let step = crate::util::decimal(step, &mut digits);
+    let mut id = String::with_capacity(ticket_id.len() + kind.len() + step.len() + 2);
+    id.push_str(ticket_id);
+    id.push('.');
+    id.push_str(kind);
+    id.push('-');
+    id.push_str(step);
+    id
 }
 
 /// Sorts actions in the order of SPEC §7; equal keys keep their order.

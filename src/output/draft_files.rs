@@ -53,13 +53,13 @@ pub fn per_action<'a>(
     Ok(written)
 }
 
-/// Each assignee of the rows, with the name of their file and how many rows are theirs.
+/// Each assignee (one for each of their rows), with the name of their file and how many rows are theirs.
 pub fn assignee_files<'a>(
-    rows: impl IntoIterator<Item = Row<'a>>,
+    assignees: impl IntoIterator<Item = &'a str>,
 ) -> BTreeMap<&'a str, (String, usize)> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in rows {
-        *counts.entry(r.action.assignee.as_str()).or_default() += 1;
+    for who in assignees {
+        *counts.entry(who).or_default() += 1;
     }
     let mut names = Names::default();
     counts

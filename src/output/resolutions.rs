@@ -16,6 +16,12 @@ pub fn write(
     actions: &[&Action],
     guard: Guard,
 ) -> io::Result<()> {
+    head(w, id_column, status_column)?;
+    rows(w, actions, guard)
+}
+
+/// The header line of `write`.
+pub fn head(w: &mut dyn Write, id_column: &str, status_column: &str) -> io::Result<()> {
     let mut c = csv::Writer::from_writer(w);
     c.write_record([
         id_column,
@@ -24,6 +30,12 @@ pub fn write(
         "close_notes",
         "resolved_at",
     ])?;
+    c.flush()
+}
+
+/// The lines of `write` after its header: one per resolution among `actions`.
+pub fn rows(w: &mut dyn Write, actions: &[&Action], guard: Guard) -> io::Result<()> {
+    let mut c = csv::Writer::from_writer(w);
     for a in actions {
         if let Detail::Resolve(r) = &a.detail {
             let [status, code, notes, at] = <[String; 4]>::try_from(guard.cells([

@@ -3,9 +3,10 @@
 //! holds two windows' drafts (the one written and the next, drafted meanwhile).
 
 use super::Kept;
+use super::remake::Remake;
 use crate::config::Rules;
 use crate::drafts::Drafter;
-use crate::engine::Action;
+use crate::engine::{Action, Head};
 use crate::error::Failure;
 use crate::output::{Draft, Row};
 
@@ -82,21 +83,24 @@ fn said(failed: &[String]) -> Result<(), Failure> {
 /// when some cannot be rendered: run before the first line of drafts drafted a window at a
 /// time is written, so that a draft failing on one ticket stops the output before it starts.
 pub fn check(drafting: &Drafting<'_>) -> Result<(), Failure> {
-    let actions = drafting.actions;
-    let share = actions.len().div_ceil(drafting.threads.max(1)).max(1);
+    let n = drafting.actions.count();
+    let share = n.div_ceil(drafting.threads.max(1)).max(1);
     let check_share = |from: usize| {
-        let to = (from + share).min(actions.len());
+        let to = (from + share).min(n);
         (from..to)
             .filter_map(|i| {
-                let a = &actions[i];
-                let rendered = drafting.tickets[i]
-                    .ticket()
-                    .and_then(|t| drafting.drafter.render(a, &t, drafting.rules));
-                rendered.err().map(|e| format!("{}: {e}", a.id()))
+                let ticket = &drafting.tickets[i];
+                let rendered = drafting.actions.get(i, ticket).and_then(|a| {
+                    ticket
+                        .ticket()
+                        .and_then(|t| drafting.drafter.render(&a, &t, drafting.rules))
+                        .map_err(|e| Failure::usage(format!("{}: {e}", a.id())))
+                });
+                rendered.err().map(|f| f.message)
             })
             .collect::<Vec<String>>()
     };
-    let starts: Vec<usize> = (0..actions.len()).step_by(share).collect();
+    let starts: Vec<usize> = (0..n).step_by(share).collect();
     let failed: Vec<String> = std::thread::scope(|scope| {
         let running: Vec<_> = starts
             .iter()
@@ -113,19 +117,45 @@ pub fn check(drafting: &Drafting<'_>) -> Result<(), Failure> {
     said(&failed)
 }
 
+/// The actions to draft: whole, or by their heads, each made again from its ticket as it
+/// is drafted.
+#[derive(Clone, Copy)]
+pub enum Actions<'a> {
+    Whole(&'a [Action]),
+    Heads(&'a [Head], Remake<'a>),
+}
+
+impl Actions<'_> {
+    pub fn count(&self) -> usize {
+        match self {
+            Actions::Whole(a) => a.len(),
+            Actions::Heads(h, _) => h.len(),
+        }
+    }
+
+    /// The `i`th action, `ticket` its ticket.
+    pub fn get(&self, i: usize, ticket: &Kept) -> Result<std::borrow::Cow<'_, Action>, Failure> {
+        match self {
+            Actions::Whole(a) => Ok(std::borrow::Cow::Borrowed(&a[i])),
+            Actions::Heads(h, remake) => remake.action(&h[i], ticket).map(std::borrow::Cow::Owned),
+        }
+    }
+}
+
 /// What drafting a plan's rows takes: the drafter, the rules, the plan's actions and their
 /// tickets, and the threads to draft on.
 #[derive(Clone, Copy)]
 pub struct Drafting<'a> {
     pub drafter: &'a Drafter,
     pub rules: &'a Rules,
-    pub actions: &'a [Action],
+    pub actions: Actions<'a>,
     pub tickets: &'a [Kept],
     pub threads: usize,
 }
 
-/// A share of a window drafted: its drafts and what `Work` made of them.
-type Drafted<T> = Result<(Vec<Draft>, T), Failure>;
+/// A share of a window drafted: its drafts, its actions when made again, and what `Work`
+/// made of them.
+type Drafted<T> = Result<(Vec<Draft>, Vec<Action>, T), Failure>;
 
 /// What a drafting thread makes of its share's drafted rows.
 pub type Work<'a, T> = dyn Fn(&[Row<'_>]) -> std::io::Result<T> + Sync + 'a;
@@ -151,32 +181,62 @@ pub fn windows<T: Send>(
         threads,
     } = *drafting;
     let threads = threads.max(1);
-    fn rows_of<'r>(actions: &'r [Action], part: &[usize], drafts: &'r [Draft]) -> Vec<Row<'r>> {
+    // A share's rows: its actions whole (`remade` empty) or made again.
+    fn rows_of<'r>(
+        actions: Actions<'r>,
+        part: &[usize],
+        remade: &'r [Action],
+        drafts: &'r [Draft],
+    ) -> Vec<Row<'r>> {
         part.iter()
+            .enumerate()
             .zip(drafts)
-            .map(|(&i, draft)| Row {
-                action: &actions[i],
+            .map(|((k, &i), draft)| Row {
+                action: match actions {
+                    Actions::Whole(a) => &a[i],
+                    Actions::Heads(..) => &remade[k],
+                },
                 draft: Some(draft),
             })
             .collect()
     }
     let share = |part: &[usize]| -> Drafted<T> {
+        let remade = match actions {
+            Actions::Whole(_) => Vec::new(),
+            Actions::Heads(heads, remake) => part
+                .iter()
+                .map(|&i| remake.action(&heads[i], &tickets[i]))
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        let action = |k: usize| match actions {
+            Actions::Whole(a) => &a[part[k]],
+            Actions::Heads(..) => &remade[k],
+        };
         let drafts = part
             .iter()
-            .map(|&i| {
+            .enumerate()
+            .map(|(k, &i)| {
                 // A ticket that does not unpack is a fault of ours, not of the templates.
                 let t = tickets[i].ticket().map_err(Failure::io)?;
-                d.render(&actions[i], &t, rules).map_err(|e| {
+                d.render(action(k), &t, rules).map_err(|e| {
                     Failure::usage(format!(
                         "a draft could not be rendered: {}: {e}",
-                        actions[i].id()
+                        action(k).id()
                     ))
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let made = work(&rows_of(actions, part, &drafts))
-            .map_err(|e| Failure::io(format!("cannot write the drafted rows: {e}")))?;
-        Ok((drafts, made))
+        let rows: Vec<Row<'_>> = (0..part.len())
+            .zip(&drafts)
+            .map(|(k, draft)| Row {
+                action: action(k),
+                draft: Some(draft),
+            })
+            .collect();
+        let made =
+            work(&rows).map_err(|e| Failure::io(format!("cannot write the drafted rows: {e}")))?;
+        drop(rows);
+        Ok((drafts, remade, made))
     };
     // Each window is drafted while the one before it is taken (written, say): the
     // drafting threads and the taker overlap instead of waiting for each other.
@@ -194,8 +254,8 @@ pub fn windows<T: Send>(
             if super::stopping() {
                 return Err(stopped());
             }
-            let (drafts, made) = share(window)?;
-            take(&rows_of(actions, window, &drafts), made)?;
+            let (drafts, remade, made) = share(window)?;
+            take(&rows_of(actions, window, &remade, &drafts), made)?;
         }
         return Ok(());
     }
@@ -204,8 +264,8 @@ pub fn windows<T: Send>(
         let mut pending: Option<(Vec<&[usize]>, Vec<_>)> = None;
         let mut take_done = |parts: Vec<&[usize]>, done: Vec<Drafted<T>>| {
             for (part, result) in parts.iter().zip(done) {
-                let (drafts, made) = result?;
-                take(&rows_of(actions, part, &drafts), made)?;
+                let (drafts, remade, made) = result?;
+                take(&rows_of(actions, part, &remade, &drafts), made)?;
             }
             Ok::<(), Failure>(())
         };

@@ -5,6 +5,7 @@
 
 mod draft;
 mod parse;
+mod remake;
 mod sort;
 mod write;
 
@@ -18,13 +19,14 @@ use compact_str::CompactString;
 use crate::config::{Format, Rules};
 use crate::drafts::Drafter;
 use crate::engine::forecast::Followed;
-use crate::engine::{self, Action, Overload};
+use crate::engine::{self, Action, Head, Overload};
 use crate::error::Failure;
 use crate::input::{self, Chunk, Orders, Parsed, Parser, Source, Stats};
 use crate::output::{Draft, Row};
 use crate::ticket::{Packed, Ticket};
 
-pub use draft::{Drafting, check as check_drafts, windows};
+pub use draft::{Actions, Drafting, check as check_drafts, windows};
+pub use remake::Remake;
 pub use sort::order;
 pub use write::{write, write_lines};
 
@@ -74,6 +76,10 @@ pub struct Plan<'a> {
     /// Days ahead to follow each ticket through as it is read, the actions the filters keep
     /// counted (`forecast::follow`: only without levelling), for the day's page of `run`.
     pub follow: Option<&'a engine::forecast::Days>,
+    /// Keeps each action by its head only (`Planned::heads`), to be made again from its
+    /// ticket as it is written (`Remake`): with `later`, and only without levelling, which
+    /// changes actions after they are planned.
+    pub heads: bool,
 }
 
 /// A ticket kept for drafting: whole when drafted straight away, packed when drafting waits
@@ -113,6 +119,8 @@ pub struct Planned {
     pub assignees: BTreeSet<CompactString>,
     /// The tickets followed through the days ahead, when asked for (`Plan::follow`).
     pub followed: Followed,
+    /// The actions by their heads (`Plan::heads`), in planning order, `actions` then empty.
+    pub heads: Vec<Head>,
 }
 
 impl Planned {
@@ -126,6 +134,28 @@ impl Planned {
             })
             .collect()
     }
+
+    /// How many actions are kept.
+    pub fn kept(&self) -> usize {
+        self.actions.len().max(self.heads.len())
+    }
+
+    /// The assignee of each action kept, and whether the action falls outside their hours.
+    pub fn assignees_kept(&self) -> Box<dyn Iterator<Item = (&str, bool)> + '_> {
+        if self.heads.is_empty() {
+            Box::new(
+                self.actions
+                    .iter()
+                    .map(|a| (a.assignee.as_str(), a.reason.outside_hours)),
+            )
+        } else {
+            Box::new(
+                self.heads
+                    .iter()
+                    .map(|h| (h.assignee.as_str(), h.outside_hours)),
+            )
+        }
+    }
 }
 
 /// One chunk planned: its actions, for drafts their tickets, what parsing found, the
@@ -137,6 +167,7 @@ type PlannedChunk = (
     Parsed,
     BTreeSet<CompactString>,
     Followed,
+    Vec<Head>,
 );
 
 /// Reads the export and plans it (SPEC §3–6), levels, drafts and sorts what is kept. One
@@ -153,10 +184,12 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
     let (supply, filter, now, horizon, follow) = (p.supply, p.keep, p.now, p.horizon, p.follow);
     let note_assignees = p.assignees && !levelling;
     debug_assert!(p.follow.is_none() || !levelling);
+    let by_heads = p.heads && later && keep_tickets && !levelling;
     let plan_chunk = |chunk: Chunk, parser: &Parser<'_>| -> PlannedChunk {
         // Room for an action for every other row, so that the vector seldom grows; tickets
         // plan straight into it.
-        let mut actions = Vec::with_capacity(chunk.len() / 2);
+        let mut actions = Vec::with_capacity(if by_heads { 8 } else { chunk.len() / 2 });
+        let mut heads = Vec::new();
         let mut tickets = Vec::new();
         let mut parsed = Parsed::default();
         let mut assignees = BTreeSet::new();
@@ -167,14 +200,8 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
                 followed.add(&t, rules, now, days, filter);
             }
             let before = actions.len();
-            engine::due_onto(&t, rules, now, horizon, &mut actions);
-            if note_assignees {
-                assignees.extend(actions[before..].iter().map(|a| a.assignee.clone()));
-            }
-            // Levelling counts every action of an agent's day, so filters apply after it.
-            if !levelling {
-                engine::retain_from(&mut actions, before, |a| filter(a));
-            }
+            let seen = note_assignees.then_some(&mut assignees);
+            remake::due_kept(&t, rules, now, horizon, filter, &mut actions, seen);
             if keep_tickets && actions.len() > before {
                 let shared = if later {
                     Kept::Packed(Packed::of(&t))
@@ -183,21 +210,31 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
                 };
                 tickets.extend((before..actions.len()).map(|_| shared.clone()));
             }
+            if by_heads {
+                heads.extend(
+                    actions
+                        .drain(before..)
+                        .enumerate()
+                        .map(|(slot, a)| Head::of(&a, slot)),
+                );
+            }
         });
-        (actions, tickets, parsed, assignees, followed)
+        (actions, tickets, parsed, assignees, followed, heads)
     };
     let mut actions: Vec<Action> = Vec::new();
+    let mut heads: Vec<Head> = Vec::new();
     let mut tickets: Vec<Kept> = Vec::new();
     let mut found = Parsed::default();
     let mut assignees = BTreeSet::new();
     let mut followed = Followed::default();
     // Planned chunks join one vector as they come: no second copy of a million actions.
-    let mut keep = |(a, t, f, seen, days): PlannedChunk| {
+    let mut keep = |(a, t, f, seen, days, h): PlannedChunk| {
         actions.extend(a);
         tickets.extend(t);
         found.merge(f);
         assignees.extend(seen);
         followed.merge(days);
+        heads.extend(h);
     };
     let mine_parser = Parser::new(rules, keep_tickets, orders);
     let mut rows = 0u64;
@@ -266,7 +303,7 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
     let stats = found.close(stats, &rules.input, orders)?;
     // Planners finish in any order; levelling does not depend on it, and the order is
     // sorted.
-    let mut planned = finish(p, actions, tickets, stats, assignees)?;
+    let mut planned = finish(p, actions, tickets, stats, assignees, heads)?;
     planned.followed = followed;
     Ok(planned)
 }
@@ -278,6 +315,7 @@ fn finish(
     mut tickets: Vec<Kept>,
     stats: Stats,
     mut assignees: BTreeSet<CompactString>,
+    mut heads: Vec<Head>,
 ) -> Result<Planned, Failure> {
     let (mut over, mut moved_past) = (Vec::new(), 0);
     // Planning kept only what is due, and without capacities nothing moves: no pass over
@@ -311,9 +349,14 @@ fn finish(
     // Held until the outputs are written: without the room their growth left.
     actions.shrink_to_fit();
     tickets.shrink_to_fit();
+    heads.shrink_to_fit();
     // The order only: moving every action into it is memory-bound work that an output
     // written through the order does not need.
-    let order = order(&actions, p.threads);
+    let order = if heads.is_empty() {
+        order(&actions, p.threads)
+    } else {
+        order(&heads, p.threads)
+    };
     Ok(Planned {
         actions,
         drafts,
@@ -324,6 +367,7 @@ fn finish(
         moved_past,
         assignees,
         followed: Followed::default(),
+        heads,
     })
 }
 

@@ -2,20 +2,21 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::engine::Action;
+use crate::engine::Ordered;
 
 /// The order of SPEC §7, as indices: `order[i]` is the action that comes `i`th. Equal keys
 /// keep their order, as a stable sort would. Only indices are sorted, on two threads, next
 /// to what settles most comparisons (the dates, the time and the id's first bytes).
-pub fn order(actions: &[Action], threads: usize) -> Vec<usize> {
+pub fn order<A: Ordered + Sync>(actions: &[A], threads: usize) -> Vec<usize> {
     type Entry = ((NaiveDate, DateTime<Utc>, u128), usize);
-    let entry = |(i, a): (usize, &Action)| -> Entry {
+    let entry = |(i, a): (usize, &A)| -> Entry {
+        let (due_date, suggested_at, id, ..) = a.sort_key();
         // Sixteen bytes hold most ids whole: many actions share a date and a time.
         let mut head = [0u8; 16];
-        let id = a.ticket_id.as_bytes();
+        let id = id.as_bytes();
         let n = id.len().min(16);
         head[..n].copy_from_slice(&id[..n]);
-        ((a.due_date, a.suggested_at, u128::from_be_bytes(head)), i)
+        ((due_date, suggested_at, u128::from_be_bytes(head)), i)
     };
     let all = actions;
     // A total order: ties end at the index.

@@ -514,6 +514,35 @@ proptest! {
 }
 
 proptest! {
+    /// A night keeps its actions by their heads and makes each again from its packed ticket
+    /// as it writes it: what comes back is the action planned, field for field.
+    #[test]
+    fn an_action_made_again_from_its_packed_ticket_is_the_one_planned(
+        p in policy(),
+        cases in prop::collection::vec(case(), 1..10),
+        hours in 0i64..96,
+    ) {
+        let now = cases[0].now;
+        let rules = Rules::parse("p.toml", &p.toml(now)).expect("generated rules are valid");
+        prop_assume!(!rules.levels());
+        let horizon = now + TimeDelta::hours(hours);
+        let remake = followup::pipeline::Remake { rules: &rules, now, horizon, keep: &|_| true };
+        let mut made = 0;
+        for t in numbered(cases) {
+            let mut planned = Vec::new();
+            followup::engine::due_onto(&t, &rules, now, horizon, &mut planned);
+            let kept = followup::pipeline::Kept::Packed(followup::ticket::Packed::of(&t));
+            for (slot, a) in planned.iter().enumerate() {
+                let again = remake.action(&followup::engine::Head::of(a, slot), &kept);
+                prop_assert_eq!(again.as_ref().ok(), Some(a), "{}", a.id());
+                made += 1;
+            }
+        }
+        prop_assert!(made < 1000);
+    }
+}
+
+proptest! {
     /// A ticket kept for drafting is packed until its drafts are written: every field, any
     /// text (tabs, line breaks, NUL) and any instant the product reads come back as they were.
     #[test]

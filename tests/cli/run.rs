@@ -231,6 +231,39 @@ fn summary_json_is_whole_with_new_ids_apart_from_repeated_ones() {
     insta::assert_snapshot!(text);
 }
 
+/// A night keeps its actions by their heads and makes each again from its ticket as it
+/// writes it: its actions.csv and actions.ndjson are what `plan` writes of the same export
+/// and instant, which holds every action whole.
+#[test]
+fn the_nights_actions_made_again_from_their_tickets_are_the_plans() {
+    for export in [
+        "scenarios.csv",
+        "checkins.csv",
+        "nights.csv",
+        "hostile_ids.csv",
+    ] {
+        let desk = Desk::with(&fixture_abs(export));
+        let out = desk.run("2026-11-24", &[]);
+        assert!(out.code == 0 || out.code == 3, "{export}: {}", out.stderr);
+        let now = night("2026-11-24");
+        for (format, file) in [("csv", "actions.csv"), ("ndjson", "actions.ndjson")] {
+            let mut args = vec!["--now", &now, "plan", "export.csv", "--within", "24h"];
+            args.extend(["--format", format]);
+            if format == "ndjson" {
+                args.push("--drafts");
+            }
+            let plan = Case::new(&args).dir(desk.dir.path()).run();
+            let written = fs::read_to_string(desk.path(&format!("out/2026-11-24/{file}"))).unwrap();
+            assert!(written.lines().count() > 1, "{export}: {written}");
+            same_text(&written, &plan.stdout, &format!("{export}: {file}"));
+        }
+    }
+}
+
+fn same_text(got: &str, want: &str, what: &str) {
+    assert!(got == want, "{what}:\n--- run\n{got}\n--- plan\n{want}");
+}
+
 #[test]
 fn a_rerun_for_the_same_night_changes_nothing() {
     let desk = Desk::new();
