@@ -896,6 +896,14 @@ fn an_action_stays_within_its_memory_budget() {
     );
 }
 
+/// A night holds the head of each of its actions until its outputs are written: under a
+/// third of the action's memory.
+#[test]
+fn an_actions_head_stays_within_its_memory_budget() {
+    let size = std::mem::size_of::<super::Head>();
+    assert!(size <= 80, "{size}");
+}
+
 mod action_ids {
     use super::*;
     use proptest::prelude::*;
