@@ -33,7 +33,7 @@ pub(super) fn due(
 
 /// When the drafts are rendered: as the plan is made, or later, a window at a time as the
 /// rows are written (the tickets kept for them, packed), the actions then kept whole or by
-/// their heads (`pipeline::Head`, without levelling).
+/// their heads (`engine::Head`, without levelling).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Drafts {
     Now,

@@ -201,31 +201,28 @@ pub fn windows<T: Send>(
             .collect()
     }
     let share = |part: &[usize]| -> Drafted<T> {
-        let remade = match actions {
-            Actions::Whole(_) => Vec::new(),
-            Actions::Heads(heads, remake) => part
-                .iter()
-                .map(|&i| remake.action(&heads[i], &tickets[i]))
-                .collect::<Result<Vec<_>, _>>()?,
-        };
+        let mut remade = Vec::new();
+        let mut drafts = Vec::with_capacity(part.len());
+        for &i in part {
+            // A ticket that does not unpack is a fault of ours, not of the templates.
+            let t = tickets[i].ticket().map_err(Failure::io)?;
+            // Kept by its head, the action is made again from the ticket unpacked for it.
+            let a = match actions {
+                Actions::Whole(a) => &a[i],
+                Actions::Heads(heads, remake) => {
+                    remade.push(remake.from_ticket(&heads[i], &t)?);
+                    &remade[remade.len() - 1]
+                }
+            };
+            let draft = d.render(a, &t, rules).map_err(|e| {
+                Failure::usage(format!("a draft could not be rendered: {}: {e}", a.id()))
+            })?;
+            drafts.push(draft);
+        }
         let action = |k: usize| match actions {
             Actions::Whole(a) => &a[part[k]],
             Actions::Heads(..) => &remade[k],
         };
-        let drafts = part
-            .iter()
-            .enumerate()
-            .map(|(k, &i)| {
-                // A ticket that does not unpack is a fault of ours, not of the templates.
-                let t = tickets[i].ticket().map_err(Failure::io)?;
-                d.render(action(k), &t, rules).map_err(|e| {
-                    Failure::usage(format!(
-                        "a draft could not be rendered: {}: {e}",
-                        action(k).id()
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
         let rows: Vec<Row<'_>> = (0..part.len())
             .zip(&drafts)
             .map(|(k, draft)| Row {

@@ -187,7 +187,7 @@ pub fn plan(sources: &[Source], format: Option<Format>, p: &Plan<'_>) -> Result<
     let by_heads = p.heads && later && keep_tickets && !levelling;
     let plan_chunk = |chunk: Chunk, parser: &Parser<'_>| -> PlannedChunk {
         // Room for an action for every other row, so that the vector seldom grows; tickets
-        // plan straight into it.
+        // plan straight into it (kept by their heads, it holds one ticket's at a time).
         let mut actions = Vec::with_capacity(if by_heads { 8 } else { chunk.len() / 2 });
         let mut heads = Vec::new();
         let mut tickets = Vec::new();

@@ -48,9 +48,14 @@ impl Remake<'_> {
     /// The action `head` stands for, from its ticket.
     pub fn action(&self, head: &Head, ticket: &Kept) -> Result<Action, Failure> {
         let t = ticket.ticket().map_err(Failure::io)?;
+        self.from_ticket(head, &t)
+    }
+
+    /// The action `head` stands for, from its ticket unpacked.
+    pub fn from_ticket(&self, head: &Head, t: &Ticket) -> Result<Action, Failure> {
         let mut out = Vec::new();
         due_kept(
-            &t,
+            t,
             self.rules,
             self.now,
             self.horizon,
