@@ -1,6 +1,6 @@
-//! An action's head: what orders, counts, names and records it, a third of its memory. A
-//! night's outputs keep the heads of its actions and make each action again from its ticket
-//! when it is written (`pipeline::Remake`).
+//! An action's head: what orders, counts, names and records it, under a third of its
+//! memory. A night's outputs keep the heads of its actions and make each action again from
+//! its ticket when it is written (`pipeline::Remake`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;

@@ -53,7 +53,8 @@ pub fn per_action<'a>(
     Ok(written)
 }
 
-/// Each assignee (one for each of their rows), with the name of their file and how many rows are theirs.
+/// Each assignee (given once for each of their rows), with the name of their file and how
+/// many rows are theirs.
 pub fn assignee_files<'a>(
     assignees: impl IntoIterator<Item = &'a str>,
 ) -> BTreeMap<&'a str, (String, usize)> {

@@ -219,17 +219,7 @@ pub fn windows<T: Send>(
             })?;
             drafts.push(draft);
         }
-        let action = |k: usize| match actions {
-            Actions::Whole(a) => &a[part[k]],
-            Actions::Heads(..) => &remade[k],
-        };
-        let rows: Vec<Row<'_>> = (0..part.len())
-            .zip(&drafts)
-            .map(|(k, draft)| Row {
-                action: action(k),
-                draft: Some(draft),
-            })
-            .collect();
+        let rows = rows_of(actions, part, &remade, &drafts);
         let made =
             work(&rows).map_err(|e| Failure::io(format!("cannot write the drafted rows: {e}")))?;
         drop(rows);
