@@ -228,20 +228,43 @@ fn unescape(s: &str) -> Result<CompactString, String> {
 /// short leaves: it is written again) left out. `Err` names the first bad line.
 pub(super) fn parse_lines(path: &Path, text: &str) -> Result<(Vec<Entry>, Lines), Failure> {
     let mut entries = Vec::new();
+    let lines = parse_each(path, text.as_bytes(), &mut |e, _| entries.push(e))?;
+    Ok((entries, lines))
+}
+
+/// `parse_lines`, read as it comes (a large ledger is never held as text) and each entry
+/// handed to `each`, with whether it comes after the queue line (`Lines::queue_from` counts
+/// the entries before it).
+pub(super) fn parse_each(
+    path: &Path,
+    mut input: impl std::io::BufRead,
+    each: &mut dyn FnMut(Entry, bool),
+) -> Result<Lines, Failure> {
+    let mut read = 0;
     let mut lines = Lines::default();
-    let torn = !text.is_empty() && !text.ends_with('\n');
-    let count = text.lines().count();
-    for (i, line) in text.lines().enumerate() {
-        if torn && i + 1 == count {
-            lines.torn = Some(i + 1);
+    let mut text = String::new();
+    for i in 1.. {
+        text.clear();
+        let n = input
+            .read_line(&mut text)
+            .map_err(|e| Failure::io(format!("cannot read {}: {e}", path.display())))?;
+        if n == 0 {
             break;
         }
+        if i == 1 {
+            lines.first = Some(text.trim_end().to_string());
+        }
+        let Some(line) = text.strip_suffix('\n') else {
+            lines.torn = Some(i);
+            break;
+        };
+        let line = line.strip_suffix('\r').unwrap_or(line);
         if let Some(n) = line.strip_prefix(END) {
             lines.end = n.split(' ').next().and_then(|n| n.parse().ok());
             continue;
         }
         if line == QUEUE {
-            lines.queue_from = Some(entries.len());
+            lines.queue_from = Some(read);
             continue;
         }
         if line.starts_with('#') || line.trim().is_empty() {
@@ -249,19 +272,21 @@ pub(super) fn parse_lines(path: &Path, text: &str) -> Result<(Vec<Entry>, Lines)
         }
         let e = Entry::parse(line).map_err(|e| {
             Failure::io(format!(
-                "{}:{}: {e}; the file is written by followup only: restore it from a backup or remove the line",
+                "{}:{i}: {e}; the file is written by followup only: restore it from a backup or remove the line",
                 path.display(),
-                i + 1
             ))
         })?;
-        entries.push(e);
+        read += 1;
+        each(e, lines.queue_from.is_some());
     }
-    Ok((entries, lines))
+    Ok(lines)
 }
 
 /// What the comment lines of a file said.
 #[derive(Default)]
 pub(super) struct Lines {
+    /// The first line (the file's header), none for an empty file.
+    pub first: Option<String>,
     /// The line number of a last line without its line break.
     pub torn: Option<usize>,
     /// Where the queue began (this ledger) and how many entries the end line counts.

@@ -18,7 +18,7 @@ use compact_str::CompactString;
 
 use super::archive;
 pub use super::entry::Entry;
-use super::entry::{END, QUEUE, parse_lines};
+use super::entry::{END, QUEUE, parse_each};
 use crate::config::Rules;
 use crate::engine::history::{Issued, recall};
 use crate::engine::{Head, Kind};
@@ -74,12 +74,44 @@ fn sort(entries: &mut [Entry]) {
 impl Ledger {
     pub fn load(dir: &Path) -> Result<Ledger, Failure> {
         let path = current(dir);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
+        let file = match std::fs::File::open(&path) {
+            Ok(f) => Some(f),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(Failure::io(format!("cannot read {}: {e}", path.display()))),
         };
-        let (mut kept, lines) = parse_lines(&path, &text)?;
+        // The queue repeats the latest run's entries, which the state holds as they are:
+        // those are told apart as they are read, so that a night's entries are not held
+        // twice (the state is sorted, and its latest run known, by the queue line). Other
+        // queued entries (an earlier night's rerun, the first ledger's) are kept apart.
+        let (mut kept, mut queued) = (Vec::new(), Vec::new());
+        let mut latest = None;
+        let mut state_done = false;
+        let mut read = 0;
+        let input: Box<dyn io::BufRead> = match file {
+            Some(f) => Box::new(io::BufReader::with_capacity(256 * 1024, f)),
+            None => Box::new(io::empty()),
+        };
+        let lines = parse_each(&path, input, &mut |e, in_queue| {
+            read += 1;
+            if !in_queue {
+                kept.push(e);
+                return;
+            }
+            if !state_done {
+                sort(&mut kept);
+                latest = kept.iter().map(|e| e.run_date).max();
+                state_done = true;
+            }
+            let in_kept = || kept.binary_search_by(|x| x.key().cmp(&e.key())).is_ok();
+            if !(Some(e.run_date) == latest && in_kept()) {
+                queued.push(e);
+            }
+        })?;
+        let empty = lines.first.is_none();
+        let first = lines
+            .first
+            .as_deref()
+            .is_some_and(|l| !l.starts_with("# followup ledger 2"));
         let mut warnings = Vec::new();
         if let Some(n) = lines.torn {
             warnings.push(format!(
@@ -87,28 +119,26 @@ impl Ledger {
                 path.display()
             ));
         }
-        let first = !text.is_empty() && !text.starts_with("# followup ledger 2");
-        let mut queued = if first {
-            // The first ledger kept everything, appended: all of it goes to the archive.
-            kept.clone()
-        } else {
-            if !text.is_empty() && lines.end != Some(kept.len()) && lines.torn.is_none() {
-                warnings.push(format!(
-                    "{} ends without its end line: it was cut short or edited; the {} entries read are used",
-                    path.display(),
-                    kept.len()
-                ));
-            }
-            let from = lines.queue_from.unwrap_or(kept.len()).min(kept.len());
-            kept.split_off(from)
-        };
-        sort(&mut kept);
+        if !first && !empty && lines.end != Some(read) && lines.torn.is_none() {
+            warnings.push(format!(
+                "{} ends without its end line: it was cut short or edited; the {read} entries read are used",
+                path.display(),
+            ));
+        }
         let latest = kept.iter().map(|e| e.run_date).max();
-        // The queue repeats the latest run's entries, which the state holds as they are;
-        // other queued entries (an earlier night's rerun, the first ledger's) are kept
-        // apart.
-        let in_kept = |e: &Entry| kept.binary_search_by(|x| x.key().cmp(&e.key())).is_ok();
-        queued.retain(|e| !(Some(e.run_date) == latest && in_kept(e)));
+        if first {
+            // The first ledger kept everything, appended: all of it goes to the archive
+            // (in the order it was appended), but for the latest run's, which the state
+            // holds.
+            queued = kept
+                .iter()
+                .filter(|e| Some(e.run_date) != latest)
+                .cloned()
+                .collect();
+        }
+        sort(&mut kept);
+        kept.shrink_to_fit();
+        queued.shrink_to_fit();
         Ok(Ledger {
             dir: dir.to_path_buf(),
             kept,
@@ -211,25 +241,32 @@ impl Ledger {
 }
 
 /// Two sorted vectors as one.
-fn merge(a: Vec<Entry>, b: Vec<Entry>) -> Vec<Entry> {
+fn merge(mut a: Vec<Entry>, mut b: Vec<Entry>) -> Vec<Entry> {
     if b.is_empty() {
         return a;
     }
     if a.is_empty() {
         return b;
     }
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let take_a = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => x.key() <= y.key(),
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
-        };
-        out.extend(if take_a { a.next() } else { b.next() });
+    // In `a`, grown by `b`'s length and filled from the back (the later of the two last
+    // entries goes last; `a`'s first on a tie), so that the ledger is not held twice.
+    let mut i = a.len();
+    let filler = Entry {
+        action_id: CompactString::default(),
+        ticket_id: CompactString::default(),
+        ..a[0].clone()
+    };
+    a.resize(i + b.len(), filler);
+    while let Some(y) = b.last() {
+        let k = i + b.len() - 1;
+        if i > 0 && a[i - 1].key() > y.key() {
+            a.swap(k, i - 1);
+            i -= 1;
+        } else if let Some(y) = b.pop() {
+            a[k] = y;
+        }
     }
-    out
+    a
 }
 
 /// A ledger to be staged: what it keeps, and what waits for the archive.
@@ -487,6 +524,48 @@ mod tests {
             suggested_at: DateTime::parse_from_str(at, TIME).unwrap(),
             channel: Some(Channel::Email),
         }
+    }
+
+    #[test]
+    fn two_ledgers_merged_in_place_are_their_entries_sorted_the_first_ones_first_on_a_tie() {
+        // Entries of three tickets on two run dates, some alike in key (ticket, action,
+        // dates) but told apart by their step, in every split between the two sides.
+        let mut all: Vec<Entry> = Vec::new();
+        for (n, ticket) in ["A1", "B2", "C3"].iter().enumerate() {
+            for run in ["2026-11-23", "2026-11-24"] {
+                let mut e = entry(
+                    run,
+                    &format!("{ticket}.strike-1"),
+                    Kind::Strike,
+                    run,
+                    "2026-11-23T10:00:00-05:00",
+                );
+                e.step = n as u32;
+                all.push(e.clone());
+                e.step += 10;
+                all.push(e);
+            }
+        }
+        for mask in 0..(1u32 << all.len()) {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            for (k, e) in all.iter().enumerate() {
+                if mask & (1 << k) == 0 {
+                    a.push(e.clone())
+                } else {
+                    b.push(e.clone())
+                }
+            }
+            sort_stably(&mut a);
+            sort_stably(&mut b);
+            let mut want = a.clone();
+            want.extend(b.iter().cloned());
+            sort_stably(&mut want);
+            assert_eq!(merge(a, b), want, "split {mask:b}");
+        }
+    }
+
+    fn sort_stably(v: &mut [Entry]) {
+        v.sort_by(|x, y| x.key().cmp(&y.key()));
     }
 
     #[test]

@@ -117,7 +117,6 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     for w in &ledger.warnings {
         ui.warn(w);
     }
-    let to_archive = ledger.to_archive(date);
     let before = ledger.before(date)?;
     let drafter = drafter(s)?;
 
@@ -159,6 +158,14 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
         None => apart,
     };
     let read_done = started.elapsed();
+    // The ledger is not needed while the drafts are written: what the read found of it
+    // (the tickets it knows that the export has open) is kept, and the rest is read again
+    // afterwards (the lock holds it as it was), so that a night's peak is the drafts' or
+    // the ledger's, not both (on a large desk each weighs a hundred MB and more).
+    let live = before.live();
+    drop(before);
+    drop(ledger);
+    files::give_back_freed_memory();
     // Levelled actions are kept whole (levelling changes them after planning): their heads
     // are taken here.
     let heads = match std::mem::take(&mut planned.heads) {
@@ -218,11 +225,11 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     // The ledger's side is made once the drafts are written, whose tickets and buffers it
     // would add to: a night's new entries weigh as much as a fifth of its actions.
     let issued: Vec<&Head> = issue.order.iter().map(|&i| &heads[i]).collect();
-    let met = before.meet(&issued);
+    let mut ledger = Ledger::load(dir)?;
+    let to_archive = ledger.to_archive(date);
+    let met = ledger.before(date)?.meet(&issued);
+    drop(issued);
     let repeats = met.repeats;
-    let live = before.live();
-    drop(before);
-    let next = ledger.next(date, met.fresh, &live, rules.run.keep_days);
     let summary = Summary {
         date,
         within: &sel.within.text,
@@ -233,11 +240,23 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
         repeats: &repeats,
         code,
     };
-    write("summary.json", &|w| summary.write(w, s))?;
-    // What the archive lacks goes there before the ledger that no longer queues it.
-    archive::append(dir, &to_archive, mode)
-        .map_err(|e| io_fail("cannot append to the archive in", e))?;
-    write(ledger::STAGED, &|w| next.write(w))?;
+    // summary.json is written on a thread of its own while the ledger is made and written
+    // (each takes a core for a few tenths of a second on a large night).
+    let next = std::thread::scope(|scope| {
+        let summarized = scope.spawn(|| write("summary.json", &|w| summary.write(w, s)));
+        let ledgered = (|| {
+            let next = ledger.next(date, met.fresh, &live, rules.run.keep_days);
+            // What the archive lacks goes there before the ledger that no longer queues it.
+            archive::append(dir, &to_archive, mode)
+                .map_err(|e| io_fail("cannot append to the archive in", e))?;
+            write(ledger::STAGED, &|w| next.write(w))?;
+            Ok(next)
+        })();
+        let summarized = summarized
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        summarized.and(ledgered)
+    })?;
     if pipeline::stopping() {
         return Err(Failure::io(
             "stopped by a signal before the day's folder was published: the previous outputs stand",
@@ -350,7 +369,16 @@ struct Made {
     csv: Vec<u8>,
     ndjson: Vec<u8>,
     resolutions: Vec<u8>,
-    texts: Vec<String>,
+    /// The draft files' texts one after another; `ends[i]` is where row `i`'s ends.
+    texts: String,
+    ends: Vec<usize>,
+}
+
+impl Made {
+    fn texts(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(a, &b)| &self.texts[a..b])
+    }
 }
 
 /// `actions.csv`, `actions.ndjson`, `resolutions.csv` and the drafts (laid out as
@@ -390,9 +418,12 @@ fn write_issued(night: &Night<'_>, staging: &Staging) -> Result<(), Failure> {
     let files = drafts.layout != DraftLayout::None;
     // On the drafting threads: each row's lines and the text of its draft file.
     let work = |rows: &[Row<'_>]| -> std::io::Result<Made> {
+        // Room for the lines as long as they come (about 1.6 KB, 360 B and 1.2 KB a row
+        // on the bundled templates), so that they seldom grow and are copied.
         let mut made = Made {
-            ndjson: Vec::with_capacity(rows.len() * 1024),
-            csv: Vec::with_capacity(rows.len() * 256),
+            ndjson: Vec::with_capacity(rows.len() * 2048),
+            csv: Vec::with_capacity(rows.len() * 512),
+            texts: String::with_capacity(if files { rows.len() * 1536 } else { 0 }),
             ..Made::default()
         };
         ndjson_layout.lines(rows, &mut made.ndjson)?;
@@ -404,7 +435,11 @@ fn write_issued(night: &Night<'_>, staging: &Staging) -> Result<(), Failure> {
             .collect();
         output::resolutions::rows(&mut made.resolutions, &resolved, s.guard)?;
         if files {
-            made.texts = rows.iter().map(|r| draft_files::text(*r)).collect();
+            made.ends.reserve(rows.len());
+            for &row in rows {
+                draft_files::text_onto(row, &mut made.texts);
+                made.ends.push(made.texts.len());
+            }
         }
         Ok(made)
     };
@@ -423,7 +458,7 @@ fn write_issued(night: &Night<'_>, staging: &Staging) -> Result<(), Failure> {
                 .file
                 .write_all(&made.ndjson)
                 .map_err(fail("actions.ndjson"))?;
-            drafts.add(rows, &made.texts).map_err(fail("drafts"))
+            drafts.add(rows, made.texts()).map_err(fail("drafts"))
         },
     )?;
     csv.finish().map_err(fail("actions.csv"))?;
@@ -519,8 +554,12 @@ impl<'s> DraftFiles<'s> {
         })
     }
 
-    /// The rows' drafts, `texts` as `draft_files::text` made them.
-    fn add(&mut self, rows: &[Row<'_>], texts: &[String]) -> std::io::Result<()> {
+    /// The rows' drafts, `texts` as `draft_files::text_onto` made them.
+    fn add<'t>(
+        &mut self,
+        rows: &[Row<'_>],
+        texts: impl Iterator<Item = &'t str>,
+    ) -> std::io::Result<()> {
         match self.layout {
             DraftLayout::None => Ok(()),
             DraftLayout::PerAction => {

@@ -88,17 +88,24 @@ pub fn assignee_entry(
     row: Row<'_>,
     text: &str,
 ) -> io::Result<()> {
-    write!(w, "\n----- {i} of {n}: {} -----\n", plain(&row.action.id()))?;
+    let a = row.action;
+    write!(w, "\n----- {i} of {n}: ")?;
+    write_id(w, a)?;
+    w.write_all(b" -----\n")?;
     w.write_all(text.as_bytes())
 }
 
-/// A drafted row as its file shows it (empty when not drafted).
-pub fn text(row: Row<'_>) -> String {
-    let mut text = String::new();
+/// An action's id as a draft file shows it, without building it first (it is written once
+/// or twice for every action of a night): only the ticket id can hold a break.
+fn write_id(w: &mut dyn Write, a: &Action) -> io::Result<()> {
+    write!(w, "{}.{}-{}", plain(&a.ticket_id), a.kind.name(), a.step)
+}
+
+/// A drafted row as its file shows it, appended to `text` (nothing when not drafted).
+pub fn text_onto(row: Row<'_>, text: &mut String) {
     if let (a, Some(d)) = (row.action, row.draft) {
-        draft_text(a, d, &mut text);
+        draft_text(a, d, text);
     }
-    text
 }
 
 /// A draft as a file shows it: who, how and when, the subject, a blank line, the body.
@@ -108,7 +115,15 @@ fn draft_text(a: &Action, d: &Draft, text: &mut String) {
         None => "(internal: the ticket system)",
         Some(_) => d.to.as_str(),
     };
-    let _ = writeln!(text, "Action: {}", plain(&a.id()));
+    // The header fields come to a few hundred bytes; the body is most of it.
+    text.reserve(d.body.len() + d.subject.len() + 384);
+    let _ = writeln!(
+        text,
+        "Action: {}.{}-{}",
+        plain(&a.ticket_id),
+        a.kind.name(),
+        a.step
+    );
     let _ = writeln!(text, "To: {}", plain(to));
     let _ = match a.channel {
         Some(c) if a.fallback_channels.is_empty() => writeln!(text, "Channel: {c}"),
