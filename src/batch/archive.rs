@@ -21,30 +21,39 @@ pub const DIR: &str = "archive";
 const HEADER: &str = "# followup archive: every action issued by a run of this month, appended\n\
 # run_date\tfirst_run\taction_id\tticket_id\tkind\tstep\tdue_date\tsuggested_at\tchannel\n";
 
-/// Appends entries to their months' files, synced.
-pub fn append(dir: &Path, entries: &[Entry], mode: Mode) -> io::Result<()> {
+/// Appends entries to their months' files, synced: each line made as it is written, so
+/// that a night's entries are never held as text.
+pub fn append(dir: &Path, entries: &[&Entry], mode: Mode) -> io::Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
     let folder = dir.join(DIR);
     files::create_dir_all(&folder, mode)?;
-    let mut by_month: BTreeMap<String, String> = BTreeMap::new();
-    for e in entries {
+    let mut by_month: BTreeMap<String, Vec<&Entry>> = BTreeMap::new();
+    for &e in entries {
         let month = e.run_date.format("%Y-%m").to_string();
-        e.line(by_month.entry(month).or_default());
+        by_month.entry(month).or_default().push(e);
     }
-    for (month, text) in by_month {
+    for (month, batch) in by_month {
         let path = folder.join(format!("{month}.tsv"));
         let mut f = files::append(&path, mode)?;
         let len = f.metadata()?.len();
-        let rest = if len == 0 {
+        let there = if len == 0 {
             f.write_all(HEADER.as_bytes())?;
-            text.as_str()
+            0
         } else {
             let len = cut_torn_tail(&mut f, len)?;
-            &text[already_there(&mut f, len, &text)?..]
+            already_there(&mut f, len, &batch)?
         };
-        f.write_all(rest.as_bytes())?;
+        let mut w = io::BufWriter::with_capacity(256 * 1024, &f);
+        let mut line = String::new();
+        for e in &batch[there..] {
+            line.clear();
+            e.line(&mut line);
+            w.write_all(line.as_bytes())?;
+        }
+        w.flush()?;
+        drop(w);
         fault::point("archive")?;
         f.sync_all()?;
     }
@@ -75,24 +84,85 @@ fn cut_torn_tail(f: &mut std::fs::File, len: u64) -> io::Result<u64> {
     Ok(0)
 }
 
-/// How much of `text` (whole lines, from its start) the file already ends with: what a run
-/// that died after appending left.
-fn already_there(f: &mut std::fs::File, len: u64, text: &str) -> io::Result<usize> {
-    let Some(first) = text.split_inclusive('\n').next() else {
-        return Ok(0);
-    };
-    let start = len.saturating_sub(text.len() as u64 + 1);
-    let mut tail = Vec::with_capacity((len - start) as usize);
+/// How many of `batch`'s first entries the file (`len` bytes, ending with a line break)
+/// already ends with, as whole lines: what a run that died after appending left. Only a
+/// batch line equal to the file's last line can end what is there, so the file is read
+/// back only then.
+fn already_there(f: &mut std::fs::File, len: u64, batch: &[&Entry]) -> io::Result<usize> {
+    let last = last_line(f, len)?;
+    let mut line = String::new();
+    let mut ends = Vec::new();
+    let mut upto = 0u64;
+    for (k, e) in batch.iter().enumerate() {
+        line.clear();
+        e.line(&mut line);
+        upto += line.len() as u64;
+        if upto > len {
+            break;
+        }
+        if line.as_bytes() == last.as_slice() {
+            ends.push((k + 1, upto));
+        }
+    }
+    // The longest run of the batch that the file ends with.
+    for &(n, bytes) in ends.iter().rev() {
+        let start = len - bytes;
+        if start > 0 && read_at(f, start - 1, 1)? != b"\n" {
+            continue;
+        }
+        if ends_with_lines(f, start, len, &batch[..n])? {
+            return Ok(n);
+        }
+    }
+    Ok(0)
+}
+
+/// `n` bytes of the file from `at`.
+fn read_at(f: &mut std::fs::File, at: u64, n: usize) -> io::Result<Vec<u8>> {
+    let mut buf = vec![0; n];
+    f.seek(SeekFrom::Start(at))?;
+    f.read_exact(&mut buf)?;
+    Ok(buf)
+}
+
+/// The file's last line, with its line break.
+fn last_line(f: &mut std::fs::File, len: u64) -> io::Result<Vec<u8>> {
+    let mut tail: Vec<u8> = Vec::new();
+    let mut from = len;
+    while from > 0 {
+        let start = from.saturating_sub(4096);
+        let mut chunk = read_at(f, start, (from - start) as usize)?;
+        chunk.extend_from_slice(&tail);
+        tail = chunk;
+        from = start;
+        // A line break before the last one ends the search.
+        if let Some(i) = tail[..tail.len() - 1].iter().rposition(|&b| b == b'\n') {
+            return Ok(tail[i + 1..].to_vec());
+        }
+    }
+    Ok(tail)
+}
+
+/// Whether the file's bytes from `start` to `len` are `lines`' lines, one after another.
+fn ends_with_lines(
+    f: &mut std::fs::File,
+    start: u64,
+    len: u64,
+    lines: &[&Entry],
+) -> io::Result<bool> {
     f.seek(SeekFrom::Start(start))?;
-    f.take(len - start).read_to_end(&mut tail)?;
-    let tail = String::from_utf8_lossy(&tail);
-    // The first line of the batch, as a whole line of the file.
-    let at = tail
-        .match_indices(first)
-        .map(|(i, _)| i)
-        .filter(|&i| i == 0 && start == 0 || tail[..i].ends_with('\n'))
-        .find(|&i| text.starts_with(&tail[i..]));
-    Ok(at.map_or(0, |i| tail.len() - i))
+    let mut r = io::BufReader::new(f.take(len - start));
+    let (mut line, mut there) = (String::new(), Vec::new());
+    for e in lines {
+        line.clear();
+        e.line(&mut line);
+        there.resize(line.len(), 0);
+        r.read_exact(&mut there)?;
+        if there != line.as_bytes() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// The month files, in order.
@@ -199,13 +269,28 @@ mod tests {
             entry("2026-11-24", "B"),
             entry("2026-11-24", "C"),
         ];
+        let (night1, night2): (Vec<&Entry>, Vec<&Entry>) =
+            (night1.iter().collect(), night2.iter().collect());
         append(d, &night1, Mode::default()).unwrap();
         // Night 2 appended, then the run died: the next one appends the same again.
         append(d, &night2, Mode::default()).unwrap();
         append(d, &night2, Mode::default()).unwrap();
         assert_eq!(lines(d).len(), 5);
-        // Cut short in the middle of night 2's second line.
+        // A batch whose last line the file ends with, but not what comes before it: all
+        // of it goes; then one whose first line the file ends with: the rest goes.
+        let (d2, e2) = (entry("2026-11-24", "D"), entry("2026-11-24", "E"));
+        append(d, &[&d2, night2[2]], Mode::default()).unwrap();
+        assert_eq!(lines(d).len(), 7);
+        append(d, &[night2[2], &e2], Mode::default()).unwrap();
+        assert_eq!(lines(d).len(), 8);
         let path = d.join(DIR).join("2026-11.tsv");
+        std::fs::write(&path, {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let kept: Vec<&str> = text.split_inclusive('\n').collect();
+            kept[..kept.len() - 3].concat()
+        })
+        .unwrap();
+        // Cut short in the middle of night 2's second line.
         let text = std::fs::read_to_string(&path).unwrap();
         let cut = text.match_indices("2026-11-24").nth(2).unwrap().0 + 20;
         std::fs::write(&path, &text[..cut]).unwrap();

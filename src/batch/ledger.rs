@@ -193,13 +193,9 @@ impl Ledger {
     /// The queued entries a run of `date` copies to the archive before staging the next
     /// ledger: those of earlier runs than the latest. The latest run's stay queued, so that
     /// rerunning it leaves the ledger and the archive byte for byte as they were.
-    pub fn to_archive(&self, date: NaiveDate) -> Vec<Entry> {
+    pub fn to_archive(&self, date: NaiveDate) -> Vec<&Entry> {
         let latest = self.latest.map_or(date, |l| l.max(date));
-        let mut out: Vec<Entry> = self
-            .queued()
-            .filter(|e| e.run_date < latest)
-            .cloned()
-            .collect();
+        let mut out: Vec<&Entry> = self.queued().filter(|e| e.run_date < latest).collect();
         // In the order they were issued: by run date, then as the ledger sorts.
         out.sort_by(|a, b| (a.run_date, a.key()).cmp(&(b.run_date, b.key())));
         out

@@ -226,7 +226,6 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     // would add to: a night's new entries weigh as much as a fifth of its actions.
     let issued: Vec<&Head> = issue.order.iter().map(|&i| &heads[i]).collect();
     let mut ledger = Ledger::load(dir)?;
-    let to_archive = ledger.to_archive(date);
     let met = ledger.before(date)?.meet(&issued);
     drop(issued);
     let repeats = met.repeats;
@@ -245,10 +244,10 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
     let next = std::thread::scope(|scope| {
         let summarized = scope.spawn(|| write("summary.json", &|w| summary.write(w, s)));
         let ledgered = (|| {
-            let next = ledger.next(date, met.fresh, &live, rules.run.keep_days);
             // What the archive lacks goes there before the ledger that no longer queues it.
-            archive::append(dir, &to_archive, mode)
+            archive::append(dir, &ledger.to_archive(date), mode)
                 .map_err(|e| io_fail("cannot append to the archive in", e))?;
+            let next = ledger.next(date, met.fresh, &live, rules.run.keep_days);
             write(ledger::STAGED, &|w| next.write(w))?;
             Ok(next)
         })();
