@@ -121,6 +121,25 @@ pub fn give_back_freed_memory() {
     }
 }
 
+/// Caps the allocator's arenas at one per working thread (`threads`, at least two). glibc
+/// gives a new thread an arena of its own, up to eight per core, and keeps what each one
+/// freed: threads started a window at a time spread a night's memory over a dozen arenas,
+/// and a later night, with the ledger to hold as well, peaked a third above the first.
+/// `MALLOC_ARENA_MAX`, when set, has the last word.
+#[allow(unsafe_code)]
+pub fn cap_arenas(threads: usize) {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        let n = i32::try_from(threads.max(2)).unwrap_or(i32::MAX);
+        // SAFETY: mallopt only sets a limit the allocator reads when it makes an arena.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, n);
+        }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let _ = threads;
+}
+
 #[cfg(test)]
 mod tests {
     use super::Mode;

@@ -28,6 +28,7 @@ mod run;
 
 pub fn dispatch(cli: &Cli, ui: &Ui, clock: fn() -> DateTime<Utc>) -> Result<Code, Failure> {
     let settings = || Settings::new(cli, clock());
+    crate::files::cap_arenas(cli.threads.unwrap_or_else(crate::pipeline::threads));
     match &cli.command {
         Command::Run(args) => run::run(cli, ui, clock, args),
         Command::Plan(args) => plan::plan(&settings()?, ui, args),
