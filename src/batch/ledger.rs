@@ -613,6 +613,55 @@ mod tests {
     }
 
     #[test]
+    fn a_loaded_ledger_holds_the_latest_runs_entries_once_and_queues_the_rest_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = "2026-11-23T10:00:00-05:00";
+        let night1 = [
+            entry("2026-11-23", "B.strike-1", Kind::Strike, "2026-11-23", at),
+            entry("2026-11-23", "A.strike-1", Kind::Strike, "2026-11-23", at),
+        ];
+        let night2 = entry("2026-11-24", "C.strike-1", Kind::Strike, "2026-11-24", at);
+        let lines = |entries: &[&Entry]| {
+            let mut text = String::new();
+            for e in entries {
+                e.line(&mut text);
+            }
+            text
+        };
+        let ids = |v: &[Entry]| {
+            v.iter()
+                .map(|e| e.action_id.to_string())
+                .collect::<Vec<_>>()
+        };
+        // The first ledger: every entry appended, no header; the earlier nights' entries
+        // wait for the archive in the order they were appended.
+        let text = lines(&[&night1[0], &night2, &night1[1]]);
+        std::fs::write(dir.path().join(FILE), text).unwrap();
+        let l = Ledger::load(dir.path()).unwrap();
+        assert_eq!(ids(&l.kept), ["A.strike-1", "B.strike-1", "C.strike-1"]);
+        assert_eq!(ids(&l.extra), ["B.strike-1", "A.strike-1"]);
+        // This ledger: the state, then the queue repeating the latest run's entries (held
+        // once) and an earlier night's rerun (kept apart).
+        let (mut state, mut queue) = (night1.to_vec(), vec![night2.clone()]);
+        state.push(night2.clone());
+        sort(&mut state);
+        let rerun = entry("2026-11-22", "D.strike-1", Kind::Strike, "2026-11-22", at);
+        queue.push(rerun);
+        let text = format!(
+            "{HEADER}{}{QUEUE}\n{}{END}{} entries\n",
+            lines(&state.iter().collect::<Vec<_>>()),
+            lines(&queue.iter().collect::<Vec<_>>()),
+            state.len() + queue.len()
+        );
+        std::fs::write(dir.path().join(FILE), text).unwrap();
+        let l = Ledger::load(dir.path()).unwrap();
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+        assert_eq!(ids(&l.kept), ids(&state));
+        assert_eq!(ids(&l.extra), ["D.strike-1"]);
+        assert_eq!(l.kept.capacity(), l.kept.len());
+    }
+
+    #[test]
     fn compaction_keeps_each_strike_and_the_latest_of_the_rest() {
         let live = [CompactString::from("A")];
         let entries = vec![
