@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use super::entry::{Entry, escape, parse_lines};
+use super::entry::{Entry, escape, parse_each};
 use super::fault;
 use crate::error::Failure;
 use crate::files::{self, Mode};
@@ -191,9 +191,11 @@ pub fn read(dir: &Path) -> Result<Vec<Entry>, Failure> {
     let paths = months(dir)?;
     let mut all = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(&p)
+        let f = std::fs::File::open(&p)
             .map_err(|e| Failure::io(format!("cannot read {}: {e}", p.display())))?;
-        all.extend(parse_lines(&p, &text)?.0);
+        // Read as it comes: a torn last line (a run that died appending) is left out, even
+        // one cut inside a character.
+        parse_each(&p, io::BufReader::new(f), &mut |e, _| all.push(e))?;
     }
     Ok(all)
 }
@@ -297,5 +299,19 @@ mod tests {
         append(d, &night2, Mode::default()).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
         assert_eq!(read(d).unwrap().len(), 5);
+    }
+
+    #[test]
+    fn an_archive_torn_inside_a_character_is_read_without_its_half_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let (whole, torn) = (entry("2026-11-23", "Ö1"), entry("2026-11-23", "Ö2"));
+        append(d, &[&whole, &torn], Mode::default()).unwrap();
+        let path = d.join(DIR).join("2026-11.tsv");
+        let text = std::fs::read(&path).unwrap();
+        let cut = text.windows(3).position(|w| w == "Ö2".as_bytes()).unwrap() + 1;
+        std::fs::write(&path, &text[..cut]).unwrap();
+        let back = read(d).unwrap();
+        assert_eq!(back, [whole]);
     }
 }

@@ -224,17 +224,11 @@ fn unescape(s: &str) -> Result<CompactString, String> {
     Ok(out)
 }
 
-/// Lines of a ledger or archive file, the comments and a torn last line (what a write cut
-/// short leaves: it is written again) left out. `Err` names the first bad line.
-pub(super) fn parse_lines(path: &Path, text: &str) -> Result<(Vec<Entry>, Lines), Failure> {
-    let mut entries = Vec::new();
-    let lines = parse_each(path, text.as_bytes(), &mut |e, _| entries.push(e))?;
-    Ok((entries, lines))
-}
-
-/// `parse_lines`, read as it comes (a large ledger is never held as text) and each entry
-/// handed to `each`, with whether it comes after the queue line (`Lines::queue_from` counts
-/// the entries before it).
+/// The entries of a ledger or archive file, read as it comes (a large one is never held as
+/// text), each handed to `each` with whether it comes after the queue line
+/// (`Lines::queue_from` counts the entries before it); the comments and a torn last line
+/// (what a write cut short leaves: it is written again) left out. `Err` names the first bad
+/// line.
 pub(super) fn parse_each(
     path: &Path,
     mut input: impl std::io::BufRead,
@@ -242,22 +236,29 @@ pub(super) fn parse_each(
 ) -> Result<Lines, Failure> {
     let mut read = 0;
     let mut lines = Lines::default();
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     for i in 1.. {
-        text.clear();
+        bytes.clear();
         let n = input
-            .read_line(&mut text)
+            .read_until(b'\n', &mut bytes)
             .map_err(|e| Failure::io(format!("cannot read {}: {e}", path.display())))?;
         if n == 0 {
             break;
         }
         if i == 1 {
-            lines.first = Some(text.trim_end().to_string());
+            lines.first = Some(String::from_utf8_lossy(&bytes).trim_end().to_string());
         }
-        let Some(line) = text.strip_suffix('\n') else {
+        // A torn last line may end inside a character: it is left out unread.
+        let Some(line) = bytes.strip_suffix(b"\n") else {
             lines.torn = Some(i);
             break;
         };
+        let line = std::str::from_utf8(line).map_err(|_| {
+            Failure::io(format!(
+                "{}:{i}: not UTF-8 text; the file is written by followup only: restore it from a backup or remove the line",
+                path.display(),
+            ))
+        })?;
         let line = line.strip_suffix('\r').unwrap_or(line);
         if let Some(n) = line.strip_prefix(END) {
             lines.end = n.split(' ').next().and_then(|n| n.parse().ok());

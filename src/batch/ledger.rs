@@ -662,6 +662,26 @@ mod tests {
     }
 
     #[test]
+    fn a_ledger_torn_inside_a_character_loads_without_its_last_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = "2026-11-23T10:00:00-05:00";
+        let (kept, torn) = (
+            entry("2026-11-23", "Ä1.strike-1", Kind::Strike, "2026-11-23", at),
+            entry("2026-11-23", "Ä2.strike-1", Kind::Strike, "2026-11-23", at),
+        );
+        let mut text = HEADER.to_string();
+        kept.line(&mut text);
+        let whole = text.len();
+        torn.line(&mut text);
+        // Cut after the first byte of the second line's two-byte "Ä".
+        let cut = whole + text[whole..].find('Ä').unwrap() + 1;
+        std::fs::write(dir.path().join(FILE), &text.as_bytes()[..cut]).unwrap();
+        let l = Ledger::load(dir.path()).unwrap();
+        assert_eq!(l.kept, [kept]);
+        assert!(l.warnings[0].contains("cut short"), "{:?}", l.warnings);
+    }
+
+    #[test]
     fn compaction_keeps_each_strike_and_the_latest_of_the_rest() {
         let live = [CompactString::from("A")];
         let entries = vec![
