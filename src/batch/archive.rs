@@ -86,27 +86,33 @@ fn cut_torn_tail(f: &mut std::fs::File, len: u64) -> io::Result<u64> {
 
 /// How many of `batch`'s first entries the file (`len` bytes, ending with a line break)
 /// already ends with, as whole lines: what a run that died after appending left. Only a
-/// batch line equal to the file's last line can end what is there, so the file is read
-/// back only then.
+/// batch entry equal to the file's last line can end what is there, so the batch's lines
+/// are made and the file read back only then.
 fn already_there(f: &mut std::fs::File, len: u64, batch: &[&Entry]) -> io::Result<usize> {
     let last = last_line(f, len)?;
-    let mut line = String::new();
-    let mut ends = Vec::new();
-    let mut upto = 0u64;
-    for (k, e) in batch.iter().enumerate() {
-        line.clear();
-        e.line(&mut line);
-        upto += line.len() as u64;
-        if upto > len {
-            break;
-        }
-        if line.as_bytes() == last.as_slice() {
-            ends.push((k + 1, upto));
-        }
-    }
+    let Some(last) = std::str::from_utf8(&last)
+        .ok()
+        .and_then(|l| Entry::parse(l.trim_end_matches('\n')).ok())
+    else {
+        return Ok(0);
+    };
+    let ends: Vec<usize> = (1..=batch.len())
+        .filter(|&n| *batch[n - 1] == last)
+        .collect();
     // The longest run of the batch that the file ends with.
-    for &(n, bytes) in ends.iter().rev() {
-        let start = len - bytes;
+    let mut line = String::new();
+    for &n in ends.iter().rev() {
+        let bytes: u64 = batch[..n]
+            .iter()
+            .map(|e| {
+                line.clear();
+                e.line(&mut line);
+                line.len() as u64
+            })
+            .sum();
+        let Some(start) = len.checked_sub(bytes) else {
+            continue;
+        };
         if start > 0 && read_at(f, start - 1, 1)? != b"\n" {
             continue;
         }

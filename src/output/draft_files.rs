@@ -88,17 +88,19 @@ pub fn assignee_entry(
     row: Row<'_>,
     text: &str,
 ) -> io::Result<()> {
-    let a = row.action;
-    write!(w, "\n----- {i} of {n}: ")?;
-    write_id(w, a)?;
-    w.write_all(b" -----\n")?;
+    write!(w, "\n----- {i} of {n}: {} -----\n", PlainId(row.action))?;
     w.write_all(text.as_bytes())
 }
 
-/// An action's id as a draft file shows it, without building it first (it is written once
-/// or twice for every action of a night): only the ticket id can hold a break.
-fn write_id(w: &mut dyn Write, a: &Action) -> io::Result<()> {
-    write!(w, "{}.{}-{}", plain(&a.ticket_id), a.kind.name(), a.step)
+/// An action's id as a draft file shows it, written without building it first (it is
+/// written twice for every action of a night): only the ticket id can hold a break.
+struct PlainId<'a>(&'a Action);
+
+impl std::fmt::Display for PlainId<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let a = self.0;
+        write!(f, "{}.{}-{}", plain(&a.ticket_id), a.kind.name(), a.step)
+    }
 }
 
 /// A drafted row as its file shows it, appended to `text` (nothing when not drafted).
@@ -117,13 +119,7 @@ fn draft_text(a: &Action, d: &Draft, text: &mut String) {
     };
     // The header fields come to a few hundred bytes; the body is most of it.
     text.reserve(d.body.len() + d.subject.len() + 384);
-    let _ = writeln!(
-        text,
-        "Action: {}.{}-{}",
-        plain(&a.ticket_id),
-        a.kind.name(),
-        a.step
-    );
+    let _ = writeln!(text, "Action: {}", PlainId(a));
     let _ = writeln!(text, "To: {}", plain(to));
     let _ = match a.channel {
         Some(c) if a.fallback_channels.is_empty() => writeln!(text, "Channel: {c}"),
