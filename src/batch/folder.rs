@@ -67,6 +67,9 @@ pub fn in_the_way(dir: &Path, name: &str) -> Option<String> {
 /// A folder under construction beside its final place; removed if dropped unpublished.
 pub struct Staging {
     pub path: PathBuf,
+    /// The folder, open from before its first file is written: a sync through it reports
+    /// every write to disk that failed since (one opened later would miss those).
+    root: Option<fs::File>,
     target: PathBuf,
     old: PathBuf,
     mode: Mode,
@@ -81,8 +84,14 @@ impl Staging {
             fs::remove_dir_all(&path)?;
         }
         files::create_dir_all(&path, mode)?;
+        let root = if cfg!(target_os = "linux") {
+            Some(fs::File::open(&path)?)
+        } else {
+            None
+        };
         Ok(Staging {
             path,
+            root,
             target: dir.join(name),
             old: dir.join(format!("{OLD}{name}.{pid}")),
             mode,
@@ -111,22 +120,41 @@ impl Staging {
     /// `again`); `finish` ends it.
     pub fn create(&self, name: &str, again: bool) -> io::Result<StagedFile> {
         let p = self.path.join(name);
-        let f = if again {
-            files::append(&p, self.mode)?
+        let (f, at) = if again {
+            let f = files::append(&p, self.mode)?;
+            let at = f.metadata()?.len();
+            (f, at)
         } else {
-            files::create(&p, self.mode)?
+            (files::create(&p, self.mode)?, 0)
+        };
+        let flowing = Flowing {
+            file: f,
+            at,
+            written: 0,
+            started: 0,
         };
         Ok(StagedFile {
-            file: io::BufWriter::with_capacity(128 * 1024, f),
+            file: io::BufWriter::with_capacity(128 * 1024, flowing),
             name: name.to_string(),
         })
+    }
+
+    /// Puts what is written so far on disk, so that `publish` has only what follows left
+    /// to sync (a night's drafts are synced while its ledger is made). An error here is one
+    /// `publish` may not see again: it fails the run as well.
+    pub fn sync(&self) -> io::Result<()> {
+        fault::point("sync")?;
+        self.root.as_ref().map_or(Ok(()), sync_all_files)
     }
 
     /// Puts the folder in place of the previous one: the commit point of a run. An error
     /// means nothing changed; once the folder is in place, tidying what it replaced is left
     /// to the next run if it fails.
     pub fn publish(mut self) -> io::Result<()> {
-        sync_all_files(&self.path)?;
+        self.sync()?;
+        // The folder's own descriptor is let go before it is moved (and, replacing a
+        // folder, removed).
+        self.root = None;
         sync_dir(&self.path)?;
         fault::point("publish")?;
         if self.target.exists() {
@@ -156,14 +184,85 @@ impl Staging {
 
 /// A file being written in the staging folder.
 pub struct StagedFile {
-    pub file: io::BufWriter<fs::File>,
+    pub file: io::BufWriter<Flowing>,
     name: String,
 }
+
+/// A staged file that starts going to disk as it is written, a few MB at a time (Linux
+/// `sync_file_range`, which does not wait for it): on a large night the disk writes the
+/// drafts while the next ones are made, and the sync before publishing, which still waits
+/// for every byte, finds little left to write.
+pub struct Flowing {
+    file: fs::File,
+    /// Where in the file this writing began (its end, when appended to).
+    at: u64,
+    written: u64,
+    /// How much of what is written has been sent to disk.
+    started: u64,
+}
+
+/// Bytes written between two starts of writing them to disk.
+const FLOW: u64 = 8 << 20;
+/// The least a finished file's last bytes are started for: one file per action is left to
+/// the sync before publishing, as a call per file would cost more than it saves.
+const TAIL: u64 = 64 << 10;
+
+impl Flowing {
+    fn start(&mut self) {
+        if self.written > self.started {
+            start_writing(
+                &self.file,
+                self.at + self.started,
+                self.written - self.started,
+            );
+            self.started = self.written;
+        }
+    }
+}
+
+impl io::Write for Flowing {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written - self.started >= FLOW {
+            self.start();
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Asks the kernel to begin writing a file's range to disk, and returns at once. Only a
+/// head start: an error shows again in the sync that publishing waits for.
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+fn start_writing(f: &fs::File, from: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a valid open descriptor; the call only starts writeback of its pages.
+    unsafe {
+        libc::sync_file_range(
+            f.as_raw_fd(),
+            from as libc::off64_t,
+            len as libc::off64_t,
+            libc::SYNC_FILE_RANGE_WRITE,
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writing(_: &fs::File, _: u64, _: u64) {}
 
 impl StagedFile {
     /// Flushes it; on disk before the folder is published.
     pub fn finish(self) -> io::Result<()> {
-        let f = self.file.into_inner().map_err(|e| e.into_error())?;
+        let mut flowing = self.file.into_inner().map_err(|e| e.into_error())?;
+        if flowing.written - flowing.started >= TAIL {
+            flowing.start();
+        }
+        let f = flowing.file;
         fault::point(&self.name)?;
         // One sync of the file system before publishing does for every file (a sync per
         // file cost minutes on a folder of many files); elsewhere each file is synced.
@@ -189,9 +288,8 @@ use files::sync_dir;
 /// Everything written so far on the folder's file system, on disk (Linux `syncfs`).
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
-fn sync_all_files(p: &Path) -> io::Result<()> {
+fn sync_all_files(d: &fs::File) -> io::Result<()> {
     use std::os::fd::AsRawFd;
-    let d = fs::File::open(p)?;
     // SAFETY: a valid open descriptor; the call only flushes.
     if unsafe { libc::syncfs(d.as_raw_fd()) } == 0 {
         Ok(())
@@ -201,7 +299,7 @@ fn sync_all_files(p: &Path) -> io::Result<()> {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn sync_all_files(_: &Path) -> io::Result<()> {
+fn sync_all_files(_: &fs::File) -> io::Result<()> {
     Ok(())
 }
 

@@ -106,7 +106,7 @@ pub(super) fn plan(s: &Settings, ui: &Ui, args: &PlanArgs) -> Result<Code, Failu
         guard: s.guard,
         width,
     };
-    // Lines with drafts are drafted a window at a time as they are written: the drafts of a
+    // Lines with drafts are drafted a part at a time as they are written: the drafts of a
     // large export need not all be held at once.
     let later = args.drafts && layout.by_line();
     let when = if later { Drafts::Later } else { Drafts::Now };
@@ -132,8 +132,8 @@ pub(super) fn plan(s: &Settings, ui: &Ui, args: &PlanArgs) -> Result<Code, Failu
     Ok(code)
 }
 
-/// The lines of the actions `order` lists, with their drafts, on stdout, drafted a window at
-/// a time while the window before is written.
+/// The lines of the actions `order` lists, with their drafts, on stdout, drafted a part at
+/// a time while the parts before are written.
 fn write_drafted(layout: &Layout, drafting: &Drafting<'_>, order: &[usize]) -> Result<(), Failure> {
     // A failed write is the pipe's or the disk's, told as `write_stdout` tells it; any
     // other failure is the drafting's.

@@ -1,6 +1,6 @@
 //! Drafting on every core: each thread drafts a share of the actions, in order; all at
-//! once (`all`), or a window at a time as the rows are written (`windows`), so that memory
-//! holds two windows' drafts (the one written and the next, drafted meanwhile).
+//! once (`all`), or a part at a time as the rows are written (`windows`), so that memory
+//! holds the few parts drafted ahead of the one written.
 
 use super::Kept;
 use super::remake::Remake;
@@ -80,7 +80,7 @@ fn said(failed: &[String]) -> Result<(), Failure> {
 }
 
 /// Renders the draft of every action on every core, keeping none, and fails as `all` does
-/// when some cannot be rendered: run before the first line of drafts drafted a window at a
+/// when some cannot be rendered: run before the first line of drafts drafted a part at a
 /// time is written, so that a draft failing on one ticket stops the output before it starts.
 pub fn check(drafting: &Drafting<'_>) -> Result<(), Failure> {
     let n = drafting.actions.count();
@@ -153,26 +153,30 @@ pub struct Drafting<'a> {
     pub threads: usize,
 }
 
-/// A share of a window drafted: its drafts, its actions when made again, and what `Work`
+/// A part drafted: its drafts, its actions when made again, and what `Work`
 /// made of them.
 type Drafted<T> = Result<(Vec<Draft>, Vec<Action>, T), Failure>;
 
-/// What a drafting thread makes of its share's drafted rows.
+/// What a drafting thread makes of a part's drafted rows.
 pub type Work<'a, T> = dyn Fn(&[Row<'_>]) -> std::io::Result<T> + Sync + 'a;
 /// What takes each share's rows and what was made of them, in order.
 pub type Take<'a, T> = dyn FnMut(&[Row<'_>], T) -> Result<(), Failure> + 'a;
 
-/// Drafts the actions `order` lists (indices into `actions` and `tickets`), a window at a
-/// time: each of `threads` threads drafts a share of the window and hands its rows, drafted,
-/// to `work` (rendering their lines, say); `take` then gets each share's rows and what
-/// `work` made of them, in order.
+/// Drafts the actions `order` lists (indices into `actions` and `tickets`), a part at a
+/// time: `threads` threads each take the next part not yet taken, draft it and hand its
+/// rows, drafted, to `work` (rendering their lines, say); `take` then gets each part's rows
+/// and what `work` made of them, in order, on this thread. A few parts are drafted ahead of
+/// the one taken, so that memory holds those only, and no thread waits on another as long
+/// as there is a part to draft.
 pub fn windows<T: Send>(
     drafting: &Drafting<'_>,
     order: &[usize],
     work: &Work<'_, T>,
     take: &mut Take<'_, T>,
 ) -> Result<(), Failure> {
-    const WINDOW: usize = 1024;
+    // Rows a part: small enough that the threads finish close together, large enough that
+    // handing parts over costs nothing beside drafting them.
+    const PART: usize = 256;
     let Drafting {
         drafter: d,
         rules,
@@ -181,7 +185,7 @@ pub fn windows<T: Send>(
         threads,
     } = *drafting;
     let threads = threads.max(1);
-    // A share's rows: its actions whole (`remade` empty) or made again.
+    // A part's rows: its actions whole (`remade` empty) or made again.
     fn rows_of<'r>(
         actions: Actions<'r>,
         part: &[usize],
@@ -201,6 +205,9 @@ pub fn windows<T: Send>(
             .collect()
     }
     let share = |part: &[usize]| -> Drafted<T> {
+        if super::stopping() {
+            return Err(stopped());
+        }
         let mut remade = Vec::new();
         let mut drafts = Vec::with_capacity(part.len());
         for &i in part {
@@ -225,58 +232,113 @@ pub fn windows<T: Send>(
         drop(rows);
         Ok((drafts, remade, made))
     };
-    // Each window is drafted while the one before it is taken (written, say): the
-    // drafting threads and the taker overlap instead of waiting for each other.
-    let results = |running: Vec<std::thread::ScopedJoinHandle<'_, Drafted<T>>>| {
-        running
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(Failure::io("a drafting thread failed")))
-            })
-            .collect::<Vec<_>>()
-    };
+    let parts: Vec<&[usize]> = order.chunks(PART).collect();
     if threads == 1 {
-        for window in order.chunks(WINDOW) {
-            if super::stopping() {
-                return Err(stopped());
-            }
-            let (drafts, remade, made) = share(window)?;
-            take(&rows_of(actions, window, &remade, &drafts), made)?;
+        for part in &parts {
+            let (drafts, remade, made) = share(part)?;
+            take(&rows_of(actions, part, &remade, &drafts), made)?;
         }
         return Ok(());
     }
-    std::thread::scope(|scope| -> Result<(), Failure> {
-        let share = &share;
-        let mut pending: Option<(Vec<&[usize]>, Vec<_>)> = None;
-        let mut take_done = |parts: Vec<&[usize]>, done: Vec<Drafted<T>>| {
-            for (part, result) in parts.iter().zip(done) {
-                let (drafts, remade, made) = result?;
+    let ahead = 4 * threads;
+    let queue = Queue {
+        state: std::sync::Mutex::new(Parts {
+            next: 0,
+            taken: 0,
+            over: false,
+            done: std::collections::BTreeMap::new(),
+        }),
+        changed: std::sync::Condvar::new(),
+    };
+    let drafter = || {
+        while let Some(p) = queue.claim(parts.len(), ahead) {
+            // A panic drafting a part fails the run, as an error of ours, and lets the
+            // taker (waiting for this part) go on to say so.
+            let drafted =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| share(parts[p])))
+                    .unwrap_or_else(|_| Err(Failure::io("a drafting thread failed")));
+            queue.hand(p, drafted);
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(drafter);
+        }
+        let taken = (|| {
+            for (p, part) in parts.iter().enumerate() {
+                let (drafts, remade, made) = queue.next_done(p)?;
                 take(&rows_of(actions, part, &remade, &drafts), made)?;
             }
-            Ok::<(), Failure>(())
+            Ok(())
+        })();
+        // Done or failed, the drafting threads stop at their next part.
+        queue.end();
+        taken
+    })
+}
+
+/// The parts of a plan's rows between the drafting threads and the taker.
+struct Queue<T> {
+    state: std::sync::Mutex<Parts<T>>,
+    changed: std::sync::Condvar,
+}
+
+struct Parts<T> {
+    /// The next part to draft.
+    next: usize,
+    /// The parts taken so far.
+    taken: usize,
+    /// Set when the taker is done (or failed): no more parts are drafted.
+    over: bool,
+    /// Parts drafted and not yet taken, by number.
+    done: std::collections::BTreeMap<usize, Drafted<T>>,
+}
+
+impl<T> Queue<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Parts<T>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The next part of `n` to draft, once fewer than `ahead` are drafted ahead of the
+    /// taker; `None` when there is none left, or the taker is over.
+    fn claim(&self, n: usize, ahead: usize) -> Option<usize> {
+        let mut s = self.lock();
+        loop {
+            if s.over || s.next >= n {
+                return None;
+            }
+            if s.next < s.taken + ahead {
+                s.next += 1;
+                return Some(s.next - 1);
+            }
+            s = self.changed.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn hand(&self, p: usize, drafted: Drafted<T>) {
+        self.lock().done.insert(p, drafted);
+        self.changed.notify_all();
+    }
+
+    /// Part `p` drafted, waiting for it.
+    fn next_done(&self, p: usize) -> Drafted<T> {
+        let mut s = self.lock();
+        let drafted = loop {
+            if let Some(d) = s.done.remove(&p) {
+                break d;
+            }
+            s = self.changed.wait(s).unwrap_or_else(|e| e.into_inner());
         };
-        for window in order.chunks(WINDOW) {
-            if super::stopping() {
-                return Err(stopped());
-            }
-            let per = window.len().div_ceil(threads).max(1);
-            let parts: Vec<&[usize]> = window.chunks(per).collect();
-            let running: Vec<_> = parts
-                .iter()
-                .map(|&part| scope.spawn(move || share(part)))
-                .collect();
-            if let Some((parts, before)) = pending.take() {
-                take_done(parts, results(before))?;
-            }
-            pending = Some((parts, running));
-        }
-        if let Some((parts, before)) = pending.take() {
-            take_done(parts, results(before))?;
-        }
-        Ok(())
-    })?;
-    Ok(())
+        s.taken = p + 1;
+        drop(s);
+        self.changed.notify_all();
+        drafted
+    }
+
+    fn end(&self) {
+        self.lock().over = true;
+        self.changed.notify_all();
+    }
 }
 
 fn stopped() -> Failure {
