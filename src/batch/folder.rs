@@ -7,6 +7,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::fault;
+use super::flow::Flowing;
 use super::ledger;
 use crate::files::{self, Mode};
 
@@ -127,14 +128,8 @@ impl Staging {
         } else {
             (files::create(&p, self.mode)?, 0)
         };
-        let flowing = Flowing {
-            file: f,
-            at,
-            written: 0,
-            started: 0,
-        };
         Ok(StagedFile {
-            file: io::BufWriter::with_capacity(128 * 1024, flowing),
+            file: io::BufWriter::with_capacity(128 * 1024, Flowing::new(f, at)),
             name: name.to_string(),
         })
     }
@@ -188,81 +183,10 @@ pub struct StagedFile {
     name: String,
 }
 
-/// A staged file that starts going to disk as it is written, a few MB at a time (Linux
-/// `sync_file_range`, which does not wait for it): on a large night the disk writes the
-/// drafts while the next ones are made, and the sync before publishing, which still waits
-/// for every byte, finds little left to write.
-pub struct Flowing {
-    file: fs::File,
-    /// Where in the file this writing began (its end, when appended to).
-    at: u64,
-    written: u64,
-    /// How much of what is written has been sent to disk.
-    started: u64,
-}
-
-/// Bytes written between two starts of writing them to disk.
-const FLOW: u64 = 8 << 20;
-/// The least a finished file's last bytes are started for: one file per action is left to
-/// the sync before publishing, as a call per file would cost more than it saves.
-const TAIL: u64 = 64 << 10;
-
-impl Flowing {
-    fn start(&mut self) {
-        if self.written > self.started {
-            start_writing(
-                &self.file,
-                self.at + self.started,
-                self.written - self.started,
-            );
-            self.started = self.written;
-        }
-    }
-}
-
-impl io::Write for Flowing {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.file.write(buf)?;
-        self.written += n as u64;
-        if self.written - self.started >= FLOW {
-            self.start();
-        }
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
-    }
-}
-
-/// Asks the kernel to begin writing a file's range to disk, and returns at once. Only a
-/// head start: an error shows again in the sync that publishing waits for.
-#[cfg(target_os = "linux")]
-#[allow(unsafe_code)]
-fn start_writing(f: &fs::File, from: u64, len: u64) {
-    use std::os::fd::AsRawFd;
-    // SAFETY: a valid open descriptor; the call only starts writeback of its pages.
-    unsafe {
-        libc::sync_file_range(
-            f.as_raw_fd(),
-            from as libc::off64_t,
-            len as libc::off64_t,
-            libc::SYNC_FILE_RANGE_WRITE,
-        );
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn start_writing(_: &fs::File, _: u64, _: u64) {}
-
 impl StagedFile {
     /// Flushes it; on disk before the folder is published.
     pub fn finish(self) -> io::Result<()> {
-        let mut flowing = self.file.into_inner().map_err(|e| e.into_error())?;
-        if flowing.written - flowing.started >= TAIL {
-            flowing.start();
-        }
-        let f = flowing.file;
+        let f = self.file.into_inner().map_err(|e| e.into_error())?.finish();
         fault::point(&self.name)?;
         // One sync of the file system before publishing does for every file (a sync per
         // file cost minutes on a folder of many files); elsewhere each file is synced.

@@ -4,6 +4,7 @@
 pub mod archive;
 mod entry;
 pub mod fault;
+mod flow;
 pub mod folder;
 pub mod ledger;
 pub mod lock;
