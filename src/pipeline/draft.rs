@@ -264,17 +264,24 @@ pub fn windows<T: Send>(
         for _ in 0..threads {
             scope.spawn(drafter);
         }
-        let taken = (|| {
-            for (p, part) in parts.iter().enumerate() {
-                let (drafts, remade, made) = queue.next_done(p)?;
-                take(&rows_of(actions, part, &remade, &drafts), made)?;
-            }
-            Ok(())
-        })();
-        // Done or failed, the drafting threads stop at their next part.
-        queue.end();
-        taken
+        // Done, failed or unwinding, the drafting threads stop at their next part (the
+        // scope waits for them).
+        let _ending = Ending(&queue);
+        for (p, part) in parts.iter().enumerate() {
+            let (drafts, remade, made) = queue.next_done(p)?;
+            take(&rows_of(actions, part, &remade, &drafts), made)?;
+        }
+        Ok(())
     })
+}
+
+/// Ends the queue when dropped.
+struct Ending<'q, T>(&'q Queue<T>);
+
+impl<T> Drop for Ending<'_, T> {
+    fn drop(&mut self) {
+        self.0.end();
+    }
 }
 
 /// The parts of a plan's rows between the drafting threads and the taker.

@@ -668,6 +668,39 @@ fn a_line_break_in_a_value_forges_no_line_of_a_draft_file() {
     assert_eq!(rules, ["----- 1 of 1: N1.strike-1 -----"], "{bob}");
 }
 
+/// The drafting threads take the next part as they finish one, ahead of the writer: a draft
+/// failing far into a large night must still stop them all, fail the run and leave nothing.
+#[test]
+fn a_draft_failing_late_in_a_large_night_fails_it_and_publishes_nothing() {
+    let work = tempfile::tempdir().unwrap();
+    let desk = Desk::with(&crate::faults::generated(work.path(), 4000));
+    let rules = fs::read_to_string(desk.path("rules.toml")).unwrap();
+    fs::write(
+        desk.path("rules.toml"),
+        format!(
+            "{rules}\n[templates.strike.email]\nsubject = \"x\"\nbody = \"\"\"{{% if ticket.id == 'G03996' %}}{{% for a in range(10000) %}}{{% for b in range(10000) %}}{{% endfor %}}{{% endfor %}}{{% endif %}}ok\"\"\"\n"
+        ),
+    )
+    .unwrap();
+    let out = desk.run("2026-11-23", &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("a draft could not be rendered: G03996.strike-")
+            && out.stderr.contains("runs out of [drafts].fuel"),
+        "{}",
+        out.stderr
+    );
+    let left: Vec<String> = fs::read_dir(desk.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".lock")
+        .collect();
+    assert!(left.is_empty(), "the failed night left {left:?}");
+    fs::write(desk.path("rules.toml"), rules).unwrap();
+    assert_eq!(desk.run("2026-11-23", &[]).code, 0);
+}
+
 #[test]
 fn a_template_that_never_ends_fails_the_run_and_frees_the_lock() {
     let desk = Desk::new();
