@@ -240,9 +240,9 @@ fn once(s: &Settings, ui: &Ui, args: &RunArgs, wait: Option<Duration>) -> Result
         code,
     };
     // summary.json is written on a thread of its own while the ledger is made and written
-    // (each takes a core for a few tenths of a second on a large night).
-    // The drafts, written, go to disk meanwhile on a third: the sync before publishing
-    // is then left with the last few files, not the night's 1.5 GB on a large desk.
+    // (each takes a core for a few tenths of a second on a large night), and what is
+    // written so far is synced on a third: the sync before publishing is then left with
+    // the last few files.
     let next = std::thread::scope(|scope| {
         let synced = scope.spawn(|| {
             staging
