@@ -123,8 +123,8 @@ pub fn give_back_freed_memory() {
 
 /// Caps the allocator's arenas at one per working thread (`threads`, at least two). glibc
 /// gives a new thread an arena of its own, up to eight per core, and keeps what each one
-/// freed: threads started a window at a time spread a night's memory over a dozen arenas,
-/// and a later night, with the ledger to hold as well, peaked a third above the first.
+/// freed: threads started a window at a time once spread a night's memory over a dozen
+/// arenas, and a later night, with the ledger to hold as well, peaked a third above the first.
 /// `MALLOC_ARENA_MAX`, when set, has the last word.
 #[allow(unsafe_code)]
 pub fn cap_arenas(threads: usize) {

@@ -241,15 +241,7 @@ pub fn windows<T: Send>(
         return Ok(());
     }
     let ahead = 4 * threads;
-    let queue = Queue {
-        state: std::sync::Mutex::new(Parts {
-            next: 0,
-            taken: 0,
-            over: false,
-            done: std::collections::BTreeMap::new(),
-        }),
-        changed: std::sync::Condvar::new(),
-    };
+    let queue = Queue::new();
     let drafter = || {
         while let Some(p) = queue.claim(parts.len(), ahead) {
             // A panic drafting a part fails the run, as an error of ours, and lets the
@@ -302,6 +294,18 @@ struct Parts<T> {
 }
 
 impl<T> Queue<T> {
+    fn new() -> Queue<T> {
+        Queue {
+            state: std::sync::Mutex::new(Parts {
+                next: 0,
+                taken: 0,
+                over: false,
+                done: std::collections::BTreeMap::new(),
+            }),
+            changed: std::sync::Condvar::new(),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Parts<T>> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
